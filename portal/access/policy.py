@@ -1,0 +1,84 @@
+"""The one rule: who may view a piece of content.
+
+``can_view`` decides for one object; ``access_q`` / ``visible_to`` apply the very same rule
+inside a query. Both read the access fields of ``AccessControlled`` (or any object carrying
+``access_level``, ``allowed_roles`` and ``establishment_id``, such as a search document).
+"""
+
+from functools import reduce
+from operator import or_
+
+from django.db.models import Q
+from django.http import Http404
+
+from portal.access.fields import as_role_set, role_token
+from portal.access.levels import AccessLevel
+from portal.access.membership import membership_of
+
+
+def can_view(user, obj) -> bool:
+    member = membership_of(user)
+    if member.is_superuser:
+        return True
+    level = obj.access_level
+    if level == AccessLevel.PUBLIC:
+        return True
+    if not member.approved:
+        return False
+    if level == AccessLevel.MEMBERS:
+        return True
+    allowed_roles = as_role_set(obj.allowed_roles)
+    holds_role = bool(member.roles & allowed_roles)
+    if level == AccessLevel.ROLES:
+        return holds_role
+    if level == AccessLevel.ESTABLISHMENT:
+        return (
+            obj.establishment_id is not None
+            and obj.establishment_id == member.establishment_id
+            and (not allowed_roles or holds_role)
+        )
+    return False  # an unknown level is never visible
+
+
+def access_q(user, prefix: str = "") -> Q:
+    """The ``can_view`` rule as a filter; ``prefix`` reaches the fields through a relation."""
+    member = membership_of(user)
+    if member.is_superuser:
+        return Q()
+
+    def q(**lookups):
+        return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
+
+    rule = q(access_level=AccessLevel.PUBLIC)
+    if not member.approved:
+        return rule
+    rule |= q(access_level=AccessLevel.MEMBERS)
+    holds_role = reduce(
+        or_, (q(allowed_roles__contains=role_token(r)) for r in sorted(member.roles)), Q()
+    )
+    if member.roles:
+        rule |= q(access_level=AccessLevel.ROLES) & holds_role
+    if member.establishment_id is not None:
+        same_establishment = q(
+            access_level=AccessLevel.ESTABLISHMENT, establishment_id=member.establishment_id
+        )
+        role_condition = q(allowed_roles="") | holds_role if member.roles else q(allowed_roles="")
+        rule |= same_establishment & role_condition
+    return rule
+
+
+def visible_to(user, queryset):
+    return queryset.filter(access_q(user))
+
+
+def get_visible_or_404(user, queryset, **lookups):
+    """One object the user may view, else 404: a restricted object looks absent."""
+    obj = queryset.filter(**lookups).first()
+    if obj is None or not can_view(user, obj):
+        raise Http404
+    return obj
+
+
+def ensure_visible(user, obj) -> None:
+    if not can_view(user, obj):
+        raise Http404

@@ -1,0 +1,101 @@
+"""Establishments and member profiles: what the access model reads of a user."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from portal import region
+from portal.access.fields import RoleSetField
+from portal.accounts.validators import validate_department, validate_finess
+
+
+class EstablishmentType(models.TextChoices):
+    CHU = "chu", _("University hospital (CHU)")
+    CH = "ch", _("Hospital centre (CH)")
+    PRIVATE_CLINIC = "clinic", _("Private clinic")
+    ESPIC = "espic", _("Private non-profit establishment (ESPIC)")
+    EHPAD = "ehpad", _("Nursing home (EHPAD)")
+    ESMS = "esms", _("Medico-social establishment or service (ESMS)")
+    GHT = "ght", _("Regional hospital group (GHT)")
+    ARS = "ars", _("Regional health agency (ARS)")
+    GCS = "gcs", _("E-health cooperation group (GCS)")
+
+
+class Establishment(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    finess = models.CharField(
+        _("FINESS number"), max_length=9, unique=True, validators=[validate_finess]
+    )
+    kind = models.CharField(_("type"), max_length=10, choices=EstablishmentType.choices)
+    department = models.CharField(_("department"), max_length=3, validators=[validate_department])
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent GHT"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="members",
+        limit_choices_to={"kind": EstablishmentType.GHT},
+    )
+    email_domains = models.TextField(
+        _("allow-listed e-mail domains"),
+        blank=True,
+        help_text=_("One domain per line: addresses on these domains are approved automatically."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("establishment")
+        verbose_name_plural = _("establishments")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.finess = self.finess.strip().upper()
+        super().save(*args, **kwargs)
+
+    @property
+    def department_label(self) -> str:
+        return region.current().department_label(self.department)
+
+    @property
+    def domains(self) -> list[str]:
+        return [d.strip().lower() for d in self.email_domains.split() if d.strip()]
+
+
+class MemberStatus(models.TextChoices):
+    PENDING = "pending", _("Pending approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    SUSPENDED = "suspended", _("Suspended")
+
+
+class MemberProfile(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="member_profile"
+    )
+    establishment = models.ForeignKey(
+        Establishment,
+        verbose_name=_("establishment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_profiles",
+    )
+    roles = RoleSetField(_("roles"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("member profile")
+        verbose_name_plural = _("member profiles")
+
+    def __str__(self):
+        return f"{self.user} ({self.get_status_display()})"
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == MemberStatus.APPROVED

@@ -1,0 +1,36 @@
+from django.conf import settings
+from django.urls import translate_url
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import get_language
+
+from portal import region, registry
+
+
+def language_links(request):
+    """One link per language to the current page in that language."""
+    path = request.get_full_path()
+    current = get_language()
+    return [
+        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        for code, name in settings.LANGUAGES
+    ]
+
+
+def header_menu_pages(request):
+    from wagtail.models import Site
+
+    from portal.models import menu_pages
+
+    site = Site.find_for_request(request)
+    return list(menu_pages(request.user, site.root_page)) if site else []
+
+
+def portal(request):
+    return {
+        "portal_name": settings.PORTAL_NAME,
+        "region": region.current(),
+        "portal_modules": registry.modules(),
+        "language_links": SimpleLazyObject(lambda: language_links(request)),
+        "header_menu_pages": SimpleLazyObject(lambda: header_menu_pages(request)),
+        "demo_mode": settings.DEMO_MODE,
+    }

@@ -1,0 +1,98 @@
+"""Demo establishments (from ``establishments.toml``) and one user per role."""
+
+import tomllib
+from pathlib import Path
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from portal import region
+from portal.access import Role
+from portal.accounts.models import Establishment, MemberProfile, MemberStatus
+
+DATA_FILE = Path(__file__).with_name("establishments.toml")
+
+# role, first name, last name, establishment kind, Wagtail group, staff
+PEOPLE = [
+    (Role.DIRECTOR, "Claire", "Dubois", "ch", None),
+    (Role.RSSI, "Thomas", "Girard", "chu", None),
+    (Role.DSI, "Nadia", "Benali", "chu", None),
+    (Role.DPO, "Marc", "Lefèvre", "ch", None),
+    (Role.CAREGIVER, "Julie", "Moreau", "ehpad", None),
+    (Role.ADMIN_AGENT, "Karim", "Haddad", "ch", None),
+    (Role.ARS_REFERENT, "Isabelle", "Fournier", "ars", None),
+    (Role.EDITOR, "Lucie", "Bernard", "gcs", "Editors"),
+    (Role.MODERATOR, "Antoine", "Roux", "gcs", "Moderators"),
+    (Role.REGIONAL_ADMIN, "Sophie", "Garnier", "gcs", "Moderators"),
+]
+
+
+def load_establishments() -> list[dict]:
+    with DATA_FILE.open("rb") as fh:
+        data = tomllib.load(fh)
+    code = region.current().code
+    if code not in data:
+        raise LookupError(f"No demo establishments for region {code!r} in {DATA_FILE.name}")
+    departments = region.current().departments
+    return [row for row in data[code] if row["department"] in departments]
+
+
+def build_establishments(ctx) -> None:
+    rows = load_establishments()
+    by_finess = {}
+    for row in rows:
+        establishment, _ = Establishment.objects.update_or_create(
+            finess=row["finess"],
+            defaults={
+                "name": row["name"],
+                "kind": row["kind"],
+                "department": row["department"],
+                "city": row.get("city", ""),
+                "email_domains": row.get("domains", ""),
+            },
+        )
+        by_finess[row["finess"]] = establishment
+    for row in rows:
+        if parent := row.get("parent"):
+            Establishment.objects.filter(finess=row["finess"]).update(parent=by_finess[parent])
+    ctx.write(f"{len(rows)} establishments")
+
+
+def _email(first: str, last: str, establishment: Establishment) -> str:
+    domain = establishment.domains[0] if establishment.domains else "demo.example"
+    local = f"{first}.{last}".lower().replace("è", "e").replace("é", "e").replace(" ", "-")
+    return f"{local}@{domain}"
+
+
+def build_users(ctx) -> None:
+    User = get_user_model()
+    for role, first, last, kind, group in PEOPLE:
+        establishment = Establishment.objects.filter(kind=kind).order_by("finess").first()
+        email = _email(first, last, establishment)
+        user, _ = User.objects.update_or_create(
+            username=email,
+            defaults={
+                "email": email,
+                "first_name": first,
+                "last_name": last,
+                "is_staff": group is not None,
+            },
+        )
+        if ctx.demo_mode:
+            user.set_password(ctx.password)
+        else:
+            user.set_unusable_password()
+        user.save()
+        if group:
+            user.groups.add(Group.objects.get(name=group))
+        MemberProfile.objects.update_or_create(
+            user=user,
+            defaults={
+                "establishment": establishment,
+                "roles": {role},
+                "status": MemberStatus.APPROVED,
+            },
+        )
+        ctx.users[role] = user
+        ctx.logins.append((role.label, email, establishment.name))
+    ctx.write(f"{len(PEOPLE)} demo users, one per role")

@@ -1,0 +1,91 @@
+"""The portal's own pages: the home page and standard content pages."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Page
+from wagtail.search import index
+
+from portal import registry
+from portal.access import visible_to
+from portal.access.models import AccessControlled
+from portal.blocks import body_blocks
+from portal.page_cache import mark_cacheable
+from portal.panels import ACCESS_PANEL
+
+
+class PortalPage(Page):
+    """Base of every portal page: anonymous hits are served from the page cache."""
+
+    class Meta:
+        abstract = True
+
+    def serve(self, request, *args, **kwargs):
+        return mark_cacheable(super().serve(request, *args, **kwargs))
+
+
+class HomePage(PortalPage):
+    hero_title = models.CharField(_("hero title"), max_length=200)
+    intro = RichTextField(_("introduction"), features=["bold", "italic", "link"])
+    body = StreamField(body_blocks(), verbose_name=_("body"), blank=True)
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["portal.StandardPage"]
+    max_count = 1
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    content_panels = Page.content_panels + [
+        FieldPanel("hero_title"),
+        FieldPanel("intro"),
+        FieldPanel("body"),
+    ]
+
+    class Meta:
+        verbose_name = _("home page")
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["sections"] = [
+            (entry, entry.latest(request.user, 4))
+            for entry in registry.modules()
+            if entry.latest is not None
+        ]
+        context["menu_pages"] = menu_pages(request.user, self)
+        return context
+
+
+class StandardPage(AccessControlled, PortalPage):
+    intro = models.TextField(_("introduction"), blank=True)
+    body = StreamField(body_blocks(), verbose_name=_("body"), blank=True)
+
+    parent_page_types = ["portal.HomePage", "portal.StandardPage"]
+    subpage_types = ["portal.StandardPage"]
+    search_fields = Page.search_fields + [
+        index.SearchField("intro"),
+        index.SearchField("body"),
+        index.FilterField("access_level"),
+        index.FilterField("allowed_roles"),
+        index.FilterField("establishment"),
+    ]
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("body")]
+    settings_panels = Page.settings_panels + [ACCESS_PANEL]
+
+    class Meta:
+        verbose_name = _("standard page")
+        verbose_name_plural = _("standard pages")
+
+    @property
+    def search_summary(self) -> str:
+        return self.intro
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["subpages"] = visible_to(
+            request.user, StandardPage.objects.child_of(self).live().public()
+        )
+        return context
+
+
+def menu_pages(user, home):
+    """Top-level pages flagged for menus that this user may view."""
+    return visible_to(user, StandardPage.objects.child_of(home).live().public().in_menu())

@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from portal.views.health import health
+
+handler500 = "portal.views.errors.server_error"
+
+urlpatterns = [
+    path("admin/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+    path("healthz", health, name="health"),
+]
+
+urlpatterns += i18n_patterns(
+    path(_("account/"), include("portal.accounts.urls")),
+    path("", include("portal.urls_legal")),
+    path(_("search/"), include("search.urls")),
+    path("", include(wagtail_urls)),
+    prefix_default_language=False,
+)

@@ -1,0 +1,67 @@
+import factory
+from django.contrib.auth import get_user_model
+from wagtail.models import Page
+
+from portal.accounts.models import Establishment, EstablishmentType, MemberProfile, MemberStatus
+
+
+class EstablishmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Establishment
+        django_get_or_create = ("finess",)
+
+    name = factory.Sequence(lambda n: f"Centre hospitalier n°{n}")
+    finess = factory.Sequence(lambda n: f"38{n:07d}")
+    kind = EstablishmentType.CH
+    department = "38"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}@example.org")
+    email = factory.SelfAttribute("username")
+
+
+class MemberFactory(UserFactory):
+    """A user with a member profile (approved by default)."""
+
+    @factory.post_generation
+    def profile(user, create, extracted, **kwargs):
+        MemberProfile.objects.create(
+            user=user,
+            establishment=kwargs.get("establishment"),
+            roles=kwargs.get("roles", set()),
+            status=kwargs.get("status", MemberStatus.APPROVED),
+        )
+
+
+def home_page():
+    from portal.models import HomePage
+
+    home = HomePage.objects.first()
+    if home is None:
+        root = Page.get_first_root_node()
+        home = HomePage(title="Accueil", slug="accueil", hero_title="Bienvenue", intro="<p>x</p>")
+        root.add_child(instance=home)
+        from wagtail.models import Site
+
+        Site.objects.update_or_create(
+            is_default_site=True, defaults={"hostname": "testserver", "root_page": home}
+        )
+    return home
+
+
+def standard_page(parent=None, **fields):
+    from portal.models import StandardPage
+
+    parent = parent or home_page()
+    fields.setdefault("title", "Page")
+    fields.setdefault("slug", fields["title"].lower().replace(" ", "-"))
+    page = StandardPage(**fields)
+    parent.add_child(instance=page)
+    page.save_revision().publish()
+    return page

@@ -1,0 +1,120 @@
+"""The UI shell: pages in French by default, English available, errors in the same look."""
+
+import pytest
+from django.test import Client
+
+from portal.access import AccessLevel
+from tests.portal.factories import home_page, standard_page
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def pages():
+    home = home_page()
+    public = standard_page(title="Programme", slug="programme", show_in_menus=True)
+    members = standard_page(
+        title="Réservé membres",
+        slug="membres",
+        access_level=AccessLevel.MEMBERS,
+        show_in_menus=True,
+    )
+    return home, public, members
+
+
+def test_home_page_in_french_by_default(client, pages):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<html lang="fr"' in html
+    assert 'id="header-search-input"' in html
+    assert 'href="#content"' in html and 'id="content"' in html
+    assert "Accessibilité" in html and "Mentions légales" in html
+    # the menu lists the public page but never the members-only one
+    assert "Programme" in html and "Réservé membres" not in html
+
+
+def test_english_is_available(client, pages):
+    html = client.get("/en/").content.decode()
+    assert '<html lang="en"' in html
+    assert "Legal notice" in html
+    assert 'hreflang="fr" lang="fr" href="/"' in html
+
+
+def test_language_links_point_to_the_same_page(client, pages):
+    html = client.get("/programme/").content.decode()
+    assert 'href="/en/programme/"' in html
+
+
+@pytest.mark.parametrize(
+    "path", ["/accessibilite/", "/mentions-legales/", "/contact/", "/en/accessibility/"]
+)
+def test_legal_pages_use_the_region_configuration(client, pages, path, settings):
+    response = client.get(path)
+    assert response.status_code == 200
+    assert settings.REGION["contact_email"] in response.content.decode()
+
+
+def test_404_in_the_portal_look(client, pages):
+    response = client.get("/nulle-part/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page non trouvée" in html and 'class="fr-header"' in html
+
+
+def test_500_in_the_portal_look_without_database(rf, settings):
+    from portal.views.errors import server_error
+
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    html = response.content.decode()
+    assert "Erreur inattendue" in html and settings.REGION["contact_email"] in html
+
+
+def test_unhandled_exception_renders_500_page(pages, monkeypatch):
+    from portal.models import StandardPage
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(StandardPage, "get_context", boom)
+    client = Client(raise_request_exception=False)
+    response = client.get("/programme/")
+    assert response.status_code == 500
+    assert "Erreur inattendue" in response.content.decode()
+
+
+def test_security_headers(client, pages):
+    response = client.get("/")
+    assert "script-src 'self'" in response["Content-Security-Policy"]
+    assert (
+        "unsafe-inline"
+        not in response["Content-Security-Policy"].split("script-src")[1].split(";")[0]
+    )
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
+    assert response["X-Frame-Options"] == "DENY"
+
+
+def test_home_page_query_count_is_bounded(client, pages, django_assert_max_num_queries):
+    for n in range(10):
+        standard_page(title=f"Extra {n}", slug=f"extra-{n}", show_in_menus=True)
+    with django_assert_max_num_queries(12):
+        assert client.get("/").status_code == 200
+
+
+def test_home_shows_registered_module_sections(client, pages):
+    from portal import registry
+
+    def latest(user, limit):
+        return [registry.HomeItem(title="Alerte de test", url="/", summary="Résumé")]
+
+    registry.register(
+        registry.ModuleEntry("test", "Module de test", "legal:contact", latest=latest)
+    )
+    try:
+        html = client.get("/").content.decode()
+    finally:
+        registry.unregister("test")
+    assert "Module de test" in html and "Alerte de test" in html
