@@ -19,10 +19,10 @@ def language_links(request):
 def header_menu_pages(request):
     from wagtail.models import Site
 
-    from portal.models import menu_pages
+    from portal.menus import menu_entries
 
     site = Site.find_for_request(request)
-    return list(menu_pages(request.user, site.root_page)) if site else []
+    return menu_entries(request.user, site.root_page) if site else []
 
 
 def portal(request):

@@ -11,6 +11,7 @@ from portal import registry
 from portal.access import visible_to
 from portal.access.models import AccessControlled
 from portal.blocks import body_blocks
+from portal.menus import menu_entries
 from portal.page_cache import mark_cacheable
 from portal.panels import ACCESS_PANEL
 
@@ -50,7 +51,7 @@ class HomePage(PortalPage):
             for entry in registry.modules()
             if entry.latest is not None
         ]
-        context["menu_pages"] = menu_pages(request.user, self)
+        context["menu_pages"] = menu_entries(request.user, self)
         return context
 
 
@@ -84,8 +85,3 @@ class StandardPage(AccessControlled, PortalPage):
             request.user, StandardPage.objects.child_of(self).live().public()
         )
         return context
-
-
-def menu_pages(user, home):
-    """Top-level pages flagged for menus that this user may view."""
-    return visible_to(user, StandardPage.objects.child_of(home).live().public().in_menu())

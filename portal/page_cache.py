@@ -1,22 +1,45 @@
-"""Whole-response cache for anonymous visitors, invalidated on every publication.
+"""Whole-page cache: one copy per URL for anonymous visitors, one per audience for members.
 
 Anonymous visitors only ever see public content, so one cached copy per URL serves them all.
-A response is stored only when its view opted in (``mark_cacheable``), it answered 200 and it
-sets no cookie. Publishing, unpublishing, moving or deleting a page bumps a version number
-that is part of every key, so the next hit renders afresh. Modules whose data shows on pages
-call ``invalidate()`` when it changes.
+Members with the same audience (``access.membership.audience_key``: approval, roles,
+establishment) may view exactly the same content, so they share one copy per URL in which only
+the account links are rendered afresh for each request (the part between ``ACCOUNT_MARKERS``).
+
+A response is stored only when its view opted in (``mark_cacheable``: the page shows nothing
+personal beyond the account links), it answered 200 and it set no cookie. Publishing,
+unpublishing, moving or deleting a page bumps a version number that is part of every key, so
+the next hit renders afresh; modules whose data shows on pages call ``invalidate()``.
+Each process re-reads the shared version at most once per ``VERSION_CHECK_SECONDS`` (the process
+that invalidates sees it at once), so a hit costs one cache read.
 """
 
 import hashlib
+import time
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete
 from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.cache import patch_cache_control
+
+from portal.access.membership import audience_key
 
 VERSION_KEY = "pagecache:version"
-CACHEABLE_ATTR = "cache_for_anonymous"
+CACHEABLE_ATTR = "cache_for_audience"
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
+ACCOUNT_MARKERS = (b"<!--portal:account-->", b"<!--/portal:account-->")
+ACCOUNT_TEMPLATE = "layout/account_links.html"
+VERSION_CHECK_SECONDS = 1.0
+_version = {"value": 0, "read_at": float("-inf")}
+
+
+def current_version() -> int:
+    now = time.monotonic()
+    if now - _version["read_at"] >= VERSION_CHECK_SECONDS:
+        _version["value"] = cache.get(VERSION_KEY, 0)
+        _version["read_at"] = now
+    return _version["value"]
 
 
 def mark_cacheable(response):
@@ -29,50 +52,91 @@ def invalidate(**_kwargs) -> None:
         cache.incr(VERSION_KEY)
     except ValueError:
         cache.set(VERSION_KEY, 1, None)
+    _version["read_at"] = float("-inf")
 
 
-def _key(request, version) -> str:
-    raw = f"{request.get_host()}|{request.get_full_path()}".encode()
-    return f"pagecache:{version}:{hashlib.sha256(raw).hexdigest()}"
+def _key(request, audience: str) -> str:
+    raw = f"{request.get_host()}|{request.get_full_path()}|{audience}".encode()
+    return f"pagecache:{current_version()}:{hashlib.sha256(raw).hexdigest()}"
+
+
+def _storable(request, response) -> bool:
+    return (
+        request.method == "GET"
+        and getattr(response, CACHEABLE_ATTR, False)
+        and response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+    )
+
+
+def _headers(response) -> list:
+    return [(k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS]
+
+
+def _build(status, headers, content) -> HttpResponse:
+    response = HttpResponse(content, status=status)
+    for name, value in headers:
+        response[name] = value
+    response["X-Page-Cache"] = "hit"
+    return response
 
 
 class AnonymousPageCacheMiddleware:
+    """First in the chain: answers anonymous hits before any other work."""
+
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.get_response(request)
-        key = _key(request, cache.get(VERSION_KEY, 0))
-        hit = cache.get(key)
-        if hit is not None:
-            status, headers, content = hit
-            response = HttpResponse(content, status=status)
-            for name, value in headers:
-                response[name] = value
-            response["X-Page-Cache"] = "hit"
-            return response
+        key = _key(request, "anonymous")
+        if (hit := cache.get(key)) is not None:
+            return _build(*hit)
         response = self.get_response(request)
-        if self._storable(request, response):
-            headers = [(k, v) for k, v in response.items() if k.lower() not in SKIPPED_HEADERS]
+        user = getattr(request, "user", None)
+        if _storable(request, response) and (user is None or not user.is_authenticated):
             cache.set(
                 key,
-                (response.status_code, headers, response.content),
+                (response.status_code, _headers(response), response.content),
                 settings.PAGE_CACHE_SECONDS,
             )
         return response
 
+
+class AudiencePageCacheMiddleware:
+    """After authentication: members share one copy per audience; account links stay theirs."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
+            return self.get_response(request)
+        key = _key(request, audience_key(request.user))
+        if (hit := cache.get(key)) is not None:
+            status, headers, before, after = hit
+            account = render_to_string(ACCOUNT_TEMPLATE, request=request).encode()
+            response = _build(status, headers, before + account + after)
+        else:
+            response = self.get_response(request)
+            if _storable(request, response):
+                self._store(key, response)
+        patch_cache_control(response, private=True)
+        return response
+
     @staticmethod
-    def _storable(request, response) -> bool:
-        user = getattr(request, "user", None)
-        return (
-            request.method == "GET"
-            and getattr(response, CACHEABLE_ATTR, False)
-            and response.status_code == 200
-            and not response.streaming
-            and not response.cookies
-            and (user is None or not user.is_authenticated)
-        )
+    def _store(key, response) -> None:
+        start, end = ACCOUNT_MARKERS
+        before, found, rest = response.content.partition(start)
+        _, found_end, after = rest.partition(end)
+        if found and found_end:
+            cache.set(
+                key,
+                (response.status_code, _headers(response), before + start, end + after),
+                settings.PAGE_CACHE_SECONDS,
+            )
 
 
 def _page_deleted(sender, **_kwargs):

@@ -46,3 +46,10 @@ def forget_membership(user) -> None:
     """Drop the cached membership (after a profile change within the same request)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+
+
+def audience_key(user) -> str:
+    """Users with the same key may view exactly the same content."""
+    member = membership_of(user)
+    roles = ",".join(sorted(member.roles))
+    return f"{int(member.is_superuser)}|{int(member.approved)}|{roles}|{member.establishment_id}"

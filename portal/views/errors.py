@@ -19,3 +19,14 @@ def server_error(request):
         logger.exception("500 template failed to render")
         body = "<h1>Erreur inattendue / Unexpected error</h1>"
     return HttpResponseServerError(body)
+
+
+def csrf_failure(request, reason=""):
+    """A refused form (expired or missing security token) in the portal's look."""
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "The form has expired or could not be verified. Go back, reload the page and try again."
+    )
+    return render(request, "403.html", {"error_message": message}, status=403)

@@ -2,7 +2,8 @@
 
 import pytest
 
-from tests.portal.factories import MemberFactory, home_page, standard_page
+from portal.access import AccessLevel, Role
+from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page, standard_page
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +29,47 @@ def test_cache_is_per_language(client, page):
     assert '<html lang="en"' in english.content.decode()
 
 
-def test_members_are_never_served_from_cache(client, page):
+def test_members_never_get_the_anonymous_copy(client, page):
     client.get("/programme/")
     client.force_login(MemberFactory())
     response = client.get("/programme/")
     assert response.get("X-Page-Cache") is None
     assert "Se déconnecter" in response.content.decode()
+    assert "private" in response["Cache-Control"]
+
+
+def test_members_of_one_audience_share_a_copy_with_their_own_account_links(client, page):
+    est = EstablishmentFactory()
+    first = MemberFactory(
+        first_name="Alice", profile__roles={Role.RSSI}, profile__establishment=est
+    )
+    second = MemberFactory(
+        first_name="Bruno", profile__roles={Role.RSSI}, profile__establishment=est
+    )
+    client.force_login(first)
+    assert "Alice" in client.get("/programme/").content.decode()
+    client.force_login(second)
+    response = client.get("/programme/")
+    html = response.content.decode()
+    assert response["X-Page-Cache"] == "hit"
+    assert "Bruno" in html and "Alice" not in html
+    assert "private" in response["Cache-Control"]
+
+
+def test_another_audience_never_gets_a_restricted_copy(client, page):
+    rssi_page = standard_page(
+        title="Espace RSSI",
+        slug="espace-rssi",
+        access_level=AccessLevel.ROLES,
+        allowed_roles={Role.RSSI},
+    )
+    client.force_login(MemberFactory(profile__roles={Role.RSSI}))
+    assert client.get(rssi_page.url).status_code == 200
+    client.force_login(MemberFactory(profile__roles={Role.CAREGIVER}))
+    response = client.get(rssi_page.url)
+    assert response.status_code == 404 and b"Espace RSSI" not in response.content
+    client.logout()
+    assert client.get(rssi_page.url).status_code == 404
 
 
 def test_a_member_page_is_never_stored_for_anonymous(client, page):
@@ -43,7 +79,10 @@ def test_a_member_page_is_never_stored_for_anonymous(client, page):
     assert client.get("/programme/").get("X-Page-Cache") is None
 
 
-def test_publishing_invalidates(client, page):
+@pytest.mark.parametrize("as_member", [False, True])
+def test_publishing_invalidates(client, page, as_member):
+    if as_member:
+        client.force_login(MemberFactory())
     client.get("/programme/")
     page.title = "Programme révisé"
     page.save_revision().publish()

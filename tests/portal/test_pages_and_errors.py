@@ -118,3 +118,11 @@ def test_home_shows_registered_module_sections(client, pages):
     finally:
         registry.unregister("test")
     assert "Module de test" in html and "Alerte de test" in html
+
+
+def test_refused_form_answers_403_in_the_portal_look(pages):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post("/compte/deconnexion/")
+    assert response.status_code == 403
+    html = response.content.decode()
+    assert "Accès refusé" in html and 'class="fr-header"' in html
