@@ -10,11 +10,14 @@ personal beyond the account links), it answered 200 and it set no cookie. Publis
 unpublishing, moving or deleting a page bumps a version number that is part of every key, so
 the next hit renders afresh; modules whose data shows on pages call ``invalidate()``.
 Each process re-reads the shared version at most once per ``VERSION_CHECK_SECONDS`` (the process
-that invalidates sees it at once), so a hit costs one cache read.
+that invalidates sees it at once) and keeps its most used copies in memory, so most hits read
+nothing from the shared cache.
 """
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 
 from django.conf import settings
 from django.core.cache import cache
@@ -40,6 +43,56 @@ def current_version() -> int:
         _version["value"] = cache.get(VERSION_KEY, 0)
         _version["read_at"] = now
     return _version["value"]
+
+
+class _LocalCopies:
+    """A small per-process LRU in front of the shared cache (keys carry the version)."""
+
+    def __init__(self, size: int):
+        self._size = size
+        self._data: OrderedDict = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._data.get(key)
+            if entry is None or entry[0] < time.monotonic():
+                self._data.pop(key, None)
+                return None
+            self._data.move_to_end(key)
+            return entry[1]
+
+    def set(self, key, value) -> None:
+        with self._lock:
+            self._data[key] = (time.monotonic() + settings.PAGE_CACHE_SECONDS, value)
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_local = _LocalCopies(size=256)
+
+
+def _get(key):
+    value = _local.get(key)
+    if value is None and (value := cache.get(key)) is not None:
+        _local.set(key, value)
+    return value
+
+
+def _set(key, value) -> None:
+    cache.set(key, value, settings.PAGE_CACHE_SECONDS)
+    _local.set(key, value)
+
+
+def reset() -> None:
+    """Forget everything this process holds (after the shared cache was cleared)."""
+    _local.clear()
+    _version["read_at"] = float("-inf")
 
 
 def mark_cacheable(response):
@@ -92,16 +145,12 @@ class AnonymousPageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
             return self.get_response(request)
         key = _key(request, "anonymous")
-        if (hit := cache.get(key)) is not None:
+        if (hit := _get(key)) is not None:
             return _build(*hit)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if _storable(request, response) and (user is None or not user.is_authenticated):
-            cache.set(
-                key,
-                (response.status_code, _headers(response), response.content),
-                settings.PAGE_CACHE_SECONDS,
-            )
+            _set(key, (response.status_code, _headers(response), response.content))
         return response
 
 
@@ -115,7 +164,7 @@ class AudiencePageCacheMiddleware:
         if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
             return self.get_response(request)
         key = _key(request, audience_key(request.user))
-        if (hit := cache.get(key)) is not None:
+        if (hit := _get(key)) is not None:
             status, headers, before, after = hit
             account = render_to_string(ACCOUNT_TEMPLATE, request=request).encode()
             response = _build(status, headers, before + account + after)
@@ -132,11 +181,7 @@ class AudiencePageCacheMiddleware:
         before, found, rest = response.content.partition(start)
         _, found_end, after = rest.partition(end)
         if found and found_end:
-            cache.set(
-                key,
-                (response.status_code, _headers(response), before + start, end + after),
-                settings.PAGE_CACHE_SECONDS,
-            )
+            _set(key, (response.status_code, _headers(response), before + start, end + after))
 
 
 def _page_deleted(sender, **_kwargs):

@@ -1,9 +1,13 @@
 import pytest
 from django.core.cache import cache
 
+from portal import page_cache
+
 
 @pytest.fixture(autouse=True)
 def _clear_cache():
     cache.clear()
+    page_cache.reset()
     yield
     cache.clear()
+    page_cache.reset()

@@ -100,3 +100,15 @@ def test_unpublishing_invalidates(client, page):
 def test_404_is_not_cached(client, page):
     client.get("/absent/")
     assert client.get("/absent/").get("X-Page-Cache") is None
+
+
+def test_an_invalidation_by_another_process_is_seen(client, page, monkeypatch):
+    from django.core.cache import cache
+
+    from portal import page_cache
+
+    monkeypatch.setattr(page_cache, "VERSION_CHECK_SECONDS", 0)
+    client.get("/programme/")
+    assert client.get("/programme/")["X-Page-Cache"] == "hit"
+    cache.set(page_cache.VERSION_KEY, cache.get(page_cache.VERSION_KEY, 0) + 1, None)
+    assert client.get("/programme/").get("X-Page-Cache") is None
