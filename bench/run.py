@@ -1,0 +1,421 @@
+"""Throughput report: the portal under gunicorn against a minimal Django app, measured by wrk.
+
+Builds a throwaway production-like portal (temporary VAR_DIR, DEBUG=0, demo content), serves
+it and ``bench/minimal_app.py`` with the same gunicorn settings, drives each URL with wrk and
+prints req/s, p50, p99 and the targets. Exits 0 whatever the numbers; non-zero only if the
+harness itself fails.
+
+    python bench/run.py [--duration 10] [--urls minimal,logged-in] [--worker-class gthread
+                         --workers 2 --threads 4]
+"""
+
+import argparse
+import contextlib
+import http.client
+import os
+import re
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+PYTHON = str(VENV_PYTHON) if VENV_PYTHON.exists() else sys.executable
+HOST = "127.0.0.1"
+REDIS_PORT = 6379
+LOGIN_PATH = "/compte/login/"
+LOGGED_IN_MARKERS = ("Se déconnecter", "portal-account-name")
+ANON_RATIO, ANON_P99_MS, LOGGED_IN_RPS = 0.5, 50.0, 300.0
+
+
+class HarnessError(Exception):
+    pass
+
+
+@dataclass
+class Target:
+    name: str
+    server: str  # "minimal" or "portal"
+    path: str
+    logged_in: bool = False
+
+
+TARGETS = [
+    Target("minimal", "minimal", "/"),
+    Target("home", "portal", "/"),
+    Target("content", "portal", "/programme-regional/"),
+    Target("legal", "portal", "/mentions-legales/"),
+    Target("logged-in", "portal", "/", logged_in=True),
+]
+ANONYMOUS_WITH_TARGET = ("home", "content", "legal")
+
+
+@dataclass
+class Result:
+    rps: float
+    p50_ms: float
+    p99_ms: float
+    non_2xx: int
+    socket_errors: int
+
+
+# --- Small helpers ----------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+def fetch(port, path, method="GET", cookie="", form=None):
+    """One HTTP request without following redirects: (status, headers, body text)."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=30)
+    headers = {"Cookie": cookie} if cookie else {}
+    body = None
+    if form is not None:
+        body = urlencode(form)
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+    try:
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.headers, response.read().decode("utf-8", "replace")
+    finally:
+        conn.close()
+
+
+def cookies_from(headers) -> dict[str, str]:
+    jar = SimpleCookie()
+    for value in headers.get_all("Set-Cookie") or []:
+        jar.load(value)
+    return {name: morsel.value for name, morsel in jar.items() if morsel.value}
+
+
+def redis_command(db: int, command: str) -> bool:
+    """Run one inline command on `db` of the local Redis; False if it is unreachable or fails."""
+    try:
+        with socket.create_connection((HOST, REDIS_PORT), timeout=1) as sock:
+            sock.sendall(f"SELECT {db}\r\n{command}\r\n".encode())
+            reply = b""
+            while reply.count(b"\r\n") < 2:
+                chunk = sock.recv(4096)
+                if not chunk:
+                    break
+                reply += chunk
+            return reply == b"+OK\r\n+OK\r\n"
+    except OSError:
+        return False
+
+
+def load_average() -> str:
+    return "load average " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def run_checked(cmd, env, what) -> str:
+    proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+    if proc.returncode != 0:
+        raise HarnessError(f"{what} failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
+    return proc.stdout
+
+
+# --- Servers ----------------------------------------------------------------------------------
+
+
+class Server:
+    def __init__(self, name, app, env, log_path, gunicorn_args, pythonpath=None):
+        self.name, self.log_path, self.port = name, log_path, free_port()
+        cmd = [PYTHON, "-m", "gunicorn", app, "--bind", f"{HOST}:{self.port}"]
+        cmd += [*gunicorn_args, "--no-control-socket", "--log-level", "warning"]
+        if pythonpath:
+            cmd += ["--pythonpath", str(pythonpath)]
+        self.log = log_path.open("w")
+        # Own session: the whole group (master and workers) is killed together.
+        self.proc = subprocess.Popen(
+            cmd, cwd=ROOT, env=env, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+
+    def wait_ready(self, path="/", timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise HarnessError(f"{self.name} server exited:\n{self.log_tail()}")
+            try:
+                fetch(self.port, path)
+                return
+            except OSError:
+                time.sleep(0.3)
+        raise HarnessError(f"{self.name} not answering after {timeout} s:\n{self.log_tail()}")
+
+    def log_tail(self) -> str:
+        self.log.flush()
+        return self.log_path.read_text(errors="replace")[-3000:]
+
+    def stop(self):
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.proc.wait(10)
+        # SIGKILL whatever is left of the group, workers outliving the master included.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
+        self.log.close()
+
+
+# --- Preparation ------------------------------------------------------------------------------
+
+
+def portal_env(tmp: Path, redis_db: int) -> tuple[dict, str]:
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "ELASTICSEARCH_URL")}
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        VAR_DIR=str(tmp / "var"),
+        STATIC_ROOT=str(tmp / "static"),
+        DEBUG="0",
+        HTTPS="0",
+        DEMO_MODE="1",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS=f"{HOST},localhost",
+        PYTHONDONTWRITEBYTECODE="1",
+    )
+    env.pop("REDIS_URL", None)
+    if not redis_command(redis_db, "FLUSHDB"):
+        note = f"no usable Redis on {HOST}:{REDIS_PORT}: local-memory cache, database sessions"
+    else:
+        env["REDIS_URL"] = f"redis://{HOST}:{REDIS_PORT}/{redis_db}"
+        note = f"Redis {env['REDIS_URL']} (flushed): cache and cached_db sessions"
+    return env, note
+
+
+def prepare_portal(env) -> tuple[str, str]:
+    """Migrate, collect static files, load the demo; return (first demo e-mail, password)."""
+    manage = [PYTHON, "manage.py"]
+    run_checked([*manage, "migrate", "--noinput", "-v0"], env, "migrate")
+    run_checked([*manage, "collectstatic", "--noinput", "-v0"], env, "collectstatic")
+    output = run_checked([*manage, "load_demo"], env, "load_demo")
+    logins = output.split("Comptes de démonstration")[-1]
+    emails = re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", logins)
+    password = re.search(r"Mot de passe commun : (\S+)", output)
+    if not emails or not password:
+        raise HarnessError(f"no demo login found in load_demo's output:\n{output[-2000:]}")
+    return emails[0], password[1]
+
+
+def log_in(port, email, password) -> str:
+    """Log in through the login form; return the browser's Cookie header."""
+    status, headers, body = fetch(port, LOGIN_PATH)
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', body)
+    if status != 200 or not token:
+        raise HarnessError(
+            f"GET {LOGIN_PATH} answered {status} without a CSRF token "
+            "(translations compiled? `.venv/bin/pybabel compile -d locale -D django`)"
+        )
+    jar = cookies_from(headers)
+    form = {
+        "csrfmiddlewaretoken": token[1],
+        "login": email,
+        "password": password,
+        "next": "/",
+    }
+    cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
+    status, headers, _ = fetch(port, LOGIN_PATH, "POST", cookie, form)
+    jar |= cookies_from(headers)
+    if status != 302 or "sessionid" not in jar:
+        raise HarnessError(f"login as {email} failed: POST {LOGIN_PATH} answered {status}")
+    return "; ".join(f"{k}={v}" for k, v in jar.items())
+
+
+def check_url(target, port, cookie) -> str:
+    """The URL must answer 200 (and show a logged-in page if it should); return X-Page-Cache."""
+    for _ in range(2):  # the second hit shows whether the page cache serves it
+        status, headers, body = fetch(port, target.path, cookie=cookie)
+    if status != 200:
+        raise HarnessError(f"{target.name}: GET {target.path} answered {status}, expected 200")
+    if target.logged_in and not any(marker in body for marker in LOGGED_IN_MARKERS):
+        raise HarnessError(f"{target.name}: GET {target.path} with the session is not logged in")
+    return headers.get("X-Page-Cache", "-")
+
+
+# --- Load generation --------------------------------------------------------------------------
+
+
+def find_wrk() -> str:
+    if wrk := shutil.which("wrk"):
+        return wrk
+    if os.geteuid() == 0 and shutil.which("apt-get"):
+        print("wrk missing: apt-get install -y wrk", flush=True)
+        subprocess.run(["apt-get", "install", "-y", "-q", "wrk"], stdout=subprocess.DEVNULL)
+        if wrk := shutil.which("wrk"):
+            return wrk
+    raise HarnessError("wrk is required: `sudo apt-get install wrk` (Debian/Ubuntu)")
+
+
+def to_ms(text: str) -> float:
+    value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60_000}[unit]
+
+
+def run_wrk(wrk, args, url, seconds, cookie) -> Result:
+    cmd = [wrk, f"-t{args.wrk_threads}", f"-c{args.connections}", f"-d{seconds}s"]
+    cmd += ["--latency", "--timeout", "5s", *(["-H", f"Cookie: {cookie}"] if cookie else []), url]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 60)
+    out = proc.stdout
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    p50 = re.search(r"^\s+50%\s+(\S+)", out, re.M)
+    p99 = re.search(r"^\s+99%\s+(\S+)", out, re.M)
+    if proc.returncode != 0 or not (rps and p50 and p99):
+        raise HarnessError(f"unexpected wrk output for {url}:\n{out}{proc.stderr}")
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    return Result(
+        rps=float(rps[1]),
+        p50_ms=to_ms(p50[1]),
+        p99_ms=to_ms(p99[1]),
+        non_2xx=int(non_2xx[1]) if non_2xx else 0,
+        socket_errors=sum(map(int, errors.groups())) if errors else 0,
+    )
+
+
+# --- Report -----------------------------------------------------------------------------------
+
+
+def report(results: dict[str, Result], paths: dict[str, str]) -> None:
+    ref = results.get("minimal")
+    print(f"\n{'url':<10} {'path':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+          f"{'non-2xx':>8} {'sock err':>8} {'% min':>6}")  # fmt: skip
+    for name, r in results.items():
+        share = f"{100 * r.rps / ref.rps:.0f}" if ref else "-"
+        print(f"{name:<10} {paths[name]:<22} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
+              f"{r.non_2xx:>8} {r.socket_errors:>8} {share:>6}")  # fmt: skip
+
+    print("\nTargets:")
+    for name in ANONYMOUS_WITH_TARGET:
+        if (r := results.get(name)) is None:
+            continue
+        if ref is None:
+            print(f"  SKIP {name}: no minimal reference measured")
+            continue
+        ok = r.rps >= ANON_RATIO * ref.rps and r.p99_ms <= ANON_P99_MS and not r.non_2xx
+        print(f"  {'PASS' if ok else 'FAIL'} {name}: {r.rps:.0f} req/s "
+              f"(≥ {ANON_RATIO * ref.rps:.0f} = {ANON_RATIO:.0%} of minimal), "
+              f"p99 {r.p99_ms:.1f} ms (≤ {ANON_P99_MS:.0f} ms)")  # fmt: skip
+    if (r := results.get("logged-in")) is not None:
+        ok = r.rps >= LOGGED_IN_RPS and not r.non_2xx
+        print(f"  {'PASS' if ok else 'FAIL'} logged-in: {r.rps:.0f} req/s (≥ {LOGGED_IN_RPS:.0f})")
+
+
+# --- Main -------------------------------------------------------------------------------------
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    names = [t.name for t in TARGETS]
+    parser.add_argument("--duration", type=int, default=10, help="seconds measured per URL")
+    parser.add_argument("--warmup", type=int, default=2, help="seconds of warm-up per URL")
+    parser.add_argument(
+        "--urls", default=",".join(names), help=f"comma-separated subset of {','.join(names)}"
+    )
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--wrk-threads", type=int, default=2)
+    # sync x3 measured best on 2 cores shared with wrk: same req/s as gthread 2x4 / 4x2 and
+    # sync x4, lowest p99 (gthread queues in its threads; a 4th process only adds switching).
+    parser.add_argument("--worker-class", default="sync", help="gunicorn worker class")
+    parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
+    parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
+    parser.add_argument("--redis-db", type=int, default=7, help="Redis db number (flushed)")
+    args = parser.parse_args()
+    args.urls = [u.strip() for u in args.urls.split(",") if u.strip()]
+    if unknown := set(args.urls) - set(names):
+        parser.error(f"unknown --urls {', '.join(sorted(unknown))}; choose from {names}")
+    return args
+
+
+def bench(args, tmp: Path, servers: list) -> None:
+    wrk = find_wrk()
+    targets = [t for t in TARGETS if t.name in args.urls]
+    gunicorn_args = ["--worker-class", args.worker_class, "--workers", str(args.workers)]
+    gunicorn_args += ["--threads", str(args.threads)]
+    env, redis_note = portal_env(tmp, args.redis_db)
+    print(f"cores: {os.cpu_count()} (usable: {len(os.sched_getaffinity(0))}), {load_average()}")
+    print(f"cache: {redis_note}")
+    print(f"gunicorn: {' '.join(gunicorn_args)}, access log off")
+    print(f"wrk: -t{args.wrk_threads} -c{args.connections}, "
+          f"{args.warmup} s warm-up + {args.duration} s per URL", flush=True)  # fmt: skip
+
+    ports = {}
+    if any(t.server == "portal" for t in targets):
+        print("preparing the portal (migrate, collectstatic, load_demo)…", flush=True)
+        started = time.monotonic()
+        email, password = prepare_portal(env)
+        print(f"  ready in {time.monotonic() - started:.0f} s; demo login: {email}", flush=True)
+        servers.append(Server("portal", "portal.wsgi:application", env,
+                              tmp / "portal.log", gunicorn_args))  # fmt: skip
+        servers[-1].wait_ready("/healthz")
+        ports["portal"] = servers[-1].port
+    if any(t.server == "minimal" for t in targets):
+        minimal_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+        servers.append(Server("minimal", "minimal_app:application", minimal_env,
+                              tmp / "minimal.log", gunicorn_args, ROOT / "bench"))  # fmt: skip
+        servers[-1].wait_ready()
+        ports["minimal"] = servers[-1].port
+
+    cookie = ""
+    if any(t.logged_in for t in targets):
+        cookie = log_in(ports["portal"], email, password)
+
+    # The reference is measured first and again last; the better run counts, so a burst of
+    # other load during one of them does not lower the bar for the portal.
+    runs = targets + [targets[0]] if targets[0].name == "minimal" and len(targets) > 1 else targets
+    results = {}
+    for target in runs:
+        port = ports[target.server]
+        target_cookie = cookie if target.logged_in else ""
+        page_cache = check_url(target, port, target_cookie)
+        url = f"http://{HOST}:{port}{target.path}"
+        print(f"{target.name:<10} {target.path:<22} page cache: {page_cache:<4} …", end=" ",
+              flush=True)  # fmt: skip
+        if args.warmup:
+            run_wrk(wrk, args, url, args.warmup, target_cookie)
+        result = run_wrk(wrk, args, url, args.duration, target_cookie)
+        print(f"{result.rps:.0f} req/s", flush=True)
+        if target.name not in results or result.rps > results[target.name].rps:
+            results[target.name] = result
+    report(results, {t.name: t.path for t in targets})
+    print(f"\n{load_average()} (other processes' load skews the numbers)")
+
+
+def main() -> int:
+    args = parse_args()
+    # SIGTERM and SIGHUP unwind like Ctrl-C, so the servers are always stopped.
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, lambda signum, _frame: sys.exit(128 + signum))
+    tmp = Path(tempfile.mkdtemp(prefix="portal-bench-"))
+    servers: list[Server] = []
+    try:
+        bench(args, tmp, servers)
+        return 0
+    except HarnessError as exc:
+        print(f"\nbench: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nbench: interrupted", file=sys.stderr)
+        return 130
+    finally:
+        for server in servers:
+            server.stop()
+        redis_command(args.redis_db, "FLUSHDB")  # leave the chosen db empty
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
