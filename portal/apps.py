@@ -12,5 +12,6 @@ class PortalConfig(AppConfig):
         from search.registry import Searchable, register
 
         checks.register()
+        checks.register_deploy_checks()
         page_cache.connect_signals()
         register(Searchable("pages", _("Pages"), lambda: StandardPage.objects.live().public()))

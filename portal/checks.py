@@ -26,3 +26,30 @@ def check_region(app_configs, **kwargs):
 
 def register() -> None:
     checks.register(check_region, checks.Tags.compatibility)
+
+
+SHARED_CACHE_BACKENDS = (
+    "django.core.cache.backends.redis.RedisCache",
+    "django.core.cache.backends.memcached.PyMemcacheCache",
+    "django.core.cache.backends.db.DatabaseCache",
+)
+
+
+def check_shared_cache(app_configs, **kwargs):
+    """Rate limits and page-cache invalidation need one cache shared by every process."""
+    from django.conf import settings
+
+    backend = settings.CACHES["default"]["BACKEND"]
+    if settings.DEBUG or backend in SHARED_CACHE_BACKENDS:
+        return []
+    return [
+        checks.Error(
+            f"The default cache ({backend}) is not shared across processes: login rate limits "
+            "and page-cache invalidation would not hold. Set REDIS_URL.",
+            id="portal.E003",
+        )
+    ]
+
+
+def register_deploy_checks() -> None:
+    checks.register(check_shared_cache, checks.Tags.security, deploy=True)

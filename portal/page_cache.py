@@ -33,6 +33,7 @@ CACHEABLE_ATTR = "cache_for_audience"
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
 ACCOUNT_MARKERS = (b"<!--portal:account-->", b"<!--/portal:account-->")
 ACCOUNT_TEMPLATE = "layout/account_links.html"
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 VERSION_CHECK_SECONDS = 1.0
 _version = {"value": 0, "read_at": float("-inf")}
 
@@ -113,9 +114,16 @@ def _key(request, audience: str) -> str:
     return f"pagecache:{current_version()}:{hashlib.sha256(raw).hexdigest()}"
 
 
+def _has_messages(request) -> bool:
+    """Pending flash messages are personal: such a request neither reads nor fills the cache."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and (storage.used or len(storage) > 0)
+
+
 def _storable(request, response) -> bool:
     return (
         request.method == "GET"
+        and not _has_messages(request)
         and getattr(response, CACHEABLE_ATTR, False)
         and response.status_code == 200
         and not response.streaming
@@ -142,7 +150,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or settings.SESSION_COOKIE_NAME in request.COOKIES:
+        if (
+            request.method not in ("GET", "HEAD")
+            or settings.SESSION_COOKIE_NAME in request.COOKIES
+            or MESSAGES_COOKIE in request.COOKIES
+        ):
             return self.get_response(request)
         key = _key(request, "anonymous")
         if (hit := _get(key)) is not None:
@@ -161,7 +173,11 @@ class AudiencePageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.method not in ("GET", "HEAD") or not request.user.is_authenticated:
+        if (
+            request.method not in ("GET", "HEAD")
+            or not request.user.is_authenticated
+            or _has_messages(request)
+        ):
             return self.get_response(request)
         key = _key(request, audience_key(request.user))
         if (hit := _get(key)) is not None:

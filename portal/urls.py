@@ -16,7 +16,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path(_("account/"), include("portal.accounts.urls")),
+    path(_("account/"), include("allauth.urls")),
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
     path("", include(wagtail_urls)),

@@ -1,9 +1,9 @@
+from allauth.account.auth_backends import AuthenticationBackend
 from django.contrib.auth import get_user_model
-from django.contrib.auth.backends import ModelBackend
 
 
-class MemberBackend(ModelBackend):
-    """Loads the member profile with the user: one query per request instead of two."""
+class MemberBackend(AuthenticationBackend):
+    """allauth's e-mail login; loads the member profile with the user in one query."""
 
     def get_user(self, user_id):
         user = (

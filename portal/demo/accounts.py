@@ -3,6 +3,7 @@
 import tomllib
 from pathlib import Path
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -83,6 +84,9 @@ def build_users(ctx) -> None:
         else:
             user.set_unusable_password()
         user.save()
+        EmailAddress.objects.update_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         if group:
             user.groups.add(Group.objects.get(name=group))
         MemberProfile.objects.update_or_create(

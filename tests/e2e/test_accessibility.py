@@ -10,7 +10,7 @@ PAGES = {
     "home": "/",
     "standard-page": "/programme-regional/",
     "search-results": "/recherche/?q=sauvegarde",
-    "login": "/compte/connexion/",
+    "login": "/compte/login/",
     "accessibility": "/accessibilite/",
     "legal-notice": "/mentions-legales/",
     "contact": "/contact/",

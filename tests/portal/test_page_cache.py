@@ -112,3 +112,23 @@ def test_an_invalidation_by_another_process_is_seen(client, page, monkeypatch):
     assert client.get("/programme/")["X-Page-Cache"] == "hit"
     cache.set(page_cache.VERSION_KEY, cache.get(page_cache.VERSION_KEY, 0) + 1, None)
     assert client.get("/programme/").get("X-Page-Cache") is None
+
+
+def test_a_page_with_a_flash_message_is_neither_served_from_nor_stored_in_the_cache(client, page):
+    from allauth.account.models import EmailAddress
+
+    user = MemberFactory(first_name="Alice", username="alice@ch.example", email="alice@ch.example")
+    user.set_password("une-phrase-de-passe-solide")
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    other = MemberFactory()
+    client.force_login(other)
+    client.get("/programme/")  # a copy for this audience now exists
+    client.logout()
+    client.post("/compte/login/", {"login": user.email, "password": "une-phrase-de-passe-solide"})
+    with_message = client.get("/programme/")
+    assert with_message.get("X-Page-Cache") is None
+    assert "fr-alert--success" in with_message.content.decode()
+    after = client.get("/programme/")
+    assert after["X-Page-Cache"] == "hit"
+    assert "fr-alert--success" not in after.content.decode()

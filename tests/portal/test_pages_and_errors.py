@@ -122,7 +122,7 @@ def test_home_shows_registered_module_sections(client, pages):
 
 def test_refused_form_answers_403_in_the_portal_look(pages):
     client = Client(enforce_csrf_checks=True)
-    response = client.post("/compte/deconnexion/")
+    response = client.post("/compte/logout/")
     assert response.status_code == 403
     html = response.content.decode()
     assert "Accès refusé" in html and 'class="fr-header"' in html
