@@ -7,11 +7,12 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import checks, page_cache
+        from portal import checks, page_cache, security_log
         from portal.models import StandardPage
         from search.registry import Searchable, register
 
         checks.register()
         checks.register_deploy_checks()
         page_cache.connect_signals()
+        security_log.connect_signals()
         register(Searchable("pages", _("Pages"), lambda: StandardPage.objects.live().public()))

@@ -9,7 +9,7 @@ from portal.accounts.models import Establishment, MemberProfile
 def enforce_access_model(page, request, serve_args, serve_kwargs):
     """A page the user may not view answers 404, exactly like a page that does not exist."""
     if hasattr(page, "access_level"):
-        ensure_visible(request.user, page)
+        ensure_visible(request, page)
 
 
 register_snippet(Establishment)

@@ -11,3 +11,9 @@ def _clear_cache():
     yield
     cache.clear()
     page_cache.reset()
+
+
+def pytest_report_header(config):
+    from django.conf import settings
+
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"

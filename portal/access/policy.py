@@ -71,14 +71,23 @@ def visible_to(user, queryset):
     return queryset.filter(access_q(user))
 
 
-def get_visible_or_404(user, queryset, **lookups):
-    """One object the user may view, else 404: a restricted object looks absent."""
+def _refuse(user, obj, request=None):
+    from portal.security_log import log_event
+
+    log_event("restricted_content_denied", request, user, object=f"{obj._meta.label}:{obj.pk}")
+    raise Http404
+
+
+def get_visible_or_404(request, queryset, **lookups):
+    """One object the requesting user may view, else 404: a restricted object looks absent."""
     obj = queryset.filter(**lookups).first()
-    if obj is None or not can_view(user, obj):
+    if obj is None:
         raise Http404
+    ensure_visible(request, obj)
     return obj
 
 
-def ensure_visible(user, obj) -> None:
-    if not can_view(user, obj):
-        raise Http404
+def ensure_visible(request, obj) -> None:
+    """404 (logged as a security event) unless the requesting user may view ``obj``."""
+    if not can_view(request.user, obj):
+        _refuse(request.user, obj, request)

@@ -145,3 +145,25 @@ def test_deploy_check_refuses_a_cache_not_shared_across_processes(settings):
     assert [e.id for e in check_shared_cache(None)] == ["portal.E003"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
     assert check_shared_cache(None) == []
+
+
+def test_security_events_are_logged_in_utc_without_secrets(client, member, caplog):
+    import logging
+
+    from portal.access import AccessLevel
+    from portal.security_log import UTCFormatter
+    from tests.portal.factories import standard_page
+
+    restricted = standard_page(title="Réservé", slug="reserve", access_level=AccessLevel.MEMBERS)
+    with caplog.at_level(logging.INFO, logger="portal.security"):
+        _login(client, member.email, "pas-le-bon-mot-de-passe")
+        _login(client, member.email, PASSWORD)
+        client.logout()
+        client.get(restricted.url)
+    lines = [r.getMessage() for r in caplog.records if r.name == "portal.security"]
+    assert any("event=login_failure" in line and member.email in line for line in lines)
+    assert any(f"event=login_success user={member.pk} ip=127.0.0.1" in line for line in lines)
+    assert any("event=restricted_content_denied" in line for line in lines)
+    assert not any(PASSWORD in line or "pas-le-bon" in line for line in lines)
+    stamp = UTCFormatter("%(asctime)s").format(caplog.records[0])
+    assert stamp.endswith("Z") and "T" in stamp
