@@ -94,10 +94,16 @@ def fetch(port, path, method="GET", cookie="", form=None):
 
 
 def cookies_from(headers) -> dict[str, str]:
+    """Set-Cookie values by name; an empty value means the server deleted that cookie."""
     jar = SimpleCookie()
     for value in headers.get_all("Set-Cookie") or []:
         jar.load(value)
-    return {name: morsel.value for name, morsel in jar.items() if morsel.value}
+    return {name: morsel.value for name, morsel in jar.items()}
+
+
+def merge(jar: dict[str, str], headers) -> dict[str, str]:
+    merged = jar | cookies_from(headers)
+    return {name: value for name, value in merged.items() if value}
 
 
 def redis_command(db: int, command: str) -> bool:
@@ -220,7 +226,7 @@ def log_in(port, email, password) -> str:
             f"GET {LOGIN_PATH} answered {status} without a CSRF token "
             "(translations compiled? `.venv/bin/pybabel compile -d locale -D django`)"
         )
-    jar = cookies_from(headers)
+    jar = merge({}, headers)
     form = {
         "csrfmiddlewaretoken": token[1],
         "login": email,
@@ -229,9 +235,14 @@ def log_in(port, email, password) -> str:
     }
     cookie = "; ".join(f"{k}={v}" for k, v in jar.items())
     status, headers, _ = fetch(port, LOGIN_PATH, "POST", cookie, form)
-    jar |= cookies_from(headers)
+    jar = merge(jar, headers)
     if status != 302 or "sessionid" not in jar:
         raise HarnessError(f"login as {email} failed: POST {LOGIN_PATH} answered {status}")
+    # Follow the redirect as a browser does: the page shows (and clears) the welcome message.
+    _, headers, _ = fetch(
+        port, headers["Location"], cookie="; ".join(f"{k}={v}" for k, v in jar.items())
+    )
+    jar = merge(jar, headers)
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
