@@ -18,6 +18,15 @@ def test_home_page_renders(page):
     expect(page.locator("header .fr-header__service-title")).to_have_text("Cyberportail santé")
 
 
+def test_design_system_styles_and_script_are_applied(page):
+    """The DSFR stylesheet and script load (their integrity checksums match what is served)."""
+    page.goto("/")
+    font = page.evaluate("getComputedStyle(document.body).fontFamily")
+    assert "Marianne" in font
+    # The DSFR script marks the document once it has started.
+    expect(page.locator("html")).to_have_attribute("data-fr-js", "true")
+
+
 def test_first_tab_focuses_a_skip_link(page):
     page.goto("/")
     page.keyboard.press("Tab")
