@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "taggit",
     "allauth",
     "allauth.account",
+    "allauth.usersessions",
+    "allauth.mfa",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -95,6 +97,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "allauth.usersessions.middleware.UserSessionsMiddleware",
+    "portal.accounts.mfa.RequireMfaMiddleware",
     # Members with the same audience share cached pages; only their account links are theirs.
     "portal.page_cache.AudiencePageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -241,6 +245,16 @@ ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
+ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.MembershipSignupForm"
+ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+# --- Two-factor authentication (allauth.mfa) --------------------------------------------------
+MFA_ADAPTER = "portal.accounts.mfa.MfaAdapter"
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_PASSKEY_LOGIN_ENABLED = True
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = not HTTPS  # passkeys on plain-HTTP loopback runs
+# Key encrypting TOTP secrets at rest; defaults to one derived from SECRET_KEY.
+MFA_ENCRYPTION_KEY = env("MFA_ENCRYPTION_KEY", default=f"mfa:{SECRET_KEY}")
+
 ACCOUNT_RATE_LIMITS = {
     "login_failed": "5/5m/key,20/5m/ip",
     "signup": "20/h/ip",

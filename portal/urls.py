@@ -17,6 +17,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     path(_("account/"), include("allauth.urls")),
+    path(_("membership/"), include("portal.accounts.urls")),
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
     path("", include(wagtail_urls)),

@@ -2,7 +2,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from portal.access import ensure_visible
-from portal.accounts.models import Establishment, MemberProfile
+from portal.accounts.models import Establishment
 
 
 @hooks.register("before_serve_page")
@@ -13,4 +13,3 @@ def enforce_access_model(page, request, serve_args, serve_kwargs):
 
 
 register_snippet(Establishment)
-register_snippet(MemberProfile)

@@ -43,6 +43,11 @@ class Establishment(models.Model):
         blank=True,
         help_text=_("One domain per line: addresses on these domains are approved automatically."),
     )
+    validated = models.BooleanField(
+        _("validated"),
+        default=True,
+        help_text=_("Establishments proposed at sign-up wait for a regional administrator."),
+    )
 
     class Meta:
         ordering = ["name"]
@@ -88,6 +93,17 @@ class MemberProfile(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=MemberStatus.choices, default=MemberStatus.PENDING
     )
+    decision_reason = models.TextField(_("reason given"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = _("member profile")
@@ -99,3 +115,9 @@ class MemberProfile(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == MemberStatus.APPROVED
+
+    @property
+    def role_labels(self) -> list[str]:
+        from portal.access.roles import Role
+
+        return [Role(role).label for role in sorted(self.roles)]

@@ -98,5 +98,47 @@ def build_users(ctx) -> None:
             },
         )
         ctx.users[role] = user
-        ctx.logins.append((role.label, email, establishment.name))
-    ctx.write(f"{len(PEOPLE)} demo users, one per role")
+        note = establishment.name
+        if role == Role.RSSI and ctx.demo_mode:
+            note += f" — TOTP: {_demo_totp_secret(user)}"
+        ctx.logins.append((role.label, email, note))
+    _pending_request(ctx)
+    ctx.write(f"{len(PEOPLE)} demo users, one per role, and one request awaiting approval")
+
+
+def _pending_request(ctx) -> None:
+    """A sign-up waiting in the regional administrator's queue (left as it is once decided)."""
+    User = get_user_model()
+    establishment = Establishment.objects.filter(kind="ehpad").order_by("-finess").first()
+    user, created = User.objects.get_or_create(
+        username="paul.mercier@demo.example",
+        defaults={
+            "email": "paul.mercier@demo.example",
+            "first_name": "Paul",
+            "last_name": "Mercier",
+        },
+    )
+    if created:
+        if ctx.demo_mode:
+            user.set_password(ctx.password)
+        else:
+            user.set_unusable_password()
+        user.save()
+    EmailAddress.objects.get_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    MemberProfile.objects.get_or_create(
+        user=user, defaults={"establishment": establishment, "roles": {Role.DIRECTOR}}
+    )
+
+
+def _demo_totp_secret(user) -> str:
+    """The demo RSSI has TOTP set up (demo mode only): its secret, for an authenticator app."""
+    from allauth.mfa.adapter import get_adapter
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if authenticator is None:
+        authenticator = TOTP.activate(user, generate_totp_secret()).instance
+    return get_adapter().decrypt(authenticator.data["secret"])

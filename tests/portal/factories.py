@@ -26,17 +26,36 @@ class UserFactory(factory.django.DjangoModelFactory):
     email = factory.SelfAttribute("username")
 
 
+TEST_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
+def with_mfa(user):
+    """Give the user a TOTP factor (sensitive roles cannot use the portal without one)."""
+    from allauth.mfa.totp.internal.auth import TOTP
+
+    TOTP.activate(user, TEST_TOTP_SECRET)
+    return user
+
+
 class MemberFactory(UserFactory):
-    """A user with a member profile (approved by default)."""
+    """A user with a member profile (approved by default).
+
+    Members of the roles that must use MFA get a TOTP factor unless ``profile__mfa=False``.
+    """
 
     @factory.post_generation
     def profile(user, create, extracted, **kwargs):
+        from portal.accounts.mfa import MFA_REQUIRED_ROLES
+
+        roles = kwargs.get("roles", set())
         MemberProfile.objects.create(
             user=user,
             establishment=kwargs.get("establishment"),
-            roles=kwargs.get("roles", set()),
+            roles=roles,
             status=kwargs.get("status", MemberStatus.APPROVED),
         )
+        if kwargs.get("mfa", True) and set(roles) & MFA_REQUIRED_ROLES:
+            with_mfa(user)
 
 
 def home_page():

@@ -6,7 +6,13 @@ from django.core.exceptions import ValidationError
 from portal.access import AccessLevel, Role, Tlp, can_view, visible_to
 from portal.accounts.models import MemberStatus
 from portal.models import StandardPage
-from tests.portal.factories import EstablishmentFactory, MemberFactory, UserFactory, standard_page
+from tests.portal.factories import (
+    EstablishmentFactory,
+    MemberFactory,
+    UserFactory,
+    standard_page,
+    with_mfa,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -62,7 +68,9 @@ def world():
         "rssi_a": member("rssi-a", establishment=est_a, roles={Role.RSSI}),
         "rssi_b": member("rssi-b", establishment=est_b, roles={Role.RSSI}),
         "dsi_without_establishment": member("dsi", roles={Role.DSI}),
-        "superuser": UserFactory(username="root@example.org", is_superuser=True, is_staff=True),
+        "superuser": with_mfa(
+            UserFactory(username="root@example.org", is_superuser=True, is_staff=True)
+        ),
     }
     specs = {
         "public": {"access_level": AccessLevel.PUBLIC},

@@ -88,8 +88,19 @@ def test_password_reset_answers_identically_for_known_and_unknown_addresses(clie
     assert [m.to for m in mail.outbox] == [[member.email], ["personne@inconnu.example"]]
 
 
+def _signup_data(establishment):
+    return {
+        "password1": "un-autre-secret-partage",
+        "password2": "un-autre-secret-partage",
+        "first_name": "Léa",
+        "last_name": "Martin",
+        "establishment": establishment.pk,
+        "roles": ["caregiver"],
+    }
+
+
 def test_signup_answers_identically_for_known_and_unknown_addresses(client, member):
-    data = {"password1": "un-autre-secret-partage", "password2": "un-autre-secret-partage"}
+    data = _signup_data(EstablishmentFactory())
     known = client.post("/compte/signup/", {"email": member.email, **data})
     unknown = Client().post("/compte/signup/", {"email": "nouvelle@ch.example", **data})
     assert known.status_code == unknown.status_code == 302
@@ -97,7 +108,7 @@ def test_signup_answers_identically_for_known_and_unknown_addresses(client, memb
 
 
 def test_signup_sends_a_verification_email(client, member):
-    data = {"password1": "un-autre-secret-partage", "password2": "un-autre-secret-partage"}
+    data = _signup_data(EstablishmentFactory())
     client.post("/compte/signup/", {"email": "nouvelle@ch.example", **data})
     assert mail.outbox[-1].to == ["nouvelle@ch.example"]
     assert "/compte/confirm-email/" in mail.outbox[-1].body

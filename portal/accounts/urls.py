@@ -1,0 +1,10 @@
+from django.urls import path
+from django.utils.translation import gettext_lazy as _
+
+from portal.accounts import views
+
+app_name = "membership"
+urlpatterns = [
+    path(_("status/"), views.membership_status, name="status"),
+    path(_("requests/"), views.approval_queue, name="queue"),
+]
