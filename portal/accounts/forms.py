@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from portal import region
 from portal.access.roles import Role
 from portal.accounts import services
-from portal.accounts.models import Establishment, EstablishmentType
+from portal.accounts.models import Establishment, EstablishmentType, MemberProfile
 from portal.accounts.validators import validate_finess
 
 
@@ -105,3 +105,25 @@ class DecisionForm(forms.Form):
 class SuspensionForm(forms.Form):
     email = forms.EmailField(label=_("E-mail address of the member"))
     reason = forms.CharField(label=_("Reason (sent to the member)"), max_length=2000)
+
+
+class ProfileForm(forms.ModelForm):
+    first_name = forms.CharField(label=_("First name"), max_length=150)
+    last_name = forms.CharField(label=_("Last name"), max_length=150)
+
+    class Meta:
+        model = MemberProfile
+        fields = ["notify_alerts", "notify_forum", "notify_courses"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["first_name"].initial = user.first_name
+        self.fields["last_name"].initial = user.last_name
+        self.order_fields(["first_name", "last_name"])
+
+    def save(self, commit=True):
+        self.user.first_name = self.cleaned_data["first_name"]
+        self.user.last_name = self.cleaned_data["last_name"]
+        self.user.save(update_fields=["first_name", "last_name"])
+        return super().save(commit)

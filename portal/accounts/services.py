@@ -120,3 +120,21 @@ def can_decide(user) -> bool:
     """Regional administrators (and superusers) decide on memberships."""
     member = membership_of(user)
     return member.is_superuser or Role.REGIONAL_ADMIN in member.roles
+
+
+def establishment_contacts(establishment, viewer):
+    """The security contacts of an establishment (RSSI, DSI, director), for its members."""
+    tokens = [role_token(role) for role in (Role.RSSI, Role.DSI, Role.DIRECTOR)]
+    from django.db.models import Q
+
+    query = Q()
+    for token in tokens:
+        query |= Q(roles__contains=token)
+    return (
+        MemberProfile.objects.filter(
+            query, establishment=establishment, status=MemberStatus.APPROVED
+        )
+        .exclude(user=viewer)
+        .select_related("user")
+        .order_by("user__last_name")
+    )

@@ -1,13 +1,16 @@
+import json
+
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
-from django.contrib.auth import get_user_model
+from django.contrib.auth import get_user_model, logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.accounts import services
-from portal.accounts.forms import DecisionForm, SuspensionForm
+from portal.accounts import personal_data, services
+from portal.accounts.forms import DecisionForm, ProfileForm, SuspensionForm
 from portal.accounts.models import MemberProfile, MemberStatus
 
 
@@ -67,3 +70,47 @@ def approval_queue(request):
             .count(),
         },
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    member_profile = (
+        MemberProfile.objects.filter(user=request.user).select_related("establishment").first()
+    )
+    if member_profile is None:
+        return redirect("membership:status")
+    form = ProfileForm(request.POST or None, instance=member_profile, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        return redirect("membership:profile")
+    contacts = []
+    if member_profile.is_approved and member_profile.establishment_id:
+        contacts = services.establishment_contacts(member_profile.establishment, request.user)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "profile": member_profile, "contacts": contacts},
+    )
+
+
+@login_required
+def personal_data_export(request):
+    body = json.dumps(personal_data.export(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="mes-donnees-cyberportail.json"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@reauthentication_required
+def delete_account(request):
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        user = request.user
+        logout(request)
+        personal_data.delete_account(user, request)
+        messages.success(request, _("Your account is deleted."))
+        return redirect("/")
+    return render(request, "accounts/delete.html")

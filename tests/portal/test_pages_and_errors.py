@@ -95,6 +95,7 @@ def test_security_headers(client, pages):
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Referrer-Policy"] == "strict-origin-when-cross-origin"
     assert response["X-Frame-Options"] == "DENY"
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 def test_home_page_query_count_is_bounded(client, pages, django_assert_max_num_queries):

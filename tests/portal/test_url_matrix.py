@@ -76,6 +76,9 @@ MATRIX = {
     "mfa_*webauthn*": NOT_REQUESTED,
     "membership:status": SIGNED_IN_ONLY,
     "membership:queue": REGIONAL_ADMIN_ONLY,
+    "membership:profile": SIGNED_IN_ONLY,
+    "membership:export": SIGNED_IN_ONLY,
+    "membership:delete": ALWAYS_REDIRECTS,  # asks for the password again first
     # Wagtail pages: see PAGES below (the access model decides, 404 when not allowed).
     "wagtail_serve": "pages",
     # The Wagtail admin: staff only, checked on every URL that needs no argument.

@@ -1,0 +1,102 @@
+"""Profile, notification preferences, personal data export and account deletion."""
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from django.contrib.auth import get_user_model
+
+from portal.access import Role
+from portal.accounts.models import MemberProfile
+from portal.accounts.personal_data import display_name
+from tests.portal.factories import TEST_TOTP_SECRET, EstablishmentFactory, MemberFactory, home_page
+
+pytestmark = pytest.mark.django_db
+PASSWORD = "une-phrase-de-passe-solide"
+
+
+@pytest.fixture
+def member():
+    home_page()
+    establishment = EstablishmentFactory()
+    user = MemberFactory(
+        username="lea@ch.example",
+        email="lea@ch.example",
+        first_name="Léa",
+        last_name="Martin",
+        profile__roles={Role.RSSI},
+        profile__establishment=establishment,
+    )
+    user.set_password(PASSWORD)
+    user.save()
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    MemberFactory(
+        username="dir@ch.example",
+        email="dir@ch.example",
+        first_name="Marc",
+        last_name="Directeur",
+        profile__roles={Role.DIRECTOR},
+        profile__establishment=establishment,
+    )
+    return user
+
+
+def test_profile_shows_contacts_and_saves_preferences(client, member):
+    client.force_login(member)
+    html = client.get("/adhesion/profil/").content.decode()
+    assert "Marc Directeur" in html and "dir@ch.example" in html
+    response = client.post(
+        "/adhesion/profil/",
+        {"first_name": "Léa", "last_name": "Martin-Durand", "notify_alerts": "on"},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    profile = MemberProfile.objects.get(user=member)
+    assert member.last_name == "Martin-Durand"
+    assert (profile.notify_alerts, profile.notify_forum, profile.notify_courses) == (
+        True,
+        False,
+        False,
+    )
+
+
+def test_profile_refuses_an_empty_name_and_changes_nothing(client, member):
+    client.force_login(member)
+    response = client.post("/adhesion/profil/", {"first_name": "", "last_name": "X"})
+    assert response.status_code == 200 and "fr-input-group--error" in response.content.decode()
+    member.refresh_from_db()
+    assert member.last_name == "Martin"
+
+
+def test_personal_data_export_has_everything_and_no_secret(client, member):
+    client.force_login(member)
+    response = client.get("/adhesion/profil/mes-donnees/")
+    assert response["Content-Disposition"].startswith("attachment;")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == "lea@ch.example"
+    assert data["membership"]["roles"] == ["rssi"]
+    assert data["two_factor_methods"] == ["totp"]
+    text = response.content.decode()
+    assert TEST_TOTP_SECRET not in text and member.password not in text
+    assert "Marc" not in text  # another member's data is not part of mine
+
+
+def test_account_deletion_needs_the_password_then_erases_the_person(client, member):
+    client.post("/compte/login/", {"login": member.email, "password": PASSWORD})
+    # MFA: this RSSI logs in with a TOTP code; force_login stands for that step here.
+    client.force_login(member)
+    first = client.get("/adhesion/profil/supprimer/")
+    assert first.status_code == 302 and first["Location"].startswith("/compte/reauthenticate/")
+    client.post(first["Location"], {"password": PASSWORD})
+    assert client.get("/adhesion/profil/supprimer/").status_code == 200
+    response = client.post("/adhesion/profil/supprimer/", {"confirm": "yes"})
+    assert response.status_code == 302
+    user = get_user_model().objects.get(pk=member.pk)
+    assert user.username.startswith("ancien-membre-") and not user.is_active
+    assert user.email == "" and user.first_name == "" and not user.has_usable_password()
+    assert not MemberProfile.objects.filter(user=user).exists()
+    assert not Authenticator.objects.filter(user=user).exists()
+    assert not EmailAddress.objects.filter(user=user).exists()
+    assert "_auth_user_id" not in client.session
+    assert str(display_name(user)) == "ancien membre"
