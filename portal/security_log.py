@@ -42,7 +42,14 @@ def _login_failed(sender, credentials, request=None, **kwargs):
     log_event("login_failure", request, None, login=identifier)
 
 
+def _mfa_failed(sender, request, user, **kwargs):
+    log_event("mfa_failure", request, user)
+
+
 def connect_signals() -> None:
+    from allauth.mfa.signals import authentication_failed
+
+    authentication_failed.connect(_mfa_failed, dispatch_uid="security-mfa-failed")
     user_logged_in.connect(_logged_in, dispatch_uid="security-login")
     user_logged_out.connect(_logged_out, dispatch_uid="security-logout")
     user_login_failed.connect(_login_failed, dispatch_uid="security-login-failed")

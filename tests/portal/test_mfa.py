@@ -107,3 +107,16 @@ def test_recovery_code_is_single_use():
     assert "_auth_user_id" in _login_with_code(user, codes[0]).session
     assert "_auth_user_id" not in _login_with_code(user, codes[0]).session
     assert "_auth_user_id" in _login_with_code(user, codes[1]).session
+
+
+def test_a_wrong_code_is_refused_and_logged(caplog):
+    import logging
+
+    user = _member(Role.RSSI, "rssi@chu.example")
+    TOTP.activate(user, SECRET)
+    wrong = f"{(int(totp_code(SECRET)) + 1) % 1_000_000:06d}"
+    with caplog.at_level(logging.INFO, logger="portal.security"):
+        client = _login_with_code(user, wrong)
+    assert "_auth_user_id" not in client.session
+    assert any(f"event=mfa_failure user={user.pk}" in r.getMessage() for r in caplog.records)
+    assert not any(wrong in r.getMessage() or SECRET in r.getMessage() for r in caplog.records)

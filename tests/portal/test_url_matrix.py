@@ -204,3 +204,17 @@ def test_admin_is_staff_only(users):
             if not allowed:
                 failures.append(f"{name} (/{route}) as {who}: {status}")
     assert not failures, "\n".join(failures)
+
+
+def test_every_post_is_csrf_protected(users):
+    """No view accepts a POST without the CSRF token (a staff member with MFA tries them all)."""
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.force_login(users["regional_admin"])
+    accepted = []
+    for name, route in url_patterns():
+        if needs_arguments(route) or entry_for(name) == NOT_REQUESTED:
+            continue
+        status = client.post("/" + route, {"x": "1"}).status_code
+        if status not in {403, 405}:
+            accepted.append(f"{name} (/{route}): {status}")
+    assert not accepted, "\n".join(accepted)
