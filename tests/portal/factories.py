@@ -58,6 +58,18 @@ class MemberFactory(UserFactory):
             with_mfa(user)
 
 
+def can_log_in(user, password):
+    """Give the user a password and a verified e-mail address, as after sign-up."""
+    from allauth.account.models import EmailAddress
+
+    user.set_password(password)
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
 def home_page():
     from portal.models import HomePage
 

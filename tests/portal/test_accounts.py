@@ -8,7 +8,7 @@ from django.core import mail
 from django.core.cache import caches
 from django.test import Client
 
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import EstablishmentFactory, MemberFactory, can_log_in, home_page
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "une-phrase-de-passe-solide"
@@ -18,10 +18,7 @@ PASSWORD = "une-phrase-de-passe-solide"
 def member():
     home_page()
     user = MemberFactory(username="rssi@chu.example", email="rssi@chu.example")
-    user.set_password(PASSWORD)
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    return can_log_in(user, PASSWORD)
 
 
 def _login(client, email, password):

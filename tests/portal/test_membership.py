@@ -10,7 +10,13 @@ from django.test import Client
 
 from portal.access import AccessLevel, Role
 from portal.accounts.models import Establishment, MemberProfile, MemberStatus
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page, standard_page
+from tests.portal.factories import (
+    EstablishmentFactory,
+    MemberFactory,
+    can_log_in,
+    home_page,
+    standard_page,
+)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "une-phrase-de-passe-solide"
@@ -190,9 +196,7 @@ def test_suspension_ends_the_members_sessions(region_setup):
         email="suspendu@chu-alpes.example",
         profile__establishment=establishment,
     )
-    member.set_password(PASSWORD)
-    member.save()
-    EmailAddress.objects.create(user=member, email=member.email, verified=True, primary=True)
+    can_log_in(member, PASSWORD)
     browser = Client()
     browser.post("/compte/login/", {"login": member.email, "password": PASSWORD})
     assert browser.get(members_page.url).status_code == 200

@@ -6,14 +6,13 @@ import struct
 import time
 
 import pytest
-from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP
 from django.test import Client
 
 from portal.access import Role
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import EstablishmentFactory, MemberFactory, can_log_in, home_page
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "une-phrase-de-passe-solide"
@@ -38,10 +37,7 @@ def _member(role, email):
         profile__establishment=EstablishmentFactory(),
         profile__mfa=False,
     )
-    user.set_password(PASSWORD)
-    user.save()
-    EmailAddress.objects.create(user=user, email=email, verified=True, primary=True)
-    return user
+    return can_log_in(user, PASSWORD)
 
 
 def _login(client, user):

@@ -3,7 +3,13 @@
 import pytest
 
 from portal.access import AccessLevel, Role
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page, standard_page
+from tests.portal.factories import (
+    EstablishmentFactory,
+    MemberFactory,
+    can_log_in,
+    home_page,
+    standard_page,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -115,12 +121,9 @@ def test_an_invalidation_by_another_process_is_seen(client, page, monkeypatch):
 
 
 def test_a_page_with_a_flash_message_is_neither_served_from_nor_stored_in_the_cache(client, page):
-    from allauth.account.models import EmailAddress
 
     user = MemberFactory(first_name="Alice", username="alice@ch.example", email="alice@ch.example")
-    user.set_password("une-phrase-de-passe-solide")
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    can_log_in(user, "une-phrase-de-passe-solide")
     other = MemberFactory()
     client.force_login(other)
     client.get("/programme/")  # a copy for this audience now exists

@@ -10,7 +10,13 @@ from django.contrib.auth import get_user_model
 from portal.access import Role
 from portal.accounts.models import MemberProfile
 from portal.accounts.personal_data import display_name
-from tests.portal.factories import TEST_TOTP_SECRET, EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import (
+    TEST_TOTP_SECRET,
+    EstablishmentFactory,
+    MemberFactory,
+    can_log_in,
+    home_page,
+)
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "une-phrase-de-passe-solide"
@@ -28,9 +34,7 @@ def member():
         profile__roles={Role.RSSI},
         profile__establishment=establishment,
     )
-    user.set_password(PASSWORD)
-    user.save()
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    can_log_in(user, PASSWORD)
     MemberFactory(
         username="dir@ch.example",
         email="dir@ch.example",
