@@ -267,6 +267,7 @@ ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.MembershipSignupForm"
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
 # --- Two-factor authentication (allauth.mfa) --------------------------------------------------
 MFA_ADAPTER = "portal.accounts.mfa.MfaAdapter"
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]

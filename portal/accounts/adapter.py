@@ -11,3 +11,8 @@ class AccountAdapter(DefaultAccountAdapter):
         if not (member.approved or member.is_superuser):
             return reverse("membership:status")
         return super().get_login_redirect_url(request)
+
+
+def user_display(user) -> str:
+    """How allauth names a person in pages and e-mails: their name, else their address."""
+    return user.get_full_name() or user.email

@@ -1,10 +1,12 @@
 """Browser tests: Debian's Chromium, driven by Playwright, against the demo portal on loopback.
 
 The portal runs in a subprocess with its own settings (`portal.settings`, DEMO_MODE) and a
-throw-away VAR_DIR; the tests never touch the pytest-django test database.
+throw-away VAR_DIR; the tests never touch the pytest-django test database. Its e-mails are
+written to files in `mail_dir`, one file per connection.
 """
 
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -65,8 +67,14 @@ def _wait_for_health(url: str, server: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def portal_url(tmp_path_factory):
-    """Base URL of the demo portal served by `runserver` on a free loopback port."""
+def mail_dir(tmp_path_factory) -> Path:
+    """Where the portal writes the e-mails it sends (Django's file-based e-mail backend)."""
+    return tmp_path_factory.mktemp("e2e_mail")
+
+
+@pytest.fixture(scope="session")
+def _portal(tmp_path_factory, mail_dir):
+    """The demo portal served by `runserver` on a free loopback port: its URL and demo password."""
     _require_chromium()
     var_dir = tmp_path_factory.mktemp("e2e_var")
     env = os.environ.copy()
@@ -80,6 +88,8 @@ def portal_url(tmp_path_factory):
         DEBUG="0",
         DJANGO_SETTINGS_MODULE="portal.settings",
         PYTHONUNBUFFERED="1",
+        # django-environ takes the path after "scheme://" minus its first "/": hence "////".
+        EMAIL_URL=f"filemail:///{mail_dir}",
     )
     bin_dir = Path(sys.executable).parent
     pybabel = bin_dir / "pybabel"
@@ -95,6 +105,10 @@ def portal_url(tmp_path_factory):
         result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
         if result.returncode:
             pytest.fail(f"{' '.join(command[1:3])} failed:\n{result.stdout}\n{result.stderr}")
+    # The last command, load_demo, ends with the password it gave the demo accounts.
+    demo_password = re.search(r"Mot de passe commun : (.+)", result.stdout)
+    if demo_password is None:
+        pytest.fail(f"load_demo printed no demo password:\n{result.stdout}")
 
     url = f"http://127.0.0.1:{_free_port()}"
     log = var_dir / "server.log"
@@ -108,13 +122,25 @@ def portal_url(tmp_path_factory):
         )
     try:
         _wait_for_health(url, server, log)
-        yield url
+        yield {"url": url, "demo_password": demo_password[1].strip()}
     finally:
         server.terminate()
         try:
             server.wait(timeout=10)
         except subprocess.TimeoutExpired:
             server.kill()
+
+
+@pytest.fixture(scope="session")
+def portal_url(_portal) -> str:
+    """Base URL of the demo portal."""
+    return _portal["url"]
+
+
+@pytest.fixture(scope="session")
+def demo_password(_portal) -> str:
+    """The password load_demo gave every demo account."""
+    return _portal["demo_password"]
 
 
 @pytest.fixture(scope="session")
@@ -137,6 +163,14 @@ def _new_page(browser, portal_url, **options):
 @pytest.fixture
 def page(browser, portal_url):
     """A fresh page, with the portal's Content-Security-Policy enforced."""
+    context, page = _new_page(browser, portal_url)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def second_page(browser, portal_url):
+    """A page in another browser context: a second person, with their own session."""
     context, page = _new_page(browser, portal_url)
     yield page
     context.close()

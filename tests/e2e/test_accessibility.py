@@ -11,6 +11,7 @@ PAGES = {
     "standard-page": "/programme-regional/",
     "search-results": "/recherche/?q=sauvegarde",
     "login": "/compte/login/",
+    "signup": "/compte/signup/",
     "accessibility": "/accessibilite/",
     "legal-notice": "/mentions-legales/",
     "contact": "/contact/",
