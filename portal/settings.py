@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.accounts.sessions.AbsoluteSessionLifetimeMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
@@ -252,7 +253,8 @@ AUTH_PASSWORD_VALIDATORS = [
 AUTHENTICATION_BACKENDS = ["portal.accounts.backends.MemberBackend"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
-SESSION_COOKIE_AGE = 12 * 3600  # absolute lifetime: the expiry is set at login, never extended
+# Sessions end 12 hours after login, however active (AbsoluteSessionLifetimeMiddleware).
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE = 12 * 3600
 
 # --- Accounts (django-allauth) --------------------------------------------------------------
 ACCOUNT_LOGIN_METHODS = {"email"}

@@ -26,6 +26,10 @@ def csrf_failure(request, reason=""):
     from django.shortcuts import render
     from django.utils.translation import gettext as _
 
+    from portal.security_log import log_event
+
+    log_event("csrf_refused", request, path=request.path)
+
     message = _(
         "The form has expired or could not be verified. Go back, reload the page and try again."
     )

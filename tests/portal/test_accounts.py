@@ -175,3 +175,26 @@ def test_security_events_are_logged_in_utc_without_secrets(client, member, caplo
     assert not any(PASSWORD in line or "pas-le-bon" in line for line in lines)
     stamp = UTCFormatter("%(asctime)s").format(caplog.records[0])
     assert stamp.endswith("Z") and "T" in stamp
+
+
+def test_login_rotates_the_session_key(client, member):
+    session = client.session  # an anonymous session, as a visitor who browsed first
+    session["seen"] = True
+    session.save()
+    client.cookies["sessionid"] = before = session.session_key
+    _login(client, member.email, PASSWORD)
+    assert client.session.session_key != before and client.session["_auth_user_id"]
+
+
+def test_session_ends_twelve_hours_after_login_however_active(client, member, monkeypatch):
+    import time
+
+    from portal.accounts import sessions
+
+    _login(client, member.email, PASSWORD)
+    assert client.get("/").status_code == 200 and "_auth_user_id" in client.session
+    later = time.time() + 12 * 3600 + 1
+    monkeypatch.setattr(sessions.time, "time", lambda: later)
+    response = client.get("/")
+    assert response.status_code == 302 and response["Location"] == "/compte/login/"
+    assert "_auth_user_id" not in client.session
