@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -88,9 +89,11 @@ def _mail_member(profile: MemberProfile) -> None:
 
 
 def _notify_approvers(profile: MemberProfile) -> None:
-    approvers = MemberProfile.objects.filter(
-        status=MemberStatus.APPROVED, roles__contains=role_token(Role.REGIONAL_ADMIN)
-    ).values_list("user__email", flat=True)
+    approvers = list(
+        MemberProfile.objects.filter(
+            status=MemberStatus.APPROVED, roles__contains=role_token(Role.REGIONAL_ADMIN)
+        ).values_list("user__email", flat=True)
+    )
     if not approvers:
         return
     context = {
@@ -103,7 +106,7 @@ def _notify_approvers(profile: MemberProfile) -> None:
             f"[{settings.PORTAL_NAME}] " + _("A membership request is waiting"),
             render_to_string("accounts/email/request.txt", context),
             None,
-            list(approvers),
+            approvers,
         )
     )
 
@@ -124,12 +127,9 @@ def can_decide(user) -> bool:
 
 def establishment_contacts(establishment, viewer):
     """The security contacts of an establishment (RSSI, DSI, director), for its members."""
-    tokens = [role_token(role) for role in (Role.RSSI, Role.DSI, Role.DIRECTOR)]
-    from django.db.models import Q
-
     query = Q()
-    for token in tokens:
-        query |= Q(roles__contains=token)
+    for role in (Role.RSSI, Role.DSI, Role.DIRECTOR):
+        query |= Q(roles__contains=role_token(role))
     return (
         MemberProfile.objects.filter(
             query, establishment=establishment, status=MemberStatus.APPROVED

@@ -79,14 +79,7 @@ def build_users(ctx) -> None:
                 "is_staff": group is not None,
             },
         )
-        if ctx.demo_mode:
-            user.set_password(ctx.password)
-        else:
-            user.set_unusable_password()
-        user.save()
-        EmailAddress.objects.update_or_create(
-            user=user, email=email, defaults={"verified": True, "primary": True}
-        )
+        _demo_login(ctx, user)
         if group:
             user.groups.add(Group.objects.get(name=group))
         MemberProfile.objects.update_or_create(
@@ -110,7 +103,7 @@ def _pending_request(ctx) -> None:
     """A sign-up waiting in the regional administrator's queue (left as it is once decided)."""
     User = get_user_model()
     establishment = Establishment.objects.filter(kind="ehpad").order_by("-finess").first()
-    user, created = User.objects.get_or_create(
+    user, _ = User.objects.get_or_create(
         username="paul.mercier@demo.example",
         defaults={
             "email": "paul.mercier@demo.example",
@@ -118,17 +111,21 @@ def _pending_request(ctx) -> None:
             "last_name": "Mercier",
         },
     )
-    if created:
-        if ctx.demo_mode:
-            user.set_password(ctx.password)
-        else:
-            user.set_unusable_password()
-        user.save()
-    EmailAddress.objects.get_or_create(
-        user=user, email=user.email, defaults={"verified": True, "primary": True}
-    )
+    _demo_login(ctx, user)
     MemberProfile.objects.get_or_create(
         user=user, defaults={"establishment": establishment, "roles": {Role.DIRECTOR}}
+    )
+
+
+def _demo_login(ctx, user) -> None:
+    """A verified address, and the common password in demo mode only (none otherwise)."""
+    if ctx.demo_mode:
+        user.set_password(ctx.password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
     )
 
 

@@ -1,5 +1,6 @@
 """Demo home page and standard pages, written from the source articles (see shared/seeds)."""
 
+from django.conf import settings
 from wagtail.models import Page, Site
 
 from portal import region
@@ -118,9 +119,9 @@ def build_pages(ctx) -> None:
             slug="accueil",
             hero_title="Ensemble, renforçons la cybersécurité de nos établissements",
             intro=(
-                f"<p>Le {ctx_portal_name()} réunit les établissements de santé et médico-sociaux "
-                f"de la région {r.name} : guides, retours d'expériences, alertes, forum des RSSI "
-                "et formations de sensibilisation.</p>"
+                f"<p>Le {settings.PORTAL_NAME} réunit les établissements de santé et "
+                f"médico-sociaux de la région {r.name} : guides, retours d'expériences, alertes, "
+                "forum des RSSI et formations de sensibilisation.</p>"
             ),
         )
         root.add_child(instance=home)
@@ -131,7 +132,7 @@ def build_pages(ctx) -> None:
             stale.delete()
     Site.objects.update_or_create(
         is_default_site=True,
-        defaults={"hostname": "localhost", "root_page": home, "site_name": ctx_portal_name()},
+        defaults={"hostname": "localhost", "root_page": home, "site_name": settings.PORTAL_NAME},
     )
     for spec in _page_specs(r):
         page = StandardPage.objects.child_of(home).filter(slug=spec["slug"]).first()
@@ -151,9 +152,3 @@ def build_pages(ctx) -> None:
         home.add_child(instance=page)
         page.save_revision().publish()
     ctx.write(f"home page and {len(_page_specs(r))} pages")
-
-
-def ctx_portal_name() -> str:
-    from django.conf import settings
-
-    return settings.PORTAL_NAME
