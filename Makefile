@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test e2e lint format bench messages compilemessages demo clean
+.PHONY: run test e2e lint format bench bench-search messages compilemessages demo clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
@@ -48,6 +48,9 @@ messages: $(STAMP)
 
 bench: $(STAMP) compilemessages
 	$(BIN)/python bench/run.py
+
+bench-search: $(STAMP) compilemessages
+	$(BIN)/python bench/search_bench.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -9,12 +9,12 @@ class PortalConfig(AppConfig):
     def ready(self):
         from portal import checks, page_cache, security_log
         from portal.accounts import sessions
-        from portal.models import StandardPage
-        from search.registry import Searchable, register
 
         checks.register()
         checks.register_deploy_checks()
         page_cache.connect_signals()
         security_log.connect_signals()
         sessions.connect_signals()
-        register(Searchable("pages", _("Pages"), lambda: StandardPage.objects.live().public()))
+        from portal.search_documents import register_sources
+
+        register_sources()

@@ -32,7 +32,7 @@ class HomePage(PortalPage):
     body = StreamField(body_blocks(), verbose_name=_("body"), blank=True)
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.StandardPage"]
+    subpage_types = ["portal.StandardPage", "docs_base.DocumentIndexPage", "docs_base.RexIndexPage"]
     max_count = 1
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [

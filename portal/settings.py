@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "portal",
     "portal.accounts",
     "search",
+    "docs_base",
     "dsfr",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -167,6 +168,7 @@ PAGE_CACHE_SECONDS = env.int("PAGE_CACHE_SECONDS", default=600)
 # --- Search ---------------------------------------------------------------------------------
 ELASTICSEARCH_URL = env("ELASTICSEARCH_URL", default="")
 SEARCH_BACKEND = "elasticsearch" if ELASTICSEARCH_URL else "database"
+ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", default="cyberportail")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Background work ------------------------------------------------------------------------
@@ -200,6 +202,12 @@ STORAGES = {
         )
     },
 }
+
+# --- Uploads (checked by docs_base.uploads: type, content, size, antivirus) -----------------
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
+# clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
+CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
+CLAMD_URL = env("CLAMD_URL", default="")
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -290,6 +298,10 @@ WAGTAIL_SITE_NAME = PORTAL_NAME
 WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# Documents and images uploaded in the admin go through the portal's upload checks.
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "docs_base.upload_forms.SafeDocumentForm"
+WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
+WAGTAILIMAGES_IMAGE_FORM_BASE = "docs_base.upload_forms.SafeImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The admin signs in through the portal's login (rate limits, MFA); no second login form.
 WAGTAILADMIN_LOGIN_URL = "account_login"

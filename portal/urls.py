@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
 
 from portal.views.health import health
 
@@ -31,7 +30,8 @@ single_login = [
 
 urlpatterns = single_login + [
     path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
+    # Wagtail document URLs, served through the access model (never the raw file).
+    path("documents/", include("docs_base.urls_document_files")),
     path("healthz", health, name="health"),
 ]
 
@@ -40,6 +40,7 @@ urlpatterns += i18n_patterns(
     path(_("membership/"), include("portal.accounts.urls")),
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
+    path(_("knowledge-base/"), include("docs_base.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -6,3 +6,9 @@ class SearchConfig(AppConfig):
     name = "search"
     label = "portal_search"
     verbose_name = _("Search")
+
+    def ready(self):
+        from search import indexing, services
+
+        indexing.connect_signals()
+        services.connect_signals()

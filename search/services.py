@@ -1,36 +1,268 @@
-"""Search across registered modules, keeping only what the user may view."""
+"""The search the header box and the search page use: permission-aware, French-aware.
 
-from dataclasses import dataclass
+Backends filter by the access model before ranking and counting; this module parses the query
+(synonyms from the admin), asks the primary backend (falling back to the database backend when
+Elasticsearch cannot answer), highlights, suggests a spelling and records anonymous statistics.
+"""
 
-from portal.access import can_view
-from search.registry import searchables
+import difflib
+import math
+import unicodedata
+from dataclasses import dataclass, field, replace
 
-MAX_CANDIDATES = 200
-MAX_QUERY_LENGTH = 200
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
+
+from search import backends, highlight, query_log, registry
+from search.analysis import MAX_QUERY_LENGTH, STOPWORDS, Synonyms, parse, words
+from search.backends.base import PERIODS, SearchRequest, SearchUnavailable
+from search.models import SearchEntry, SynonymGroup
+
+PAGE_SIZE = 10
+MAX_PAGE = 500
+MAX_FILTER_VALUES = 20
+SUGGESTIONS = 8
+SYNONYMS_CACHE_KEY = "search:synonyms"
+VOCABULARY_CACHE_KEY = "search:vocabulary"
+PERIOD_LABELS = {
+    "month": _("Last 30 days"),
+    "year": _("Last 12 months"),
+    "older": _("More than a year ago"),
+}
+SORTS = ("relevance", "date")
+
+
+def clean_query(text: str) -> str:
+    """At most MAX_QUERY_LENGTH characters, no control or format characters, single spaces."""
+    text = "".join(c for c in text[: MAX_QUERY_LENGTH * 2] if unicodedata.category(c)[0] != "C")
+    return " ".join(text.split())[:MAX_QUERY_LENGTH]
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    query: str = ""
+    modules: frozenset = frozenset()
+    facets: dict = field(default_factory=dict)
+    period: str = ""
+    sort: str = "relevance"
+    page: int = 1
+
+    @classmethod
+    def from_querydict(cls, data, modules=None) -> "SearchParams":
+        """Read GET parameters; unknown names and values are ignored, never an error."""
+        kinds = {source.kind for source in registry.sources()}
+        chosen = set(data.getlist("module")[:MAX_FILTER_VALUES]) if modules is None else modules
+        facets = {}
+        for facet in registry.facets():
+            values = {v[:100] for v in data.getlist(facet.name)[:MAX_FILTER_VALUES] if v}
+            if values:
+                facets[facet.name] = frozenset(values)
+        try:
+            page = min(max(int(data.get("page", 1)), 1), MAX_PAGE)
+        except (TypeError, ValueError):
+            page = 1
+        period = data.get("period", "")
+        sort = data.get("sort", "relevance")
+        return cls(
+            query=clean_query(data.get("q", "")),
+            modules=frozenset(chosen & kinds),
+            facets=facets,
+            period=period if period in PERIODS else "",
+            sort=sort if sort in SORTS else "relevance",
+            page=page,
+        )
 
 
 @dataclass(frozen=True)
 class Hit:
-    module: str
-    title: str
+    kind: str
+    kind_label: str
+    title: SafeString
     url: str
-    summary: str
+    snippet: SafeString
+    date: object
 
 
-def search(user, query: str) -> list[Hit]:
-    query = query.strip()[:MAX_QUERY_LENGTH]
+@dataclass(frozen=True)
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    label: str
+    values: list
+
+
+@dataclass
+class Results:
+    params: SearchParams
+    hits: list = field(default_factory=list)
+    total: int = 0
+    page_count: int = 0
+    facets: list = field(default_factory=list)
+    suggestion: str = ""
+    degraded: bool = False
+    any_word: bool = False
+
+
+def synonyms() -> Synonyms:
+    groups = cache.get(SYNONYMS_CACHE_KEY)
+    if groups is None:
+        groups = [group.term_list() for group in SynonymGroup.objects.all()]
+        cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
+    return Synonyms(groups)
+
+
+def forget_synonyms(**kwargs) -> None:
+    cache.delete(SYNONYMS_CACHE_KEY)
+
+
+def connect_signals() -> None:
+    post_save.connect(forget_synonyms, sender=SynonymGroup, dispatch_uid="search_synonyms_save")
+    post_delete.connect(forget_synonyms, sender=SynonymGroup, dispatch_uid="search_synonyms_del")
+
+
+def _ask(request: SearchRequest):
+    """(results, degraded): the primary backend, else the database backend."""
+    try:
+        return backends.primary().search(request), False
+    except SearchUnavailable:
+        return backends.get_database().search(request), True
+
+
+def find(request: SearchRequest):
+    """(results, degraded, any_word): every word must match; when nothing does, any word."""
+    found, degraded = _ask(request)
+    if found.total or len(request.query.clauses) < 2:
+        return found, degraded, False
+    found, fallback_degraded = _ask(replace(request, match_any=True))
+    return found, degraded or fallback_degraded, found.total > 0
+
+
+def search(user, params: SearchParams, record: bool = True) -> Results:
+    results = Results(params=params)
+    query = parse(params.query, synonyms())
     if not query:
+        return results
+    request = SearchRequest(
+        query=query,
+        user=user,
+        modules=params.modules,
+        facet_filters=params.facets,
+        period=params.period,
+        sort=params.sort,
+        offset=(params.page - 1) * PAGE_SIZE,
+        limit=PAGE_SIZE,
+    )
+    found, results.degraded, results.any_word = find(request)
+    results.total = found.total
+    results.page_count = math.ceil(found.total / PAGE_SIZE)
+    labels = {source.kind: str(source.label) for source in registry.sources()}
+    stems = query.stems
+    results.hits = [
+        Hit(
+            kind=hit.kind,
+            kind_label=labels.get(hit.kind, hit.kind),
+            title=highlight.title(hit.title, stems),
+            url=hit.url,
+            snippet=highlight.snippet(hit.body, hit.summary, stems),
+            date=hit.date,
+        )
+        for hit in found.hits
+    ]
+    results.facets = _facet_groups(params, found, labels)
+    if not found.total:
+        results.suggestion = spelling_suggestion(user, params.query)
+    if record and params.page == 1:
+        query_log.record(params.query, found.total)
+    return results
+
+
+def _facet_groups(params, found, module_labels) -> list[FacetGroup]:
+    groups = [
+        FacetGroup(
+            "module",
+            str(_("Section")),
+            _values(found.module_counts, module_labels, params.modules),
+        ),
+    ]
+    for facet in registry.facets():
+        counts = found.facet_counts.get(facet.name, {})
+        selected = params.facets.get(facet.name, frozenset())
+        if counts or selected:
+            groups.append(
+                FacetGroup(facet.name, str(facet.label), _values(counts, facet.choices(), selected))
+            )
+    period_counts = {name: found.period_counts.get(name, 0) for name in PERIODS}
+    groups.append(
+        FacetGroup(
+            "period",
+            str(_("Date")),
+            _values(period_counts, PERIOD_LABELS, {params.period} - {""}, keep_order=True),
+        )
+    )
+    return [group for group in groups if group.values]
+
+
+def _values(counts, labels, selected, keep_order=False) -> list[FacetValue]:
+    names = list(dict.fromkeys([*counts, *selected]))
+    values = [
+        FacetValue(name, str(labels.get(name, name)), counts.get(name, 0), name in selected)
+        for name in names
+        if counts.get(name, 0) or name in selected
+    ]
+    if not keep_order:
+        values.sort(key=lambda value: (-value.count, value.label))
+    return values
+
+
+def _vocabulary() -> frozenset[str]:
+    """Words of every indexed title and tag (restricted ones too: a suggestion is only made
+    when it finds something the user may view, so it reveals nothing)."""
+    stamp = SearchEntry.objects.order_by("-indexed_at").values_list("indexed_at", flat=True)
+    latest = stamp.first()
+    key = f"{VOCABULARY_CACHE_KEY}:{SearchEntry.objects.count()}:{latest and latest.timestamp()}"
+    vocabulary = cache.get(key)
+    if vocabulary is None:
+        found = set()
+        for title, tags in SearchEntry.objects.values_list("title", "tags").iterator(2000):
+            found.update(w for w in words(" ".join([title, *tags])) if len(w) > 2)
+        vocabulary = frozenset(found)
+        cache.set(key, vocabulary, 600)
+    return vocabulary
+
+
+def spelling_suggestion(user, text: str) -> str:
+    vocabulary = _vocabulary()
+    original = words(text)
+    corrected = [
+        word
+        if word in vocabulary or word in STOPWORDS or len(word) < 4
+        else next(iter(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)), word)
+        for word in original
+    ]
+    if corrected == original:
+        return ""
+    candidate = " ".join(corrected)
+    request = SearchRequest(
+        query=parse(candidate, synonyms()), user=user, limit=1, with_facets=False
+    )
+    found, _degraded = _ask(request)
+    return candidate if found.total else ""
+
+
+def autocomplete(user, text: str) -> list:
+    text = clean_query(text)
+    if len(text) < 2:
         return []
-    hits = []
-    for searchable in searchables():
-        for obj in searchable.queryset().search(query)[:MAX_CANDIDATES]:
-            if can_view(user, obj):
-                hits.append(
-                    Hit(
-                        module=searchable.label,
-                        title=obj.title,
-                        url=obj.url,
-                        summary=getattr(obj, "search_summary", ""),
-                    )
-                )
-    return hits
+    try:
+        return backends.primary().suggest(user, text, SUGGESTIONS)
+    except SearchUnavailable:
+        return backends.get_database().suggest(user, text, SUGGESTIONS)

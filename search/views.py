@@ -1,17 +1,99 @@
-from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+from django.utils.cache import patch_cache_control
+from django.views.decorators.http import require_GET
 
-from search.services import MAX_QUERY_LENGTH, search
+from portal import registry as portal_registry
+from search import registry, services
+from search.services import SearchParams
 
-PAGE_SIZE = 20
+
+def _toggle_url(request, name, value) -> str:
+    """The current query string with ``name=value`` switched on or off (back to page 1)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    values = query.getlist(name)
+    if name == "period":
+        query.setlist(name, [] if value in values else [value])
+    elif value in values:
+        query.setlist(name, [v for v in values if v != value])
+    else:
+        query.setlist(name, [*values, value])
+    return "?" + query.urlencode()
 
 
+def _with(request, **changes) -> str:
+    query = request.GET.copy()
+    for name, value in changes.items():
+        query[name] = value
+    return "?" + query.urlencode()
+
+
+def _forum_url() -> str:
+    entry = next((e for e in portal_registry.modules() if e.key == "forum"), None)
+    try:
+        return reverse(entry.url_name) if entry else reverse("legal:contact")
+    except NoReverseMatch:
+        return ""
+
+
+@require_GET
 def results(request):
-    query = request.GET.get("q", "")[:MAX_QUERY_LENGTH].strip()
-    hits = search(request.user, query)
-    page = Paginator(hits, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(
+    params = SearchParams.from_querydict(request.GET)
+    found = services.search(request.user, params) if params.query else None
+    facets = []
+    if found:
+        for group in found.facets:
+            values = [
+                (value, _toggle_url(request, group.name, value.value)) for value in group.values
+            ]
+            facets.append((group, values))
+    pages = []
+    if found and found.page_count > 1:
+        first = max(1, min(params.page - 2, found.page_count - 4))
+        pages = [
+            (number, _with(request, page=number))
+            for number in range(first, min(found.page_count, first + 4) + 1)
+        ]
+    response = render(
         request,
         "search/results.html",
-        {"search_query": query, "page_obj": page, "total": len(hits)},
+        {
+            "search_query": params.query,
+            "params": params,
+            "found": found,
+            "facets": facets,
+            "pages": pages,
+            "previous_url": _with(request, page=params.page - 1) if params.page > 1 else "",
+            "next_url": (
+                _with(request, page=params.page + 1)
+                if found and params.page < found.page_count
+                else ""
+            ),
+            "sort_urls": {sort: _with(request, sort=sort) for sort in services.SORTS},
+            "suggestion_url": (
+                _with(request, q=found.suggestion, page=1) if found and found.suggestion else ""
+            ),
+            "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
+            "forum_url": _forum_url(),
+        },
     )
+    patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+@require_GET
+def suggestions(request):
+    items = services.autocomplete(request.user, request.GET.get("q", ""))
+    labels = {source.kind: str(source.label) for source in registry.sources()}
+    response = JsonResponse(
+        {
+            "suggestions": [
+                {"title": item.title, "url": item.url, "section": labels.get(item.kind, "")}
+                for item in items
+            ]
+        }
+    )
+    patch_cache_control(response, private=True, no_store=True)
+    return response

@@ -59,3 +59,37 @@ class RoleSetField(models.CharField):
             help_text=self.help_text,
             coerce=str,
         )
+
+
+class CodeSetField(RoleSetField):
+    """A set of codes from a ``TextChoices`` class (``codes=``), stored like ``RoleSetField``.
+
+    The codes only validate and build the form field: they are not part of migrations.
+    """
+
+    def __init__(self, *args, codes=None, **kwargs):
+        self.codes = codes
+        super().__init__(*args, **kwargs)
+
+    def code_choices(self) -> list:
+        return list(self.codes.choices) if self.codes is not None else []
+
+    def validate(self, value, model_instance):
+        if self.codes is not None:
+            unknown = as_role_set(value) - set(self.codes.values)
+            if unknown:
+                raise forms.ValidationError(
+                    "Unknown value(s): %(codes)s", params={"codes": ", ".join(sorted(unknown))}
+                )
+        if not self.blank and not value:
+            raise forms.ValidationError(self.error_messages["blank"], code="blank")
+
+    def formfield(self, **kwargs):
+        return forms.TypedMultipleChoiceField(
+            choices=self.code_choices(),
+            required=not self.blank,
+            widget=forms.CheckboxSelectMultiple,
+            label=self.verbose_name,
+            help_text=self.help_text,
+            coerce=str,
+        )

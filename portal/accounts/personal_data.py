@@ -1,5 +1,8 @@
 """A member's personal data: the export they can download, and the deletion of their account."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,6 +13,23 @@ from portal.security_log import log_event
 FORMER_MEMBER_PREFIX = "ancien-membre-"
 
 
+@dataclass(frozen=True)
+class Section:
+    """What a module holds about a member: ``export(user)`` for the download, ``erase(user)``
+    when the account is deleted (what the member published stays, signed "former member")."""
+
+    name: str
+    export: Callable[[object], object]
+    erase: Callable[[object], None]
+
+
+_sections: dict[str, Section] = {}
+
+
+def register(section: Section) -> None:
+    _sections[section.name] = section
+
+
 def export(user) -> dict:
     """Everything the portal holds about the member, without any secret."""
     from allauth.account.models import EmailAddress
@@ -17,7 +37,8 @@ def export(user) -> dict:
     from allauth.usersessions.models import UserSession
 
     profile = MemberProfile.objects.filter(user=user).select_related("establishment").first()
-    return {
+    modules = {name: section.export(user) for name, section in sorted(_sections.items())}
+    return modules | {
         "exported_at": timezone.now().isoformat(),
         "account": {
             "email": user.email,
@@ -62,6 +83,8 @@ def delete_account(user, request=None) -> None:
     from allauth.usersessions.models import UserSession
 
     log_event("account_deleted", request, user)
+    for section in _sections.values():
+        section.erase(user)
     for session in UserSession.objects.filter(user=user):
         session.end()
     EmailAddress.objects.filter(user=user).delete()

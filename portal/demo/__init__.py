@@ -33,3 +33,17 @@ def register(order: int, label: str, build: Callable[[DemoContext], None]) -> No
 
 def steps() -> list[DemoStep]:
     return sorted(_steps.values(), key=lambda step: (step.order, step.label))
+
+
+def register_module_steps() -> None:
+    """Let every installed module with a ``demo/loader.py`` register its steps
+    (``register_steps()``), so that the portal imports no feature module by name."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    from django.apps import apps
+
+    for app in apps.get_app_configs():
+        name = f"{app.name}.demo.loader"
+        if app.name != "portal" and find_spec(f"{app.name}.demo") and find_spec(name):
+            import_module(name).register_steps()

@@ -13,18 +13,20 @@ from portal.accounts.models import Establishment, MemberProfile, MemberStatus
 
 DATA_FILE = Path(__file__).with_name("establishments.toml")
 
-# role, first name, last name, establishment kind, Wagtail group, staff
+# role, first name, last name, establishment kind, Wagtail groups (staff when any).
+# "Modérateurs" moderates experience feedback (docs_base.rex.workflow); "Moderators" and
+# "Editors" are Wagtail's own groups.
 PEOPLE = [
-    (Role.DIRECTOR, "Claire", "Dubois", "ch", None),
-    (Role.RSSI, "Thomas", "Girard", "chu", None),
-    (Role.DSI, "Nadia", "Benali", "chu", None),
-    (Role.DPO, "Marc", "Lefèvre", "ch", None),
-    (Role.CAREGIVER, "Julie", "Moreau", "ehpad", None),
-    (Role.ADMIN_AGENT, "Karim", "Haddad", "ch", None),
-    (Role.ARS_REFERENT, "Isabelle", "Fournier", "ars", None),
-    (Role.EDITOR, "Lucie", "Bernard", "gcs", "Editors"),
-    (Role.MODERATOR, "Antoine", "Roux", "gcs", "Moderators"),
-    (Role.REGIONAL_ADMIN, "Sophie", "Garnier", "gcs", "Moderators"),
+    (Role.DIRECTOR, "Claire", "Dubois", "ch", ()),
+    (Role.RSSI, "Thomas", "Girard", "chu", ()),
+    (Role.DSI, "Nadia", "Benali", "chu", ()),
+    (Role.DPO, "Marc", "Lefèvre", "ch", ()),
+    (Role.CAREGIVER, "Julie", "Moreau", "ehpad", ()),
+    (Role.ADMIN_AGENT, "Karim", "Haddad", "ch", ()),
+    (Role.ARS_REFERENT, "Isabelle", "Fournier", "ars", ()),
+    (Role.EDITOR, "Lucie", "Bernard", "gcs", ("Editors",)),
+    (Role.MODERATOR, "Antoine", "Roux", "gcs", ("Moderators", "Modérateurs")),
+    (Role.REGIONAL_ADMIN, "Sophie", "Garnier", "gcs", ("Moderators",)),
 ]
 
 
@@ -67,7 +69,7 @@ def _email(first: str, last: str, establishment: Establishment) -> str:
 
 def build_users(ctx) -> None:
     User = get_user_model()
-    for role, first, last, kind, group in PEOPLE:
+    for role, first, last, kind, groups in PEOPLE:
         establishment = Establishment.objects.filter(kind=kind).order_by("finess").first()
         email = _email(first, last, establishment)
         user, _ = User.objects.update_or_create(
@@ -76,12 +78,12 @@ def build_users(ctx) -> None:
                 "email": email,
                 "first_name": first,
                 "last_name": last,
-                "is_staff": group is not None,
+                "is_staff": bool(groups),
             },
         )
         _demo_login(ctx, user)
-        if group:
-            user.groups.add(Group.objects.get(name=group))
+        for group in groups:
+            user.groups.add(Group.objects.get_or_create(name=group)[0])
         MemberProfile.objects.update_or_create(
             user=user,
             defaults={

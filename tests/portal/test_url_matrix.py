@@ -39,12 +39,16 @@ ALWAYS_REDIRECTS = rule(REDIRECT, REDIRECT)  # flow steps that need prior state
 FACTOR_PAGE = rule(REDIRECT, REDIRECT | NOT_FOUND)
 REAUTHENTICATION = rule(REDIRECT, OK | REDIRECT)
 REGIONAL_ADMIN_ONLY = rule(REDIRECT, NOT_FOUND, regional_admin=OK)
+# Approved members only: the login for visitors, 404 for people whose membership is pending.
+APPROVED_ONLY = rule(REDIRECT, OK, unverified=NOT_FOUND, pending=NOT_FOUND)
 NOT_REQUESTED = "needs object ids or one-time keys: covered by the flow tests"
 
 MATRIX = {
     "health": PUBLIC,
     "legal:*": PUBLIC,
     "search:results": PUBLIC,
+    "search:suggestions": PUBLIC,  # titles the user may view only (tests/search)
+    "search_statistics": "admin",
     "account_login": ENTRANCE,
     "account_signup": ENTRANCE,
     "account_inactive": PUBLIC,
@@ -79,6 +83,28 @@ MATRIX = {
     "membership:profile": SIGNED_IN_ONLY,
     "membership:export": SIGNED_IN_ONLY,
     "membership:delete": ALWAYS_REDIRECTS,  # asks for the password again first
+    # Experience feedback (REX): the index is a Wagtail page; rex_home redirects to it (404
+    # while there is none, as here); submissions are their author's only (tests/docs_base).
+    "docs_base:rex_home": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "docs_base:rex_submit": APPROVED_ONLY,
+    "docs_base:rex_mine": APPROVED_ONLY,
+    "docs_base:rex_statistics": APPROVED_ONLY,
+    "docs_base:rex_submission_*": "the author's own drafts, 404 for anyone else (tests/docs_base)",
+    # Document base: the catalogue is a Wagtail page; "catalogue" redirects to it (404 while
+    # there is none, as here). Reader features are for approved members; downloads and the
+    # per-document actions are covered with real documents in tests/docs_base/test_documents_*.
+    "docs_base:catalogue": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "docs_base:favourites": APPROVED_ONLY,
+    "docs_base:favourites_sharing": rule(REDIRECT, {405}),  # POST only
+    "docs_base:shared_favourites": "same establishment, shared, else 404 (tests/docs_base)",
+    "docs_base:vote": "POST, approved members who may view the document (tests/docs_base)",
+    "docs_base:favourite": "POST, approved members who may view the document (tests/docs_base)",
+    "docs_base:watch": "POST, approved members who may view the document (tests/docs_base)",
+    "docs_base:download": "the access model decides, 404 otherwise (tests/docs_base)",
+    # Wagtail's document URLs go through the same access-checked download view.
+    "wagtaildocs_serve": "the access model decides, 404 otherwise (tests/docs_base)",
+    "wagtaildocs_authenticate_with_password": "always 404: not part of the access model",
+    "docs_base_review_report": "admin",
     # Wagtail pages: see PAGES below (the access model decides, 404 when not allowed).
     "wagtail_serve": "pages",
     # The Wagtail admin: staff only, checked on every URL that needs no argument.

@@ -1,8 +1,12 @@
-"""The header search box's page: results only from what the user may view."""
+"""The search page and its suggestions, as users reach them from the header box."""
 
 import pytest
+from django.contrib.auth.models import Group
+from django.urls import reverse
 
 from portal.access import AccessLevel, Role
+from search import backends
+from search.models import QueryStat, SynonymGroup
 from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page, standard_page
 
 pytestmark = pytest.mark.django_db
@@ -16,19 +20,28 @@ def corpus():
     standard_page(
         title="Sauvegardes hors ligne", slug="sauvegardes", intro="Tester les sauvegardes"
     )
+    standard_page(title="Rançongiciel : les premiers gestes", slug="rancongiciel")
     standard_page(
         title=f"Note interne {CANARY}",
         slug="note-rssi",
-        intro=f"Procédure {CANARY} réservée",
+        intro=f"Procédure {CANARY} réservée, sauvegardes",
         access_level=AccessLevel.ROLES,
         allowed_roles={Role.RSSI},
     )
 
 
-def test_public_results_for_anonymous(client, corpus):
-    response = client.get("/recherche/", {"q": "sauvegardes"})
+def html(client, **query):
+    response = client.get("/recherche/", query)
     assert response.status_code == 200
-    assert "Sauvegardes hors ligne" in response.content.decode()
+    return response.content.decode()
+
+
+def test_results_are_highlighted_with_their_section(client, corpus):
+    page = html(client, q="sauvegarde")
+    assert '<a href="/sauvegardes/"><mark>Sauvegardes</mark> hors ligne</a>' in page
+    assert "Tester les <mark>sauvegardes</mark>" in page
+    assert ">Pages</p>" in page
+    assert "1 résultat pour « sauvegarde »" in page
 
 
 def test_restricted_content_never_shows_to_those_without_access(client, corpus):
@@ -36,27 +49,119 @@ def test_restricted_content_never_shows_to_those_without_access(client, corpus):
     for user in (None, caregiver):
         if user:
             client.force_login(user)
-        html = client.get("/recherche/", {"q": "réservée"}).content.decode()
-        assert CANARY not in html and "Note interne" not in html
-        assert "0 résultat" in html
+        page = html(client, q="réservée")
+        assert CANARY not in page and "Note interne" not in page
+        assert "0 résultat" in page
+        page = html(client, q="sauvegardes")
+        assert CANARY not in page and "(2)" not in page
 
 
 def test_restricted_content_shows_to_its_audience(client, corpus):
     client.force_login(
         MemberFactory(profile__roles={Role.RSSI}, profile__establishment=EstablishmentFactory())
     )
-    html = client.get("/recherche/", {"q": "réservée"}).content.decode()
-    assert f"Note interne {CANARY}" in html
+    assert f"Note interne <mark>{CANARY}</mark>" in html(client, q=CANARY)
 
 
-def test_empty_and_overlong_queries_are_harmless(client, corpus):
-    assert client.get("/recherche/").status_code == 200
-    assert client.get("/recherche/", {"q": "x" * 5000}).status_code == 200
-    assert client.get("/recherche/", {"q": "sauvegardes", "page": "abc"}).status_code == 200
+def test_facet_links_filter_and_toggle(client, corpus):
+    page = html(client, q="sauvegardes rançongiciel")  # no page has both: any word
+    assert "contiennent au moins un" in page
+    assert 'href="?q=sauvegardes+ran%C3%A7ongiciel&amp;module=pages"' in page
+    filtered = html(client, q="sauvegardes", module="pages")
+    assert 'aria-current="true"' in filtered
+    assert "<mark>Sauvegardes</mark> hors ligne" in filtered
+    assert "0 résultat" in html(client, q="sauvegardes", module="pages", period="older")
 
 
-def test_search_query_count_is_bounded(client, corpus, django_assert_max_num_queries):
-    for n in range(15):
-        standard_page(title=f"Sauvegarde {n}", slug=f"sauvegarde-{n}")
-    with django_assert_max_num_queries(15):
-        assert client.get("/recherche/", {"q": "sauvegarde"}).status_code == 200
+def test_empty_state_suggests_a_spelling_and_where_to_ask(client, corpus):
+    page = html(client, q="sauvgardes")
+    assert "Vouliez-vous dire" in page and "?q=sauvegardes" in page
+    assert "0 résultat" in page and reverse("legal:contact") in page
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"q": 'NEAR("a" OR) AND * ^ "unbalanced'},
+        {"q": "x" * 5000},
+        {"q": "sauvegardes", "page": "abc"},
+        {"q": "sauvegardes", "page": "-3"},
+        {"q": "sauvegardes", "page": "99999"},
+        {"q": "sauvegardes", "module": "nope", "period": "décennie", "sort": "drop table"},
+        {"q": "\x00\u202e<script>alert(1)</script>"},
+        {"q": ""},
+    ],
+)
+def test_bad_input_never_fails(client, corpus, query):
+    page = html(client, **query)
+    assert "<script>alert" not in page
+
+
+def test_page_is_not_cached_and_query_count_is_bounded(
+    client, corpus, django_assert_max_num_queries
+):
+    for number in range(25):  # more results than a page holds: the count stays the same
+        standard_page(title=f"Sauvegardes n°{number}", slug=f"sauvegardes-{number}")
+    with django_assert_max_num_queries(14):
+        response = client.get("/recherche/", {"q": "sauvegardes"})
+    assert "no-store" in response["Cache-Control"]
+    assert response.content.decode().count("<mark>Sauvegardes</mark>") >= 10
+
+
+def test_suggestions_are_visible_titles_only(client, corpus):
+    response = client.get(reverse("search:suggestions"), {"q": "note int"})
+    assert response.json() == {"suggestions": []}
+    client.force_login(MemberFactory(profile__roles={Role.RSSI}))
+    found = client.get(reverse("search:suggestions"), {"q": "note int"}).json()["suggestions"]
+    assert found == [{"title": f"Note interne {CANARY}", "url": "/note-rssi/", "section": "Pages"}]
+    assert client.get(reverse("search:suggestions"), {"q": "sauveg"}).json()["suggestions"]
+
+
+def test_synonyms_edited_in_the_admin_apply_at_once(client, corpus):
+    assert "0 résultat" in html(client, q="stockage froid")
+    SynonymGroup.objects.create(terms="sauvegarde hors ligne, stockage froid")
+    assert "<mark>Sauvegardes</mark> <mark>hors</mark> <mark>ligne</mark>" in html(
+        client, q="stockage froid"
+    )
+
+
+def test_queries_are_counted_without_user(client, corpus):
+    html(client, q="Sauvegardes")
+    html(client, q="sauvegardes", page="2")  # paging is not a new search
+    html(client, q="introuvable")
+    assert set(QueryStat.objects.values_list("query", "searches", "without_results")) == {
+        ("sauvegardes", 1, 0),
+        ("introuvable", 1, 1),
+    }
+    assert {f.name for f in QueryStat._meta.get_fields()} == {
+        "id",
+        "query",
+        "day",
+        "searches",
+        "without_results",
+    }
+
+
+def test_statistics_report_is_for_editors_only(client, corpus):
+    html(client, q="introuvable")
+    url = reverse("search_statistics")
+    member = MemberFactory(profile__roles={Role.CAREGIVER}, is_staff=True)
+    client.force_login(member)
+    assert client.get(url).status_code in (302, 403)
+    editor = MemberFactory(profile__roles={Role.EDITOR}, is_staff=True)
+    editor.groups.add(Group.objects.get(name="Editors"))
+    client.force_login(editor)
+    response = client.get(url)
+    assert response.status_code == 200 and "introuvable" in response.content.decode()
+
+
+def test_elasticsearch_down_falls_back_to_the_database_and_says_so(client, corpus, settings):
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # nothing listens there
+    backends.reset()
+    try:
+        page = html(client, q="sauvegardes")
+    finally:
+        backends.reset()
+    assert "<mark>Sauvegardes</mark> hors ligne" in page
+    assert "moteur de recherche principal est indisponible" in page

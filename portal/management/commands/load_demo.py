@@ -13,6 +13,7 @@ from portal.demo import accounts, pages
 demo.register(10, "Établissements", accounts.build_establishments)
 demo.register(20, "Comptes de démonstration", accounts.build_users)
 demo.register(30, "Page d'accueil et pages", pages.build_pages)
+demo.register_module_steps()  # each module's own demo/loader.py
 
 DEFAULT_DEMO_PASSWORD = "vigilance-partagee-2026"  # noqa: S105  (demo mode only)
 

@@ -1,0 +1,341 @@
+"""Search benchmark: ranked top-10 queries with snippets and facet counts, on SQLite and
+PostgreSQL, against Wagtail's stock database search backend as the reference.
+
+Builds a synthetic French corpus (fixed seed), rebuilds the portal's index (timed), then runs
+1-, 2- and 3-word queries through ``search.services.search`` (what the search page calls: access
+filter, ranking, snippets, facets) as an approved RSSI, after one warm-up pass, and reports p50
+and p95. The reference indexes the first ``--reference-docs`` documents with Wagtail's stock
+database backend and runs ``--reference-queries`` of the same queries per length (the stock
+backend takes seconds per query on SQLite, so it runs on a subset). Exits 0 whatever the
+figures; non-zero only when the harness fails.
+
+    python bench/search_bench.py [--docs 100000] [--engines sqlite,postgres]
+                                  [--reference-docs 10000] [--reference-queries 5]
+"""
+
+import argparse
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+PYTHON = sys.executable
+SEED = 20261123
+WORDS_PER_DOC = 300
+QUERIES_PER_LENGTH = 30
+POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
+POSTGRES_BENCH_DB = "cyberportail_bench"
+TARGETS_MS = {"sqlite": 30.0, "postgres": 50.0}
+TARGET_REBUILD_S = 120.0
+
+DOMAIN = """rançongiciel rançongiciels sauvegarde sauvegardes restauration hameçonnage courriel
+courriels frauduleux messagerie authentification double mot passe compte comptes vpn accès distant
+pare-feu correctif correctifs vulnérabilité vulnérabilités faille serveur serveurs poste postes
+réseau segmentation annuaire active directory administrateur privilèges journalisation journaux
+supervision alerte alertes incident incidents crise cellule continuité reprise activité plan
+dégradé mode exercice exercices sensibilisation formation soignants direction directeur rssi dsi
+dpo données santé patient patients dossier hébergement certification conformité rgpd violation
+fuite notification cnil cert anssi signalement plainte fournisseur fournisseurs prestataire
+contrat clause clauses achat marché chiffrement chiffré antivirus edr soc détection réponse
+isolement isoler téléphone fraude virement président usurpation identité badge biomédical
+dispositif dispositifs médicaux imagerie laboratoire pharmacie ehpad établissement hôpital
+clinique ght gouvernance politique charte procédure fiche réflexe guide modèle audit risque
+risques analyse homologation mise jour inventaire cartographie télétravail messagerie wifi usb
+""".split()  # noqa: SIM905 (a word list reads better as text)
+THEMES = "governance backups identity email network medical_devices incident_response awareness"
+THEMES = (THEMES + " regulation purchasing").split()
+KINDS = ["documents", "rex", "alerts", "forum", "courses"]
+ROLES = ["director", "rssi", "dsi", "dpo", "caregiver", "admin_agent"]
+TYPES = ["chu", "ch", "clinic", "espic", "ehpad", "esms"]
+
+
+def vocabulary() -> list[str]:
+    """Real French words: the French translations shipped with Django, Wagtail and allauth."""
+    import allauth
+    import django
+    import wagtail
+
+    words = set()
+    for package in (django, wagtail, allauth):
+        for po in Path(package.__file__).parent.rglob("fr/LC_MESSAGES/*.po"):
+            for line in po.read_text(encoding="utf-8", errors="ignore").splitlines():
+                if line.startswith("msgstr"):
+                    words.update(re.findall(r"[a-zà-öø-ÿœ]{3,}", line.lower()))
+    return sorted(words)
+
+
+def corpus(size: int):
+    """Documents about a few security topics each (Zipf-distributed across the corpus),
+    written with real French words; deterministic for a given size."""
+    from django.utils import timezone
+
+    from search.documents import SearchDocument
+
+    rng = random.Random(SEED)
+    general = vocabulary()
+    rng.shuffle(general)
+    general_weights = [1 / (rank + 1) for rank in range(len(general))]  # Zipf
+    domain_weights = [1 / (rank + 1) ** 0.8 for rank in range(len(DOMAIN))]
+    now = timezone.now()
+
+    def text(n, topics, topical_share):
+        """n words: general French, the document's topics, and incidental domain words."""
+        k_topic = int(n * topical_share)
+        k_incidental = int(n * 0.02)
+        picked = (
+            rng.choices(general, general_weights, k=n - k_topic - k_incidental)
+            + rng.choices(topics, k=k_topic)
+            + rng.choices(DOMAIN, k=k_incidental)
+        )
+        rng.shuffle(picked)
+        return " ".join(picked)
+
+    documents = []
+    for number in range(size):
+        topics = list(set(rng.choices(DOMAIN, domain_weights, k=4)))
+        level = rng.choices(["public", "members", "roles", "establishment"], [70, 15, 10, 5])[0]
+        documents.append(
+            SearchDocument(
+                key=f"bench:{number}",
+                kind=rng.choice(KINDS),
+                title=text(rng.randint(5, 10), topics, 0.5).capitalize(),
+                url=f"/bench/{number}/",
+                body=text(WORDS_PER_DOC, topics, 0.08),
+                facets={
+                    "theme": tuple(rng.sample(THEMES, rng.randint(1, 2))),
+                    "audience": tuple(rng.sample(ROLES, rng.randint(1, 3))),
+                    "establishment_type": (rng.choice(TYPES),),
+                },
+                date=now - timezone.timedelta(days=rng.randint(0, 1100)),
+                access_level=level,
+                allowed_roles=frozenset({"rssi", "dsi"}) if level == "roles" else frozenset(),
+                establishment_id=rng.randint(1, 50) if level == "establishment" else None,
+            )
+        )
+    return documents
+
+
+def queries() -> dict[int, list[str]]:
+    rng = random.Random(SEED + 1)
+    return {
+        length: [" ".join(rng.sample(DOMAIN, length)) for _ in range(QUERIES_PER_LENGTH)]
+        for length in (1, 2, 3)
+    }
+
+
+def percentiles(samples_ms):
+    ordered = sorted(samples_ms)
+    p95 = ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
+    return {"p50": statistics.median(ordered), "p95": p95, "n": len(ordered)}
+
+
+def timed(function):
+    started = time.perf_counter()
+    result = function()
+    return (time.perf_counter() - started) * 1000, result
+
+
+def member():
+    from django.contrib.auth import get_user_model
+
+    from portal.accounts.models import Establishment, MemberProfile
+
+    establishment = Establishment.objects.create(
+        name="CH de référence", finess="010000001", kind="ch", department="01"
+    )
+    user = get_user_model().objects.create(username="bench@example.org", email="bench@x.org")
+    MemberProfile.objects.create(
+        user=user, establishment=establishment, roles={"rssi"}, status="approved"
+    )
+    return get_user_model().objects.get(pk=user.pk)
+
+
+def run_child(args) -> dict:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from search import backends, services
+    from search.services import SearchParams
+
+    call_command("migrate", verbosity=0)
+    report = {"engine": args.engine, "docs": args.docs}
+    started = time.perf_counter()
+    documents = corpus(args.docs)
+    report["generate_s"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    backends.get_database().rebuild(iter(documents))
+    report["rebuild_s"] = time.perf_counter() - started
+
+    user = member()
+    query_sets = queries()
+    params = {q: SearchParams(query=q) for qs in query_sets.values() for q in qs}
+    for query in params:  # warm-up pass
+        services.search(user, params[query], record=False)
+    report["ours"] = {}
+    for length, texts in query_sets.items():
+        samples, totals = [], []
+        for text in texts:
+            elapsed, found = timed(lambda t=text: services.search(user, params[t], record=False))
+            samples.append(elapsed)
+            totals.append(found.total)
+        report["ours"][length] = percentiles(samples) | {"median_hits": statistics.median(totals)}
+
+    if args.reference_docs:
+        report["reference"] = reference(args, documents[: args.reference_docs], query_sets)
+    return report
+
+
+def reference(args, documents, query_sets) -> dict:
+    """Wagtail's stock database backend over the same documents (a subset)."""
+    from django.db import models
+    from wagtail.search import index
+    from wagtail.search.backends import get_search_backend
+
+    class Article(index.Indexed, models.Model):
+        title = models.CharField(max_length=500)
+        body = models.TextField()
+        search_fields = [index.SearchField("title", boost=10), index.SearchField("body")]
+
+        class Meta:
+            app_label = "portal_search"
+            db_table = "bench_reference_article"
+
+        def __str__(self):
+            return self.title
+
+    from django.db import connection
+    from wagtail.search.models import IndexEntry
+
+    IndexEntry.add_generic_relations()  # what Wagtail does at start-up for indexed models
+    with connection.schema_editor() as editor:
+        editor.create_model(Article)
+    Article.objects.bulk_create(Article(title=d.title, body=d.body) for d in documents)
+    backend = get_search_backend("default")
+    started = time.perf_counter()
+    index_ = backend.get_index_for_model(Article)
+    articles = list(Article.objects.all())
+    for start in range(0, len(articles), 1000):
+        index_.add_items(Article, articles[start : start + 1000])
+    result = {"docs": len(documents), "index_s": time.perf_counter() - started}
+    for length, texts in query_sets.items():
+        samples = []
+        for text in texts[: args.reference_queries]:
+            elapsed, _ = timed(
+                lambda t=text: list(backend.search(t, Article.objects.all(), operator="and")[:10])
+            )
+            samples.append(elapsed)
+        result[length] = percentiles(samples)
+    return result
+
+
+def prepare_postgres() -> str:
+    import psycopg
+
+    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB}")
+        connection.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_BENCH_DB}"
+
+
+def run_engine(args, engine, workdir) -> dict:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="portal.settings",
+        VAR_DIR=str(workdir),
+        DEBUG="0",
+        HTTPS="0",
+        ELASTICSEARCH_URL="",
+        REDIS_URL="",
+        SECRET_KEY="bench-" + "x" * 50,
+        DATABASE_URL=(
+            f"sqlite:///{workdir}/bench.sqlite3" if engine == "sqlite" else prepare_postgres()
+        ),
+    )
+    command = [
+        PYTHON,
+        __file__,
+        "--child",
+        "--engine",
+        engine,
+        "--docs",
+        str(args.docs),
+        "--reference-docs",
+        str(args.reference_docs),
+        "--reference-queries",
+        str(args.reference_queries),
+    ]
+    done = subprocess.run(command, env=env, capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"[{engine}] the benchmark failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def print_report(reports):
+    print(
+        f"\nSearch benchmark — {reports[0]['docs']:,} synthetic French documents, "
+        f"{WORDS_PER_DOC} words each (seed {SEED}), ranked top 10 + snippets + facets\n"
+    )
+    for report in reports:
+        engine = report["engine"]
+        target = TARGETS_MS[engine]
+        print(
+            f"{engine}: rebuild {report['rebuild_s']:.1f} s "
+            f"(target ≤ {TARGET_REBUILD_S:.0f} s: "
+            f"{'met' if report['rebuild_s'] <= TARGET_REBUILD_S else 'MISSED'})"
+        )
+        worst = 0.0
+        for length, figures in report["ours"].items():
+            worst = max(worst, figures["p95"])
+            print(
+                f"  {length}-word  p50 {figures['p50']:7.1f} ms   p95 {figures['p95']:7.1f} ms"
+                f"   (median {figures['median_hits']:,.0f} visible matches)"
+            )
+        print(f"  p95 target ≤ {target:.0f} ms: {'met' if worst <= target else 'MISSED'}")
+        ref = report.get("reference")
+        if ref:
+            print(
+                f"  Wagtail stock backend, {ref['docs']:,} documents "
+                f"(indexed in {ref['index_s']:.1f} s), ranked top 10 only:"
+            )
+            for length in ("1", "2", "3"):
+                figures = ref[length]
+                print(
+                    f"    {length}-word  p50 {figures['p50']:9.1f} ms   "
+                    f"p95 {figures['p95']:9.1f} ms   ({figures['n']} queries)"
+                )
+        print()
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--docs", type=int, default=100_000)
+    parser.add_argument("--engines", default="sqlite,postgres")
+    parser.add_argument("--reference-docs", type=int, default=10_000)
+    parser.add_argument("--reference-queries", type=int, default=5)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--engine", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(run_child(args)))
+        return
+    reports = []
+    with tempfile.TemporaryDirectory(prefix="search-bench-") as workdir:
+        for engine in args.engines.split(","):
+            print(f"[{engine}] building {args.docs:,} documents and measuring…", flush=True)
+            reports.append(run_engine(args, engine, Path(workdir)))
+    print_report(reports)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Demo content of the document base and the REX (see ``loader``)."""

@@ -1,0 +1,152 @@
+"""Life cycle: what changed with each publication, review dates, reminders, editors' readouts."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db.models import Count, F, IntegerField, Q
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from wagtail.models import PageLogEntry
+
+from docs_base.models.documents import DocumentPage, DocumentVote
+
+MAX_CHANGES = 10
+READOUT_LIMIT = 50
+
+
+@dataclass(frozen=True)
+class Change:
+    published_at: object
+    note: str
+
+
+def published_changes(page, limit: int = MAX_CHANGES) -> list[Change]:
+    """The change note of each published revision, newest first; a note carried over unchanged
+    to the next publication is shown once. One query, reading only the note."""
+    entries = (
+        PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision__isnull=False)
+        .annotate(note=KeyTextTransform("change_note", "revision__content"))
+        .order_by("-timestamp", "-pk")
+        .values_list("timestamp", "note")[: limit * 3]
+    )
+    changes = []
+    previous = None
+    for timestamp, note in reversed(list(entries)):
+        note = (note or "").strip()
+        if note and note != previous:
+            changes.append(Change(timestamp, note))
+        previous = note
+    return list(reversed(changes))[:limit]
+
+
+def site_url(path: str) -> str:
+    return settings.SITE_URL.rstrip("/") + path
+
+
+def _live_documents():
+    return DocumentPage.objects.live().filter(archived=False)
+
+
+def overdue_documents(today=None):
+    """Live, non-archived documents past their review date."""
+    today = today or timezone.localdate()
+    return (
+        _live_documents()
+        .filter(review_due__lt=today)
+        .select_related("owner")
+        .order_by("review_due", "pk")
+    )
+
+
+def never_reviewed_documents():
+    return (
+        _live_documents()
+        .filter(last_reviewed_at__isnull=True)
+        .select_related("owner")
+        .order_by("first_published_at", "pk")
+    )
+
+
+def least_helpful_documents(limit: int = READOUT_LIMIT) -> list:
+    """Documents with "not helpful" votes, the largest share first, with recent reasons."""
+    pages = list(
+        _live_documents()
+        .annotate(
+            helpful_votes=Count("votes", filter=Q(votes__helpful=True)),
+            unhelpful_votes=Count("votes", filter=Q(votes__helpful=False)),
+        )
+        .filter(unhelpful_votes__gt=0)
+        .annotate(
+            unhelpful_share=Cast(
+                F("unhelpful_votes") * 100 / (F("helpful_votes") + F("unhelpful_votes")),
+                IntegerField(),
+            )
+        )
+        .order_by("-unhelpful_share", "-unhelpful_votes", "pk")[:limit]
+    )
+    reasons = defaultdict(list)
+    votes = (
+        DocumentVote.objects.filter(page__in=[page.pk for page in pages], helpful=False)
+        .exclude(reason="")
+        .order_by("-created_at")
+        .values_list("page_id", "reason")[: limit * 3]
+    )
+    for page_id, reason in votes:
+        if len(reasons[page_id]) < 3:
+            reasons[page_id].append(reason)
+    for page in pages:
+        page.recent_reasons = reasons[page.pk]
+    return pages
+
+
+def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]] | None:
+    """The most frequent searches without any result, or None when search does not log them."""
+    try:
+        from search.query_log import zero_result_queries
+    except ImportError:
+        return None
+    return list(zero_result_queries(limit))
+
+
+def can_review_documents(user) -> bool:
+    """Editors: admin access and a permission to edit pages."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    if user.is_superuser:
+        return True
+    from wagtail.permission_policies.pages import PagePermissionPolicy
+
+    if not user.has_perm("wagtailadmin.access_admin"):
+        return False
+    return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
+
+
+def send_review_reminders(today=None) -> int:
+    """E-mail each owner the list of their documents past review; returns the e-mails sent."""
+    by_owner = defaultdict(list)
+    for page in overdue_documents(today).filter(owner__isnull=False, owner__is_active=True):
+        by_owner[page.owner].append(page)
+    sent = 0
+    for owner, pages in by_owner.items():
+        if not owner.email:
+            continue
+        context = {
+            "owner": owner,
+            "documents": [(page, site_url(page.url or "")) for page in pages],
+            "portal_name": settings.PORTAL_NAME,
+            "admin_url": site_url("/admin/"),
+        }
+        send_mail(
+            f"[{settings.PORTAL_NAME}] "
+            + _("%(count)d document(s) to review") % {"count": len(pages)},
+            render_to_string("docs_base/documents/email/review_reminder.txt", context),
+            None,
+            [owner.email],
+        )
+        sent += 1
+    return sent

@@ -1,0 +1,211 @@
+"""Reader features for approved members: helpful votes, favourites (and sharing them with the
+colleagues of one's establishment), watching a document, related documents."""
+
+from dataclasses import dataclass
+from functools import reduce
+from operator import or_
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+
+from docs_base.documents.catalogue import listed_documents
+from docs_base.documents.lifecycle import site_url
+from docs_base.models.documents import (
+    DocumentFavourite,
+    DocumentPage,
+    DocumentVote,
+    DocumentWatch,
+    FavouriteListSharing,
+)
+from portal.access import can_view, membership_of
+from portal.access.fields import role_token
+
+RELATED_LIMIT = 4
+MAX_REASON_LENGTH = 500
+
+
+def is_member(user) -> bool:
+    """Reader features are for approved members (and superusers)."""
+    member = membership_of(user)
+    return member.approved or member.is_superuser
+
+
+@dataclass(frozen=True)
+class ReaderState:
+    voted: bool
+    favourite: bool
+    watching: bool
+
+
+def reader_state(user, page) -> ReaderState | None:
+    if not is_member(user):
+        return None
+    return ReaderState(
+        voted=page.live_revision_id is not None
+        and DocumentVote.objects.filter(user=user, revision_id=page.live_revision_id).exists(),
+        favourite=DocumentFavourite.objects.filter(user=user, page=page).exists(),
+        watching=DocumentWatch.objects.filter(user=user, page=page).exists(),
+    )
+
+
+# --- "Was this helpful?" ---------------------------------------------------------------------
+
+
+class VoteRefused(Exception):
+    pass
+
+
+def vote(user, page, helpful: bool, reason: str = "") -> DocumentVote:
+    """One vote per member per published revision: a new revision opens a new vote."""
+    if page.live_revision_id is None:
+        raise VoteRefused(_("This document has no published version to rate."))
+    reason = (reason or "").strip()
+    if len(reason) > MAX_REASON_LENGTH:
+        raise VoteRefused(
+            _("The reason is too long (%(max)d characters at most).") % {"max": MAX_REASON_LENGTH}
+        )
+    try:
+        with transaction.atomic():
+            return DocumentVote.objects.create(
+                page=page,
+                revision_id=page.live_revision_id,
+                user=user,
+                helpful=helpful,
+                reason=reason,
+            )
+    except IntegrityError:
+        raise VoteRefused(_("You have already rated this version of the document.")) from None
+
+
+# --- Favourites ------------------------------------------------------------------------------
+
+
+def toggle_favourite(user, page) -> bool:
+    """Add or remove a favourite; returns whether the page is now a favourite."""
+    deleted, _count = DocumentFavourite.objects.filter(user=user, page=page).delete()
+    if deleted:
+        return False
+    DocumentFavourite.objects.get_or_create(user=user, page=page)
+    return True
+
+
+def favourites(viewer, owner):
+    """The owner's favourites that the VIEWER may see (live, not archived), newest first."""
+    return (
+        DocumentFavourite.objects.filter(user=owner, page__in=listed_documents(viewer))
+        .select_related("page")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def is_shared(user) -> bool:
+    return FavouriteListSharing.objects.filter(user=user, shared=True).exists()
+
+
+def set_sharing(user, shared: bool) -> None:
+    FavouriteListSharing.objects.update_or_create(user=user, defaults={"shared": shared})
+
+
+def _colleague_q(viewer) -> Q | None:
+    member = membership_of(viewer)
+    if not member.approved or member.establishment_id is None:
+        return None
+    from portal.accounts.models import MemberStatus
+
+    return Q(
+        member_profile__establishment_id=member.establishment_id,
+        member_profile__status=MemberStatus.APPROVED,
+        is_active=True,
+        favourite_list_sharing__shared=True,
+    )
+
+
+def colleagues_sharing(viewer):
+    """Colleagues of the viewer's establishment who share their favourites."""
+    from django.contrib.auth import get_user_model
+
+    query = _colleague_q(viewer)
+    if query is None:
+        return get_user_model().objects.none()
+    return (
+        get_user_model()
+        .objects.filter(query)
+        .exclude(pk=viewer.pk)
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def shared_list_owner(viewer, owner_id: int):
+    """The colleague whose shared list the viewer may open, else None."""
+    return colleagues_sharing(viewer).filter(pk=owner_id).first()
+
+
+# --- Watching --------------------------------------------------------------------------------
+
+
+def toggle_watch(user, page) -> bool:
+    deleted, _count = DocumentWatch.objects.filter(user=user, page=page).delete()
+    if deleted:
+        return False
+    DocumentWatch.objects.get_or_create(user=user, page=page)
+    return True
+
+
+def watch_recipients(page) -> list:
+    """Watchers who may view the page now (approved members; access checked for each)."""
+    if not page.live or page.get_view_restrictions().exists():
+        return []
+    watches = DocumentWatch.objects.filter(page=page, user__is_active=True).select_related(
+        "user__member_profile"
+    )
+    return [
+        w.user for w in watches if w.user.email and is_member(w.user) and can_view(w.user, page)
+    ]
+
+
+def send_watch_emails(page_id: int) -> int:
+    page = DocumentPage.objects.filter(pk=page_id).first()
+    if page is None:
+        return 0
+    recipients = watch_recipients(page)
+    if not recipients:
+        return 0
+    context = {
+        "page": page,
+        "url": site_url(page.url or ""),
+        "portal_name": settings.PORTAL_NAME,
+    }
+    subject = f"[{settings.PORTAL_NAME}] " + _("Document updated: %(title)s") % {
+        "title": page.title
+    }
+    body = render_to_string("docs_base/documents/email/watch.txt", context)
+    messages = [EmailMessage(subject, body, None, [user.email]) for user in recipients]
+    return get_connection().send_messages(messages) or 0
+
+
+def page_published(sender, instance, revision=None, **kwargs) -> None:
+    """Signal receiver: tell the watchers once the publication is committed."""
+    if not isinstance(instance, DocumentPage):
+        return
+    page_id = instance.pk
+    transaction.on_commit(lambda: send_watch_emails(page_id))
+
+
+# --- Related documents -----------------------------------------------------------------------
+
+
+def related_documents(user, page, limit: int = RELATED_LIMIT) -> list:
+    """Documents sharing a theme with the page, that the user may see, never archived."""
+    if not page.themes:
+        return []
+    same_theme = reduce(or_, (Q(themes__contains=role_token(code)) for code in sorted(page.themes)))
+    return list(
+        listed_documents(user)
+        .filter(same_theme)
+        .exclude(pk=page.pk)
+        .order_by("-last_published_at", "-pk")[:limit]
+    )

@@ -1,0 +1,145 @@
+"""HTTP views of the document base (the catalogue and document pages are Wagtail pages)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST, require_safe
+from wagtail.models import Site
+
+from docs_base.documents import downloads, reader
+from docs_base.models.documents import DocumentIndexPage, DocumentPage
+from portal.access import get_visible_or_404
+
+FAVOURITES_PER_PAGE = 20
+
+
+@require_GET
+def catalogue(request):
+    """The navigation's entry: the catalogue page (served here when its URL is this one)."""
+    index = DocumentIndexPage.objects.live().public().order_by("path").first()
+    if index is None:
+        raise Http404
+    url = index.get_url(request)
+    if url and url != request.path:
+        return redirect(url)
+    from wagtail.views import serve
+
+    site = Site.find_for_request(request)
+    if site is None:
+        raise Http404
+    root_path = site.root_page.url_path
+    return serve(request, index.url_path[len(root_path) :])
+
+
+def _member_page(request, page_id):
+    """A live document page the approved member may view, else 404."""
+    if not reader.is_member(request.user):
+        raise Http404
+    return get_visible_or_404(request, DocumentPage.objects.live(), pk=page_id)
+
+
+def _back(request, page):
+    return redirect((page.get_url(request) or "/") + "#reader-tools")
+
+
+@login_required
+@require_POST
+def vote(request, page_id):
+    page = _member_page(request, page_id)
+    answer = request.POST.get("helpful")
+    if answer not in ("yes", "no"):
+        messages.error(request, _("Choose whether this document was helpful."))
+        return _back(request, page)
+    try:
+        reader.vote(request.user, page, answer == "yes", request.POST.get("reason", ""))
+    except reader.VoteRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("Thank you: your opinion helps the editors."))
+    return _back(request, page)
+
+
+@login_required
+@require_POST
+def favourite(request, page_id):
+    page = _member_page(request, page_id)
+    if reader.toggle_favourite(request.user, page):
+        messages.success(request, _("Added to your favourites."))
+    else:
+        messages.success(request, _("Removed from your favourites."))
+    return _back(request, page)
+
+
+@login_required
+@require_POST
+def watch(request, page_id):
+    page = _member_page(request, page_id)
+    if reader.toggle_watch(request.user, page):
+        messages.success(request, _("You will get an e-mail when this document is updated."))
+    else:
+        messages.success(request, _("You no longer follow this document."))
+    return _back(request, page)
+
+
+@login_required
+@require_GET
+def favourites(request):
+    if not reader.is_member(request.user):
+        raise Http404
+    page_obj = Paginator(reader.favourites(request.user, request.user), FAVOURITES_PER_PAGE)
+    return render(
+        request,
+        "docs_base/documents/favourites.html",
+        {
+            "page_obj": page_obj.get_page(request.GET.get("page")),
+            "shared": reader.is_shared(request.user),
+            "colleagues": list(reader.colleagues_sharing(request.user)[:50]),
+            "owner": None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def favourites_sharing(request):
+    if not reader.is_member(request.user):
+        raise Http404
+    shared = request.POST.get("shared") == "1"
+    reader.set_sharing(request.user, shared)
+    if shared:
+        messages.success(request, _("Your favourites are shared with your establishment."))
+    else:
+        messages.success(request, _("Your favourites are no longer shared."))
+    return redirect("docs_base:favourites")
+
+
+@login_required
+@require_GET
+def shared_favourites(request, user_id):
+    """A colleague's shared list, each item filtered by the viewer's own access."""
+    if user_id == request.user.pk:
+        return redirect("docs_base:favourites")
+    owner = (
+        reader.shared_list_owner(request.user, user_id) if reader.is_member(request.user) else None
+    )
+    if owner is None:
+        raise Http404
+    page_obj = Paginator(reader.favourites(request.user, owner), FAVOURITES_PER_PAGE)
+    return render(
+        request,
+        "docs_base/documents/favourites.html",
+        {"page_obj": page_obj.get_page(request.GET.get("page")), "owner": owner},
+    )
+
+
+@require_safe
+def download(request, document_id, filename=""):
+    return downloads.serve(request, int(document_id))
+
+
+def no_password_form(request, restriction_id):
+    """Collection passwords are not part of the access model: nothing to authenticate."""
+    raise Http404

@@ -1,0 +1,1 @@
+"""Experience feedback (REX): pages, member submissions, moderation, regional figures."""

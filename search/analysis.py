@@ -1,0 +1,127 @@
+"""French analysis shared by the database backends: the same chain at index and query time.
+
+lower case -> accent folding -> elision (l', d', qu'...) -> stop words -> Snowball French stem.
+Queries are parsed into clauses (all must match); each clause is a set of alternatives, a tuple
+of stems (a phrase when longer than one), so that synonyms and quoted phrases compile to every
+backend's own syntax.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+MAX_QUERY_LENGTH = 200
+MAX_CLAUSES = 12
+
+_ELISION = re.compile(
+    r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['\u2019]", re.IGNORECASE
+)
+_WORD = re.compile(r"[a-z0-9]+")
+_QUOTED = re.compile(r'"([^"]*)"')
+
+STOPWORDS = frozenset(
+    (  # noqa: SIM905 (a word list reads better as text)
+        "a au aux avec ce ces cet cette d dans de des du elle elles en est et etre eu il ils "
+        "je la le les leur leurs lui ma mais me meme mes moi mon ne nos notre nous on ont ou "
+        "par pas pour qu que qui sa se ses son sont sur ta te tes toi ton tu un une vos votre "
+        "vous y l s c n j m t an and are as at be by for from in is it of on or that the this to "
+        "with"
+    ).split()
+)
+
+_stemmer = snowballstemmer.stemmer("french")
+
+
+def _strip_accents(char: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", char)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Lower-case Latin letters with diacritics -> without (computed once; the common fast path).
+_FOLD = {ord(c): _strip_accents(c) for c in map(chr, range(0xC0, 0x250)) if c.islower()}
+_FOLD |= {ord("œ"): "oe", ord("æ"): "ae", ord("\u2019"): "'"}
+
+
+def fold(text: str) -> str:
+    """Lower case without accents (œ and æ spelt out), apostrophes normalised."""
+    folded = text.lower().translate(_FOLD)
+    return folded if folded.isascii() else _strip_accents(folded)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _stemmer.stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Folded words without elided articles, stop words included."""
+    return _WORD.findall(_ELISION.sub(" ", fold(text)))
+
+
+def terms(text: str) -> list[str]:
+    """The indexed terms of a text: folded, stemmed, stop words removed."""
+    return [stem(word) for word in words(text) if word not in STOPWORDS]
+
+
+def index_text(text: str) -> str:
+    """What the full-text index stores for a text: its terms, in order, space separated."""
+    return " ".join(terms(text))
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    clauses: tuple[frozenset[tuple[str, ...]], ...]  # AND of (OR of phrases)
+    text: str
+
+    def __bool__(self):
+        return bool(self.clauses)
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """Every stem any alternative contains (what the highlighter marks)."""
+        return frozenset(s for clause in self.clauses for phrase in clause for s in phrase)
+
+
+class Synonyms:
+    """Groups of equivalent phrases, matched on their stems."""
+
+    def __init__(self, groups: list[list[str]]):
+        self._by_phrase: dict[tuple[str, ...], frozenset[tuple[str, ...]]] = {}
+        for group in groups:
+            phrases = frozenset(tuple(terms(phrase)) for phrase in group) - {()}
+            for phrase in phrases:
+                previous = self._by_phrase.get(phrase, frozenset())
+                self._by_phrase[phrase] = previous | phrases
+        self.longest = max((len(phrase) for phrase in self._by_phrase), default=0)
+
+    def alternatives(self, phrase: tuple[str, ...]) -> frozenset[tuple[str, ...]] | None:
+        return self._by_phrase.get(phrase)
+
+
+NO_SYNONYMS = Synonyms([])
+
+
+def parse(query: str, synonyms: Synonyms = NO_SYNONYMS) -> ParsedQuery:
+    query = query[:MAX_QUERY_LENGTH]
+    clauses: list[frozenset] = []
+    for phrase in _QUOTED.findall(query):
+        stems = tuple(terms(phrase))
+        if stems:
+            clauses.append(frozenset({stems}))
+    free = terms(_QUOTED.sub(" ", query).replace('"', " "))
+    position = 0
+    while position < len(free):
+        for length in range(min(synonyms.longest, len(free) - position), 0, -1):
+            group = synonyms.alternatives(tuple(free[position : position + length]))
+            if group:
+                clauses.append(group)
+                position += length
+                break
+        else:
+            clauses.append(frozenset({(free[position],)}))
+            position += 1
+    unique = list(dict.fromkeys(clauses))[:MAX_CLAUSES]
+    return ParsedQuery(clauses=tuple(unique), text=query.strip())

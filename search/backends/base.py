@@ -1,0 +1,89 @@
+"""The interface every search backend implements, and the values it exchanges."""
+
+import datetime
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from search.analysis import ParsedQuery
+from search.documents import SearchDocument
+
+PERIODS = ("month", "year", "older")
+
+
+@dataclass(frozen=True)
+class SearchRequest:
+    query: ParsedQuery
+    user: object
+    modules: frozenset[str] = frozenset()
+    facet_filters: dict[str, frozenset[str]] = field(default_factory=dict)
+    period: str = ""
+    sort: str = "relevance"  # or "date"
+    offset: int = 0
+    limit: int = 10
+    match_any: bool = False  # any clause instead of every clause
+    with_facets: bool = True
+
+
+@dataclass
+class RawHit:
+    key: str
+    kind: str
+    title: str
+    url: str
+    summary: str
+    body: str
+    date: datetime.datetime | None
+    facets: dict
+    score: float = 0.0
+
+
+@dataclass
+class BackendResults:
+    total: int = 0
+    hits: list[RawHit] = field(default_factory=list)
+    module_counts: dict[str, int] = field(default_factory=dict)
+    facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    period_counts: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    title: str
+    url: str
+    kind: str
+
+
+def period_bounds(now: datetime.datetime | None = None) -> dict[str, datetime.datetime]:
+    now = now or timezone.now()
+    return {"month": now - datetime.timedelta(days=30), "year": now - datetime.timedelta(days=365)}
+
+
+class Backend:
+    name = ""
+
+    def index(self, documents: list[SearchDocument]) -> None:
+        raise NotImplementedError
+
+    def delete(self, keys: list[str]) -> None:
+        raise NotImplementedError
+
+    def search(self, request: SearchRequest) -> BackendResults:
+        raise NotImplementedError
+
+    def suggest(self, user, text: str, limit: int) -> list[Suggestion]:
+        raise NotImplementedError
+
+    def rebuild(
+        self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
+    ) -> int:
+        raise NotImplementedError
+
+    def fingerprints(self) -> dict[str, str]:
+        """key -> fingerprint of everything indexed, to find drift."""
+        raise NotImplementedError
+
+
+class SearchUnavailable(Exception):
+    """The backend cannot answer now (e.g. Elasticsearch unreachable)."""

@@ -1,0 +1,100 @@
+"""The database index (embedded backend, and the source of truth an Elasticsearch rebuild reads),
+the synonyms editors maintain, and anonymous query statistics."""
+
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+
+from portal.access.fields import RoleSetField
+from portal.access.levels import AccessLevel
+
+
+class SearchEntry(models.Model):
+    """One indexed document (see ``search.documents.SearchDocument``)."""
+
+    # Columns read for every match come first: SQLite then never walks a long body's overflow
+    # pages to filter a row (PostgreSQL keeps long values apart anyway).
+    key = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, db_index=True)
+    access_level = models.CharField(max_length=20, choices=AccessLevel.choices, db_index=True)
+    allowed_roles = RoleSetField()
+    establishment_id = models.IntegerField(null=True, db_index=True)
+    date = models.DateTimeField(null=True, db_index=True)
+    popularity = models.IntegerField(default=0)
+    fingerprint = models.CharField(max_length=64)
+    indexed_at = models.DateTimeField(auto_now=True, db_index=True)
+    title = models.CharField(max_length=500)
+    url = models.CharField(max_length=500)
+    tags = models.JSONField(default=list)
+    facets = models.JSONField(default=dict)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # PostgreSQL only (GIN-indexed by a migration there); SQLite uses an FTS5 table instead.
+    search_vector = SearchVectorField(null=True)
+
+    class Meta:
+        verbose_name = _("search index entry")
+        verbose_name_plural = _("search index entries")
+
+    def __str__(self):
+        return self.key
+
+
+class SearchFacetValue(models.Model):
+    entry = models.ForeignKey(SearchEntry, on_delete=models.CASCADE, related_name="facet_values")
+    name = models.CharField(max_length=40)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        indexes = [models.Index(fields=["name", "value", "entry"])]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "name", "value"], name="unique_facet_value")
+        ]
+
+    def __str__(self):
+        return f"{self.name}={self.value}"
+
+
+class SynonymGroup(models.Model):
+    """Words and phrases a search treats as the same (e.g. rançongiciel, ransomware)."""
+
+    terms = models.TextField(
+        _("equivalent terms"),
+        help_text=_("Separated by commas, e.g. “hameçonnage, phishing”. Phrases are allowed."),
+    )
+
+    panels = [FieldPanel("terms")]
+
+    class Meta:
+        verbose_name = _("synonym group")
+        verbose_name_plural = _("synonyms")
+        ordering = ["id"]
+
+    def __str__(self):
+        return ", ".join(self.term_list())
+
+    def term_list(self) -> list[str]:
+        return [term.strip() for term in self.terms.split(",") if term.strip()]
+
+    def clean(self):
+        if len(self.term_list()) < 2:
+            raise ValidationError({"terms": _("Give at least two equivalent terms.")})
+
+
+class QueryStat(models.Model):
+    """How often a query was typed on a day, and how often it found nothing (no user kept)."""
+
+    query = models.CharField(max_length=200)
+    day = models.DateField()
+    searches = models.PositiveIntegerField(default=0)
+    without_results = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("search statistic")
+        verbose_name_plural = _("search statistics")
+        constraints = [models.UniqueConstraint(fields=["query", "day"], name="unique_query_day")]
+
+    def __str__(self):
+        return f"{self.day} {self.query}"

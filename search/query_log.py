@@ -1,0 +1,51 @@
+"""Anonymous statistics of what people search: per normalised query and day, no user kept."""
+
+import datetime
+
+from django.db.models import F, Sum
+from django.utils import timezone
+
+from search.analysis import MAX_QUERY_LENGTH, fold
+from search.models import QueryStat
+
+
+def normalise(query: str) -> str:
+    return " ".join(fold(query).split())[:MAX_QUERY_LENGTH]
+
+
+def record(query: str, total: int) -> None:
+    text = normalise(query)
+    if not text:
+        return
+    stat, _ = QueryStat.objects.get_or_create(query=text, day=timezone.localdate())
+    QueryStat.objects.filter(pk=stat.pk).update(
+        searches=F("searches") + 1,
+        without_results=F("without_results") + (0 if total else 1),
+    )
+
+
+def _since(days: int):
+    return QueryStat.objects.filter(day__gte=timezone.localdate() - datetime.timedelta(days=days))
+
+
+def frequent_queries(limit: int = 20, days: int = 90) -> list[tuple[str, int]]:
+    rows = (
+        _since(days)
+        .values("query")
+        .annotate(n=Sum("searches"))
+        .order_by("-n", "query")
+        .values_list("query", "n")
+    )
+    return list(rows[:limit])
+
+
+def zero_result_queries(limit: int = 20, days: int = 90) -> list[tuple[str, int]]:
+    rows = (
+        _since(days)
+        .filter(without_results__gt=0)
+        .values("query")
+        .annotate(n=Sum("without_results"))
+        .order_by("-n", "query")
+        .values_list("query", "n")
+    )
+    return list(rows[:limit])

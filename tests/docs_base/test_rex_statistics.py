@@ -1,0 +1,150 @@
+"""Regional statistics: counts over every published REX, charts with a table alternative."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from docs_base.models import IncidentType
+from docs_base.rex.statistics import quarter_label, regional_figures
+from portal.access import Role, Tlp
+from portal.accounts.models import EstablishmentType
+from tests.docs_base.factories import rex_index, rex_page
+from tests.portal.factories import EstablishmentFactory, MemberFactory
+
+pytestmark = pytest.mark.django_db
+
+SECRET_TITLE = "Rançongiciel au bloc opératoire du CH Secret"
+SECRET_SUMMARY = "Résumé confidentiel du bloc"
+
+
+@pytest.fixture
+def establishment():
+    return EstablishmentFactory(finess="380000051", name="CH Zeta")
+
+
+@pytest.fixture
+def caregiver():
+    other = EstablishmentFactory(finess="690000051", name="CH Eta", department="69")
+    return MemberFactory(profile__establishment=other, profile__roles={Role.CAREGIVER})
+
+
+@pytest.fixture
+def fixed_set(establishment):
+    rex_index()
+    rex_page(
+        title="Rançongiciel un dimanche",
+        slug="r1",
+        incident_type="ransomware",
+        establishment_type="ch",
+        occurred_on=datetime.date(2024, 2, 11),
+        impact_patient_care=True,
+        duration_days=21,
+        tlp=Tlp.GREEN,
+    )
+    rex_page(
+        title=SECRET_TITLE,
+        slug="r2",
+        summary=SECRET_SUMMARY,
+        incident_type="ransomware",
+        establishment_type="ehpad",
+        occurred_on=datetime.date(2024, 5, 3),
+        impact_patient_care=True,
+        duration_days=10,
+        tlp=Tlp.RED,
+        reporting_establishment=establishment,
+    )
+    rex_page(
+        title="Faux ordre de virement",
+        slug="r3",
+        incident_type="ceo_fraud",
+        establishment_type="ch",
+        occurred_on=datetime.date(2024, 5, 20),
+        duration_days=1,
+        tlp=Tlp.CLEAR,
+    )
+    rex_page(
+        title="Hameçonnage ciblé",
+        slug="r4",
+        incident_type="phishing",
+        establishment_type="clinic",
+        occurred_on=datetime.date(2023, 11, 2),
+        tlp=Tlp.AMBER,
+    )
+    rex_page(title="Brouillon", slug="draft", incident_type="ransomware", publish=False)
+
+
+def _rows(chart):
+    return dict(chart.rows)
+
+
+def test_figures_on_a_fixed_set(fixed_set):
+    figures = regional_figures()
+    assert figures.total == 4
+    assert figures.patient_care_count == 2 and figures.patient_care_share == 50
+    assert figures.median_duration == 10
+    by_incident, by_establishment, by_quarter = figures.charts
+    assert by_incident.rows[0] == (str(IncidentType.RANSOMWARE.label), 2)
+    assert _rows(by_incident) == {
+        str(IncidentType.RANSOMWARE.label): 2,
+        str(IncidentType.CEO_FRAUD.label): 1,
+        str(IncidentType.PHISHING.label): 1,
+    }
+    assert _rows(by_establishment) == {
+        str(EstablishmentType.CH.label): 2,
+        str(EstablishmentType.EHPAD.label): 1,
+        str(EstablishmentType.PRIVATE_CLINIC.label): 1,
+    }
+    assert [count for _label, count in by_quarter.rows] == [1, 1, 2]
+    assert by_quarter.rows[0][0] == quarter_label(2023, 4)
+    assert by_quarter.rows[2][0] == quarter_label(2024, 2)
+    # The longest bar spans the chart; the others are in proportion.
+    widths = [bar.width for bar in by_quarter.bars]
+    assert widths[2] == 2 * widths[1]
+
+
+def test_no_figures_without_published_rex():
+    figures = regional_figures()
+    assert (figures.total, figures.patient_care_share, figures.median_duration) == (0, None, None)
+    assert all(chart.rows == [] for chart in figures.charts)
+
+
+def test_page_shows_charts_and_tables_but_no_restricted_title(fixed_set, caregiver):
+    client = Client()
+    client.force_login(caregiver)
+    response = client.get(reverse("docs_base:rex_statistics"))
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert SECRET_TITLE not in body and SECRET_SUMMARY not in body
+    for title in ("Rançongiciel un dimanche", "Faux ordre de virement", "Hameçonnage ciblé"):
+        assert title not in body  # counts only, never a title
+    assert body.count('role="img"') == 3
+    assert body.count("<caption>") == 3
+    assert f'<th scope="row">{quarter_label(2024, 2)}</th><td>2</td>' in body
+    assert 'style="' not in body.split("<main", 1)[1]  # the CSP forbids inline styles
+
+
+def test_members_only():
+    response = Client().get(reverse("docs_base:rex_statistics"))
+    assert response.status_code == 302 and "/login/" in response["Location"]
+
+
+def test_statistics_queries_are_bounded(caregiver, django_assert_max_num_queries):
+    rex_index()
+    client = Client()
+    client.force_login(caregiver)
+    client.get(reverse("docs_base:rex_statistics"))
+    with django_assert_max_num_queries(10) as few:
+        client.get(reverse("docs_base:rex_statistics"))
+    few_count = len(few)
+    for number in range(12):
+        rex_page(
+            title=f"REX {number}",
+            slug=f"rex-{number}",
+            occurred_on=datetime.date(2020 + number % 5, 1 + number % 12, 1),
+            incident_type=["ransomware", "phishing", "ddos"][number % 3],
+        )
+    client.get(reverse("docs_base:rex_statistics"))  # warm the menu cache publications reset
+    with django_assert_max_num_queries(few_count):
+        client.get(reverse("docs_base:rex_statistics"))
