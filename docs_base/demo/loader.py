@@ -37,6 +37,7 @@ from portal import demo, page_cache, region
 from portal.access import AccessLevel, Role, Tlp
 from portal.accounts.models import Establishment, EstablishmentType, MemberProfile
 from portal.models import HomePage
+from search.indexing import reindex
 
 COLLECTION_NAME = "Base documentaire"
 DOCUMENTS_INDEX = {
@@ -113,6 +114,8 @@ def _backdate(page, revisions: list[tuple[Revision, datetime.datetime]]) -> None
     Page.objects.filter(pk=page.pk).update(
         first_published_at=first, last_published_at=last, latest_revision_created_at=last
     )
+    # A queryset update sends no signal: the search index gets the demo dates explicitly.
+    reindex([type(page).objects.get(pk=page.pk)])
 
 
 def _check(slug: str, label: str, values, allowed) -> None:
@@ -252,6 +255,7 @@ def _create_document(index, spec, collection, owners, r) -> int:
         revisions.append((_publish(page, editor), _moment(day)))
     _backdate(page, revisions)
     DocumentStats.objects.update_or_create(page=page, defaults={"downloads": spec.popularity})
+    reindex([type(page).objects.get(pk=page.pk)])
     return len(spec.attachments)
 
 

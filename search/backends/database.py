@@ -31,6 +31,8 @@ MAX_INDEXED_CHARS = 400_000  # a tsvector holds at most 1 MB
 
 
 def fingerprint(document) -> str:
+    """What must match between content and index (popularity, a ranking hint that changes with
+    every download, may lag until the next save or rebuild)."""
     payload = [
         document.kind,
         document.title,
@@ -40,7 +42,6 @@ def fingerprint(document) -> str:
         list(document.tags),
         {name: list(values) for name, values in sorted(document.facets.items())},
         document.date.isoformat() if document.date else None,
-        document.popularity,
         document.access_level,
         sorted(document.allowed_roles),
         document.establishment_id,

@@ -296,3 +296,12 @@ def test_the_content_speaks_of_the_configured_region(code):
     assert preset.gcs_name in text and preset.ars_name in text
     for position, spec in enumerate(rex):
         assert loader._department(spec, position, preset) in preset.departments
+
+
+def test_the_demo_is_fully_indexed_with_no_drift(loaded):
+    from search import rebuild
+    from search.models import SearchEntry
+
+    assert not rebuild.check()["database"]
+    assert SearchEntry.objects.filter(kind="documents").count() >= 30
+    assert SearchEntry.objects.filter(kind="rex").count() >= 8

@@ -16,13 +16,13 @@ class Command(BaseCommand):
     def handle(self, *args, action, **options):
         try:
             if action == "rebuild":
-                self.rebuild()
+                self.rebuild_index()
             else:
-                self.check()
+                self.check_index()
         except SearchUnavailable as error:
             raise CommandError(f"Elasticsearch is unavailable: {error}") from error
 
-    def rebuild(self):
+    def rebuild_index(self):
         total = rebuild.expected_total()
         started = time.monotonic()
         width = 30
@@ -47,7 +47,7 @@ class Command(BaseCommand):
                 + f" ({time.monotonic() - started:.1f} s)"
             )
 
-    def check(self):
+    def check_index(self):
         drifted = False
         for backend, drift in rebuild.check().items():
             if not drift:
