@@ -271,14 +271,14 @@ def build_documents(ctx) -> None:
         _validate_document(spec)
     index = _index(home, DocumentIndexPage, DOCUMENTS_INDEX, names)
     existing = set(DocumentPage.objects.child_of(index).values_list("slug", flat=True))
-    todo = [spec for spec in specs if spec.slug not in existing]
-    collection = _collection() if todo else None
+    missing = [spec for spec in specs if spec.slug not in existing]
+    collection = _collection() if missing else None
     owners = _owners(ctx)
-    files = sum(_create_document(index, spec, collection, owners, r) for spec in todo)
-    if todo:
+    files = sum(_create_document(index, spec, collection, owners, r) for spec in missing)
+    if missing:
         page_cache.invalidate()
     ctx.write(
-        f"{len(specs)} documents ({len(todo)} créés, {files} fichiers joints générés), "
+        f"{len(specs)} documents ({len(missing)} créés, {files} fichiers joints générés), "
         f"{len({t for spec in specs for t in spec.themes})} thématiques"
     )
 
@@ -381,14 +381,14 @@ def build_rex(ctx) -> None:
         _validate_rex(spec)
     index = _index(home, RexIndexPage, REX_INDEX, content.region_names(r))
     existing = set(RexPage.objects.child_of(index).values_list("slug", flat=True))
-    todo = [(n, spec) for n, spec in enumerate(specs) if spec.slug not in existing]
+    missing = [(n, spec) for n, spec in enumerate(specs) if spec.slug not in existing]
     documents_by_slug = dict(DocumentPage.objects.values_list("slug", "pk"))
     moderator = _owners(ctx).get(Role.MODERATOR)
-    for position, spec in todo:
+    for position, spec in missing:
         _create_rex(index, spec, position, documents_by_slug, moderator, r)
-    if todo:
+    if missing:
         page_cache.invalidate()
     kinds = {spec.incident_type for spec in specs}
     ctx.write(
-        f"{len(specs)} retours d'expérience ({len(todo)} créés), {len(kinds)} types d'incident"
+        f"{len(specs)} retours d'expérience ({len(missing)} créés), {len(kinds)} types d'incident"
     )

@@ -1,4 +1,6 @@
-"""Regional figures over every published REX: counts only, never a title or a text.
+"""Regional figures over the published REX the member may view: counts only, never a title.
+
+The access model filters the REX before counting, so a restricted REX is not even counted.
 
 One query reads five small columns of the live REX; everything else is computed here, so the
 cost does not depend on how the figures are cut. The charts are plain SVG geometry computed
@@ -10,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from portal.access import visible_to
 from portal.accounts.models import EstablishmentType
 
 CHART_WIDTH = 640
@@ -107,11 +110,11 @@ class RegionalFigures:
     charts: list[Chart]
 
 
-def regional_figures() -> RegionalFigures:
+def regional_figures(user) -> RegionalFigures:
     from docs_base.models import IncidentType, RexPage
 
     rows = list(
-        RexPage.objects.live().values_list(
+        visible_to(user, RexPage.objects.live()).values_list(
             "incident_type",
             "establishment_type",
             "occurred_on",

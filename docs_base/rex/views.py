@@ -155,5 +155,5 @@ def regional_statistics(request):
     return render(
         request,
         "docs_base/rex/statistics.html",
-        {"figures": statistics.regional_figures(), "index": services.rex_index()},
+        {"figures": statistics.regional_figures(request.user), "index": services.rex_index()},
     )

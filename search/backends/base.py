@@ -1,6 +1,7 @@
 """The interface every search backend implements, and the values it exchanges."""
 
 import datetime
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
@@ -60,29 +61,34 @@ def period_bounds(now: datetime.datetime | None = None) -> dict[str, datetime.da
     return {"month": now - datetime.timedelta(days=30), "year": now - datetime.timedelta(days=365)}
 
 
-class Backend:
+class Backend(ABC):
     name = ""
 
+    @abstractmethod
     def index(self, documents: list[SearchDocument]) -> None:
-        raise NotImplementedError
+        """Add or replace these documents."""
 
+    @abstractmethod
     def delete(self, keys: list[str]) -> None:
-        raise NotImplementedError
+        """Remove the documents with these keys (unknown keys are ignored)."""
 
+    @abstractmethod
     def search(self, request: SearchRequest) -> BackendResults:
-        raise NotImplementedError
+        """Hits, totals and facet counts of what ``request.user`` may view."""
 
+    @abstractmethod
     def suggest(self, user, text: str, limit: int) -> list[Suggestion]:
-        raise NotImplementedError
+        """Titles the user may view that start like ``text``."""
 
+    @abstractmethod
     def rebuild(
         self, documents: Iterable[SearchDocument], progress: Callable[[int], None] | None = None
     ) -> int:
-        raise NotImplementedError
+        """Replace the whole index with ``documents``; the number indexed."""
 
+    @abstractmethod
     def fingerprints(self) -> dict[str, str]:
         """key -> fingerprint of everything indexed, to find drift."""
-        raise NotImplementedError
 
 
 class SearchUnavailable(Exception):

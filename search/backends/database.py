@@ -163,7 +163,7 @@ class DatabaseBackend(Backend):
         results.module_counts, results.period_counts = _split_counts(kinds)
         results.total = sum(results.module_counts.values())
         results.facet_counts = _nest((r[1], r[2], int(r[3])) for r in rows if r[0] == "facet")
-        by_id = SearchEntry.objects.defer("search_vector").in_bulk([i for _, i, _ in ranked])
+        by_id = SearchEntry.objects.defer("search_vector").in_bulk([i for i, _ in ranked])
         results.hits = [
             RawHit(
                 key=entry.key,
@@ -176,7 +176,7 @@ class DatabaseBackend(Backend):
                 facets=entry.facets,
                 score=score,
             )
-            for _, entry_id, score in ranked
+            for entry_id, score in ranked
             if (entry := by_id.get(entry_id))
         ]
         return results
@@ -202,13 +202,13 @@ def _where(queryset):
 
 
 def _in_order(request, hit_rows):
-    """(position, id, score) of the page's hits, in the statement's own ORDER BY order (the
-    branches of a UNION keep no order)."""
+    """(id, score) of the page's hits, in the statement's own ORDER BY order (the branches of a
+    UNION keep no order)."""
     hits = [(int(i), float(score), date or "") for _tag, i, score, date, _ in hit_rows]
     hits.sort(key=lambda h: (-h[1], h[0]))  # score desc, then id
     if request.sort == "date":  # then newest first, undated last (the sort is stable)
         hits.sort(key=lambda h: (h[2] != "", h[2]), reverse=True)
-    return [(position, i, score) for position, (i, score, _date) in enumerate(hits)]
+    return [(i, score) for i, score, _date in hits]
 
 
 def _one_statement(engine, request, where_sql, where_params):

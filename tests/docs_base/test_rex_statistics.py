@@ -1,4 +1,5 @@
-"""Regional statistics: counts over every published REX, charts with a table alternative."""
+"""Regional statistics: counts over the published REX the member may view, charts with a table
+alternative."""
 
 import datetime
 
@@ -79,8 +80,14 @@ def _rows(chart):
     return dict(chart.rows)
 
 
-def test_figures_on_a_fixed_set(fixed_set):
-    figures = regional_figures()
+@pytest.fixture
+def rssi(establishment):
+    """Sees every REX of the fixed set (the RED one is their establishment's)."""
+    return MemberFactory(profile__establishment=establishment, profile__roles={Role.RSSI})
+
+
+def test_figures_on_a_fixed_set(fixed_set, rssi):
+    figures = regional_figures(rssi)
     assert figures.total == 4
     assert figures.patient_care_count == 2 and figures.patient_care_share == 50
     assert figures.median_duration == 10
@@ -104,8 +111,18 @@ def test_figures_on_a_fixed_set(fixed_set):
     assert widths[2] == 2 * widths[1]
 
 
-def test_no_figures_without_published_rex():
-    figures = regional_figures()
+def test_restricted_rex_are_not_even_counted(fixed_set, caregiver):
+    figures = regional_figures(caregiver)  # GREEN and CLEAR only
+    assert figures.total == 2
+    assert dict(figures.charts[0].rows) == {
+        str(IncidentType.RANSOMWARE.label): 1,
+        str(IncidentType.CEO_FRAUD.label): 1,
+    }
+    assert str(EstablishmentType.EHPAD.label) not in dict(figures.charts[1].rows)
+
+
+def test_no_figures_without_published_rex(rssi):
+    figures = regional_figures(rssi)
     assert (figures.total, figures.patient_care_share, figures.median_duration) == (0, None, None)
     assert all(chart.rows == [] for chart in figures.charts)
 
@@ -121,7 +138,7 @@ def test_page_shows_charts_and_tables_but_no_restricted_title(fixed_set, caregiv
         assert title not in body  # counts only, never a title
     assert body.count('role="img"') == 3
     assert body.count("<caption>") == 3
-    assert f'<th scope="row">{quarter_label(2024, 2)}</th><td>2</td>' in body
+    assert f'<th scope="row">{quarter_label(2024, 2)}</th><td>1</td>' in body  # CLEAR only
     assert 'style="' not in body.split("<main", 1)[1]  # the CSP forbids inline styles
 
 
