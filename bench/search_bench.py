@@ -4,7 +4,11 @@ PostgreSQL, against Wagtail's stock database search backend as the reference.
 Builds a synthetic French corpus (fixed seed), rebuilds the portal's index (timed), then runs
 1-, 2- and 3-word queries through ``search.services.search`` (what the search page calls: access
 filter, ranking, snippets, facets) as an approved RSSI, after one warm-up pass, and reports p50
-and p95. The reference indexes the first ``--reference-docs`` documents with Wagtail's stock
+and p95, and how many queries matched too many documents to be scored and counted exactly (see
+``search.backends.database``). No result is cached: the warm-up pass warms the database's
+pages and the stemmer only.
+
+The reference indexes the first ``--reference-docs`` documents with Wagtail's stock
 database backend and runs ``--reference-queries`` of the same queries per length (the stock
 backend takes seconds per query on SQLite, so it runs on a subset). Exits 0 whatever the
 figures; non-zero only when the harness fails.
@@ -184,12 +188,16 @@ def run_child(args) -> dict:
         services.search(user, params[query], record=False)
     report["ours"] = {}
     for length, texts in query_sets.items():
-        samples, totals = [], []
+        samples, totals, estimated = [], [], 0
         for text in texts:
             elapsed, found = timed(lambda t=text: services.search(user, params[t], record=False))
             samples.append(elapsed)
             totals.append(found.total)
-        report["ours"][length] = percentiles(samples) | {"median_hits": statistics.median(totals)}
+            estimated += found.estimated
+        report["ours"][length] = percentiles(samples) | {
+            "median_hits": statistics.median(totals),
+            "estimated": estimated,
+        }
 
     if args.reference_docs:
         report["reference"] = reference(args, documents[: args.reference_docs], query_sets)
@@ -299,7 +307,8 @@ def print_report(reports):
             worst = max(worst, figures["p95"])
             print(
                 f"  {length}-word  p50 {figures['p50']:7.1f} ms   p95 {figures['p95']:7.1f} ms"
-                f"   (median {figures['median_hits']:,.0f} visible matches)"
+                f"   (median {figures['median_hits']:,.0f} visible matches; "
+                f"{figures['estimated']}/{figures['n']} answered with estimated counts)"
             )
         print(f"  p95 target ≤ {target:.0f} ms: {'met' if worst <= target else 'MISSED'}")
         ref = report.get("reference")

@@ -138,7 +138,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {
             "init_command": (
-                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000"
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000; "
+                # Reads through the OS page cache instead of copying pages: the search index's
+                # random row lookups are several times faster.
+                "PRAGMA mmap_size=1073741824"
             ),
             "transaction_mode": "IMMEDIATE",
         }

@@ -7,6 +7,7 @@ backend's own syntax.
 """
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +21,7 @@ _ELISION = re.compile(
     r"\b(?:l|d|j|m|n|s|t|c|qu|jusqu|lorsqu|puisqu|quoiqu)['\u2019]", re.IGNORECASE
 )
 _WORD = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[\w\u0300-\u036f]+")  # combining marks stay in their word
 _QUOTED = re.compile(r'"([^"]*)"')
 
 STOPWORDS = frozenset(
@@ -27,12 +29,12 @@ STOPWORDS = frozenset(
         "a au aux avec ce ces cet cette d dans de des du elle elles en est et etre eu il ils "
         "je la le les leur leurs lui ma mais me meme mes moi mon ne nos notre nous on ont ou "
         "par pas pour qu que qui sa se ses son sont sur ta te tes toi ton tu un une vos votre "
-        "vous y l s c n j m t an and are as at be by for from in is it of on or that the this to "
-        "with"
+        "vous y l s c n j m t jusqu lorsqu puisqu quoiqu an and are as at be by for from in is "
+        "it of on or that the this to with"
     ).split()
 )
 
-_stemmer = snowballstemmer.stemmer("french")
+_stemmers = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
 
 
 def _strip_accents(char: str) -> str:
@@ -53,7 +55,10 @@ def fold(text: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
-    return _stemmer.stemWord(word)
+    stemmer = getattr(_stemmers, "french", None)
+    if stemmer is None:
+        stemmer = _stemmers.french = snowballstemmer.stemmer("french")
+    return stemmer.stemWord(word)
 
 
 def words(text: str) -> list[str]:
@@ -61,9 +66,18 @@ def words(text: str) -> list[str]:
     return _WORD.findall(_ELISION.sub(" ", fold(text)))
 
 
+@lru_cache(maxsize=200_000)
+def _token_terms(token: str) -> tuple[str, ...]:
+    """The terms of one lower-case token as written (folding may split it, e.g. at "_")."""
+    return tuple(stem(word) for word in _WORD.findall(fold(token)) if word not in STOPWORDS)
+
+
 def terms(text: str) -> list[str]:
-    """The indexed terms of a text: folded, stemmed, stop words removed."""
-    return [stem(word) for word in words(text) if word not in STOPWORDS]
+    """The indexed terms of a text: folded, stemmed, stop words removed. Tokens are analysed
+    once each and remembered (a text repeats its vocabulary); an elided article is a token of
+    its own, and a stop word."""
+    tokens = _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
+    return [term for token in tokens for term in _token_terms(token)]
 
 
 def index_text(text: str) -> str:

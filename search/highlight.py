@@ -1,6 +1,7 @@
 """Escaped snippets with the query's terms marked, computed the same way for every backend."""
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
 
 from django.utils.html import escape
@@ -42,22 +43,28 @@ def title(text: str, stems: frozenset[str]) -> SafeString:
 def snippet(body: str, fallback: str, stems: frozenset[str], length: int = WINDOW_WORDS):
     """The passage of ``body`` with the most distinct query terms, else the start of
     ``fallback``; always escaped."""
-    tokens = list(_TOKEN.finditer(body))
-    hits = [i for i, token in enumerate(tokens) if _matches(token.group(), stems)]
+    words = _TOKEN.findall(body)
+    hits = [i for i, word in enumerate(words) if _stem_of(word) in stems]
     if not hits:
         text = fallback or body
         words = text.split()
         short = " ".join(words[: length + 8])
         return mark_safe(escape(short) + (" …" if len(words) > length + 8 else ""))  # noqa: S308
+    hit_stems = [_stem_of(words[i]) for i in hits]
     best, best_score = hits[0], -1
-    for first in hits:
-        window = {stem(fold(tokens[i].group())) for i in hits if first <= i < first + length}
-        if len(window) > best_score:
-            best, best_score = first, len(window)
+    for number, first in enumerate(hits):
+        distinct = len(set(hit_stems[number : bisect_left(hits, first + length)]))
+        if distinct > best_score:
+            best, best_score = first, distinct
     start_index = max(0, best - 4)
-    end_index = min(len(tokens), start_index + length)
-    start = tokens[start_index].start() if start_index else 0
-    end = tokens[end_index - 1].end() if end_index < len(tokens) else len(body)
+    end_index = min(len(words), start_index + length)
+    start, end = 0, len(body)
+    for index, token in enumerate(_TOKEN.finditer(body)):  # offsets of the window only
+        if index == start_index and start_index:
+            start = token.start()
+        if index == end_index - 1:
+            end = token.end() if end_index < len(words) else len(body)
+            break
     text = _mark(body, stems, start, end)
     prefix = "… " if start else ""
     suffix = " …" if end < len(body) else ""

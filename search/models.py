@@ -31,8 +31,9 @@ class SearchEntry(models.Model):
     facets = models.JSONField(default=dict)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
-    # PostgreSQL only (GIN-indexed by a migration there); SQLite uses an FTS5 table instead.
+    # PostgreSQL only (GIN-indexed by migrations there); SQLite uses FTS5 tables instead.
     search_vector = SearchVectorField(null=True)
+    title_vector = SearchVectorField(null=True)  # title and tags: small, read without TOAST
 
     class Meta:
         verbose_name = _("search index entry")

@@ -110,6 +110,7 @@ class Results:
     suggestion: str = ""
     degraded: bool = False
     any_word: bool = False
+    estimated: bool = False  # counts estimated from a sample, rounded: the page says "about"
 
 
 def synonyms() -> Synonyms:
@@ -162,6 +163,9 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
         limit=PAGE_SIZE,
     )
     found, results.degraded, results.any_word = find(request)
+    if found.estimated:
+        _round_counts(found)
+    results.estimated = found.estimated
     results.total = found.total
     results.page_count = math.ceil(found.total / PAGE_SIZE)
     labels = {source.kind: str(source.label) for source in registry.sources()}
@@ -183,6 +187,24 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
     if record and params.page == 1:
         query_log.record(params.query, found.total)
     return results
+
+
+def _rounded(count: int) -> int:
+    """Two significant digits: an estimate should not look more precise than it is."""
+    if count < 100:
+        return count
+    scale = 10 ** (len(str(count)) - 2)
+    return round(count / scale) * scale
+
+
+def _round_counts(found) -> None:
+    found.total = _rounded(found.total)
+    found.module_counts = {name: _rounded(n) for name, n in found.module_counts.items()}
+    found.period_counts = {name: _rounded(n) for name, n in found.period_counts.items()}
+    found.facet_counts = {
+        name: {value: _rounded(n) for value, n in counts.items()}
+        for name, counts in found.facet_counts.items()
+    }
 
 
 def _facet_groups(params, found, module_labels) -> list[FacetGroup]:

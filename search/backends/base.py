@@ -47,6 +47,7 @@ class BackendResults:
     module_counts: dict[str, int] = field(default_factory=dict)
     facet_counts: dict[str, dict[str, int]] = field(default_factory=dict)
     period_counts: dict[str, int] = field(default_factory=dict)
+    estimated: bool = False  # counts from a sample: the page says "about"
 
 
 @dataclass(frozen=True)

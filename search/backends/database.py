@@ -2,16 +2,22 @@
 
 Entries, facet values and access fields are ordinary tables, filtered with the access model's
 own ``access_q`` before anything is ranked or counted. Full-text matching and ranking are the
-engine's: SQLite FTS5 with BM25, or PostgreSQL ``tsvector`` (GIN) with ``ts_rank_cd``. Both
-store the terms of ``search.analysis`` (folded, stemmed), so French analysis is identical.
+engine's (``search.backends.fulltext``).
+
+The work a query costs is bounded. Up to the engine's ``exact_limit`` matches, every match is
+scored (BM25 or ``ts_rank_cd``) and every count is exact. Beyond, scoring tens of thousands of
+rows would take longer than the page may: counts are estimated from a uniform sample of the
+visible matches (the engine's ``sample_plan``; the page says "about"), and the page lists the
+matches whose title or tags match first, then the others, each most recently indexed first (by
+date when the user sorts by date).
 """
 
 import hashlib
 import json
 from collections import defaultdict
+from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 
-from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection, transaction
 
 from portal.access import access_q
@@ -24,10 +30,14 @@ from search.backends.base import (
     Suggestion,
     period_bounds,
 )
+from search.backends.fulltext import FACET, where_sql
+from search.backends.postgres_fts import PostgresFullText
+from search.backends.sqlite_fts import SqliteFullText
 from search.models import SearchEntry, SearchFacetValue
 
 BATCH = 1000
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds at most 1 MB
+SAMPLE_SIZE = 500
 
 
 def fingerprint(document) -> str:
@@ -107,7 +117,7 @@ class DatabaseBackend(Backend):
     def index(self, documents) -> None:
         with transaction.atomic():
             self.delete([document.key for document in documents])
-            self._insert(documents)
+            self._write(self._prepare(documents))
 
     def delete(self, keys) -> None:
         if not keys:
@@ -118,35 +128,57 @@ class DatabaseBackend(Backend):
             SearchEntry.objects.filter(id__in=ids).delete()
 
     def rebuild(self, documents, progress=None) -> int:
-        """Replace the whole index in one transaction: readers see the old index until then."""
-        count = 0
-        with transaction.atomic():
+        """Replace the whole index in one transaction: readers see the old index until then.
+
+        Documents are read here (sources may query the database). With a database server,
+        a worker thread analyses each batch while the server writes the previous one; SQLite
+        works in this process, so there is nothing to overlap."""
+        count, pending = 0, None
+        with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as worker:
             self.engine.clear()
             SearchFacetValue.objects.all().delete()
             SearchEntry.objects.all().delete()
             iterator = iter(documents)
-            while batch := list(islice(iterator, BATCH)):
-                self._insert(batch)
-                count += len(batch)
-                if progress:
-                    progress(count)
+            while True:
+                batch = list(islice(iterator, BATCH))
+                prepared = self._submit(worker, batch) if batch else None
+                if pending:
+                    count += self._write(pending.result())
+                    if progress:
+                        progress(count)
+                if not prepared:
+                    break
+                pending = prepared
         self.engine.analyze()
         return count
 
-    def _insert(self, documents) -> None:
+    def _submit(self, worker, batch) -> Future:
+        if connection.vendor == "postgresql":
+            return worker.submit(self._prepare, batch)
+        done = Future()
+        done.set_result(self._prepare(batch))
+        return done
+
+    def _prepare(self, documents):
+        """Entries and their analysed text, as the engine writes them (no database access)."""
         unique = {document.key: document for document in documents}
-        entries = SearchEntry.objects.bulk_create(_entry(document) for document in unique.values())
-        if connection.vendor != "postgresql" and entries and entries[0].pk is None:
-            ids = dict(SearchEntry.objects.filter(key__in=unique).values_list("key", "id"))
-            for entry in entries:
-                entry.pk = entry.id = ids[entry.key]
-        SearchFacetValue.objects.bulk_create(
-            SearchFacetValue(entry=entry, name=name, value=value[:100])
-            for entry in entries
-            for name, values in entry.facets.items()
-            for value in dict.fromkeys(values)
+        entries = [_entry(document) for document in unique.values()]
+        return entries, self.engine.prepare(entries, [_terms(entry) for entry in entries])
+
+    def _write(self, prepared) -> int:
+        entries, rows = prepared
+        self.engine.insert(entries, rows)
+        _insert_rows(
+            FACET,
+            ("entry_id", "name", "value"),
+            [
+                (entry.id, name, value[:100])
+                for entry in entries
+                for name, values in entry.facets.items()
+                for value in dict.fromkeys(values)
+            ],
         )
-        self.engine.write([(entry.id, *_terms(entry)) for entry in entries])
+        return len(entries)
 
     def fingerprints(self) -> dict[str, str]:
         return dict(SearchEntry.objects.values_list("key", "fingerprint"))
@@ -154,30 +186,24 @@ class DatabaseBackend(Backend):
     # --- reading ------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> BackendResults:
         results = BackendResults()
-        where = _where(filtered_entries(request)) if request.query else None
+        where = where_sql(filtered_entries(request)) if request.query else None
         if where is None:
             return results
-        rows = _one_statement(self.engine, request, *where)
-        ranked = _in_order(request, [r for r in rows if r[0] == "hit"])
-        kinds = [(r[1], int(r[2]), int(r[3] or 0), int(r[4] or 0)) for r in rows if r[0] == "kind"]
-        results.module_counts, results.period_counts = _split_counts(kinds)
-        results.total = sum(results.module_counts.values())
-        results.facet_counts = _nest((r[1], r[2], int(r[3])) for r in rows if r[0] == "facet")
-        by_id = SearchEntry.objects.defer("search_vector").in_bulk([i for i, _ in ranked])
-        results.hits = [
-            RawHit(
-                key=entry.key,
-                kind=entry.kind,
-                title=entry.title,
-                url=entry.url,
-                summary=entry.summary,
-                body=entry.body,
-                date=entry.date,
-                facets=entry.facets,
-                score=score,
+        plan = self.engine.sample_plan(request, SAMPLE_SIZE)
+        ranked = self._estimated(request, where, plan, results) if plan else None
+        if ranked is None:
+            ranked = self._exact(request, where, results)
+        fields = ("key", "kind", "title", "url", "summary", "body", "date", "facets")
+        by_id = {
+            row["id"]: row
+            for row in SearchEntry.objects.filter(id__in=[i for i, _ in ranked]).values(
+                "id", *fields
             )
+        }
+        results.hits = [
+            RawHit(**{name: row[name] for name in fields}, score=score)
             for entry_id, score in ranked
-            if (entry := by_id.get(entry_id))
+            if (row := by_id.get(entry_id))
         ]
         return results
 
@@ -188,17 +214,60 @@ class DatabaseBackend(Backend):
             for title, url, kind in self.engine.title_prefix(text, entries, limit)
         ]
 
+    def _exact(self, request, where, results):
+        """Score and count every match; (id, score) of the page's hits."""
+        rows = _statement(self.engine.matched(request, *where), request, hits=True)
+        _read_counts(rows, results, scale=1)
+        return _in_order(request, [r for r in rows if r[0] == "hit"])
 
-def _where(queryset):
-    """The WHERE clause the ORM builds for ``queryset`` (None when it can match nothing)."""
-    compiler = queryset.query.get_compiler(connection=connection)
-    try:
-        sql, params = queryset.query.where.as_sql(compiler, connection)
-    except EmptyResultSet:
-        return None
-    except FullResultSet:
-        return "1 = 1", []
-    return (sql or "1 = 1"), list(params)
+    def _estimated(self, request, where, plan, results):
+        """Counts from a sample of the matches, a page without scoring; None when the visible
+        matches turn out few enough to answer exactly."""
+        sample, scale = plan
+        rows = _statement(self.engine.matched(request, *where, sample=sample), request)
+        counted = BackendResults()
+        _read_counts(rows, counted, scale=scale)
+        if counted.total <= self.engine.exact_limit:
+            return None
+        results.total, results.estimated = counted.total, True
+        results.module_counts, results.period_counts = counted.module_counts, counted.period_counts
+        results.facet_counts = counted.facet_counts
+        return [(entry_id, 0.0) for entry_id in self._newest_page(request, where)]
+
+    def _newest_page(self, request, where):
+        """By date: the newest matches. By relevance: the matches whose title or tags match,
+        then the others, each the most recently indexed (published or edited) first."""
+        by_date = request.sort == "date"
+
+        def page(tier, limit, offset):
+            return self.engine.newest(request, *where, tier, limit, offset, by_date)
+
+        if by_date:
+            return page(None, request.limit, request.offset)
+        found = page("title", request.limit, request.offset)
+        if len(found) == request.limit:
+            return found
+        in_title = (
+            request.offset + len(found)
+            if found or not request.offset
+            else self.engine.newest_count(request, *where, "title")
+        )
+        rest = page("rest", request.limit - len(found), max(0, request.offset - in_title))
+        return found + rest
+
+
+def _insert_rows(table, columns, rows, per_statement=500) -> None:
+    """Several rows per INSERT: the ORM's per-object cost, or one statement per row, would
+    dominate a rebuild."""
+    row_sql = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), per_statement):
+            chunk = rows[start : start + per_statement]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+                + ", ".join([row_sql] * len(chunk)),
+                [value for row in chunk for value in row],
+            )
 
 
 def _in_order(request, hit_rows):
@@ -211,128 +280,55 @@ def _in_order(request, hit_rows):
     return [(i, score) for i, score, _date in hits]
 
 
-def _one_statement(engine, request, where_sql, where_params):
-    """Hits, counts per module and period, and facet counts, from one evaluation of the match.
+def _statement(matched, request, hits=False):
+    """Counts per module and period and facet counts (and with ``hits``, the page's hits) from
+    one evaluation of ``matched``.
 
     Rows: ("hit", id, score, date, -) · ("kind", kind, count, month, year) ·
     ("facet", name, value, count, -); every value as text, so that the branches unite.
     """
-    facet = SearchFacetValue._meta.db_table
-    matched_sql, matched_params = engine.matched(request, where_sql, where_params)
-    order = "date DESC NULLS LAST, score DESC, id" if request.sort == "date" else "score DESC, id"
+    matched_sql, matched_params = matched
     bounds = period_bounds()
     text = "CAST(%s AS TEXT)" if connection.vendor == "sqlite" else "(%s)::text"
 
     def t(expression):
         return text % expression
 
-    sql = (
-        f"WITH m AS MATERIALIZED ({matched_sql}) "
-        f"SELECT 'hit', {t('id')}, {t('score')}, {t('date')}, NULL FROM ("
-        f"SELECT id, score, date FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page "
-        f"UNION ALL SELECT 'kind', kind, {t('COUNT(*)')}, "
+    branches, params = [], [*matched_params]
+    if hits:
+        order = (
+            "date DESC NULLS LAST, score DESC, id" if request.sort == "date" else "score DESC, id"
+        )
+        branches.append(
+            f"SELECT 'hit', {t('id')}, {t('score')}, {t('date')}, NULL FROM ("
+            f"SELECT id, score, date FROM m ORDER BY {order} LIMIT %s OFFSET %s) AS page"
+        )
+        params += [request.limit, request.offset]
+    branches.append(
+        f"SELECT 'kind', kind, {t('COUNT(*)')}, "
         f"{t('SUM(CASE WHEN date >= %s THEN 1 ELSE 0 END)')}, "
         f"{t('SUM(CASE WHEN date >= %s THEN 1 ELSE 0 END)')} FROM m GROUP BY kind"
     )
-    params = [*matched_params, request.limit, request.offset, bounds["month"], bounds["year"]]
+    params += [bounds["month"], bounds["year"]]
     if request.with_facets:
-        sql += (
-            f" UNION ALL SELECT 'facet', f.name, f.value, {t('COUNT(*)')}, NULL "
-            f"FROM m JOIN {facet} AS f ON f.entry_id = m.id GROUP BY f.name, f.value"
+        branches.append(  # CROSS JOIN keeps SQLite from reading every facet row to probe m
+            f"SELECT 'facet', f.name, f.value, {t('COUNT(*)')}, NULL "
+            f"FROM m CROSS JOIN {FACET} AS f WHERE f.entry_id = m.id GROUP BY f.name, f.value"
         )
+    sql = f"WITH m AS MATERIALIZED ({matched_sql}) " + " UNION ALL ".join(branches)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-class SqliteFullText:
-    """FTS5 tables keyed by the entry id; BM25 weights title > tags > body."""
+def _read_counts(rows, results, scale):
+    def scaled(value):
+        return round(int(value or 0) * scale)
 
-    TABLE = "portal_search_fts"
-    TITLES = "portal_search_fts_titles"
-    ENTRY = SearchEntry._meta.db_table
-    FACET = SearchFacetValue._meta.db_table
-    RANK = "bm25(portal_search_fts, 10.0, 5.0, 1.0)"  # lower is better: negated in matched()
-
-    def write(self, rows) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {self.TABLE}(rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
-                rows,
-            )
-            cursor.executemany(
-                f"INSERT INTO {self.TITLES}(rowid, title) VALUES (%s, %s)",
-                [(row[0], row[1]) for row in rows],
-            )
-
-    def delete(self, ids) -> None:
-        if not ids:
-            return
-        marks = ", ".join(["%s"] * len(ids))
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.TABLE} WHERE rowid IN ({marks})", ids)
-            cursor.execute(f"DELETE FROM {self.TITLES} WHERE rowid IN ({marks})", ids)
-
-    def clear(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {self.TABLE}")
-            cursor.execute(f"DELETE FROM {self.TITLES}")
-
-    def analyze(self) -> None:
-        """Merge the FTS5 segments and refresh the planner's statistics after a rebuild."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {self.TABLE}({self.TABLE}) VALUES ('optimize')")
-            cursor.execute(f"INSERT INTO {self.TITLES}({self.TITLES}) VALUES ('optimize')")
-            cursor.execute(f"ANALYZE {self.ENTRY}")
-            cursor.execute(f"ANALYZE {self.FACET}")
-
-    @staticmethod
-    def expression(query, match_any=False) -> str:
-        def phrase(stems):
-            return '"' + " ".join(stems) + '"'
-
-        clauses = ["(" + " OR ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]
-        return (" OR " if match_any else " AND ").join(clauses)
-
-    def matched(self, request, where_sql, where_params):
-        """Visible, filtered entries the query matches, with a score (higher is better)."""
-        entry = self.ENTRY
-        sql = (
-            f"SELECT {entry}.id AS id, {entry}.kind AS kind, {entry}.date AS date, "
-            f"m.score AS score FROM (SELECT rowid AS id, -{self.RANK} AS score "
-            f"FROM {self.TABLE} WHERE {self.TABLE} MATCH %s) AS m "
-            f"JOIN {entry} ON {entry}.id = m.id WHERE {where_sql}"
-        )
-        return sql, [self.expression(request.query, request.match_any), *where_params]
-
-    def title_prefix(self, text, entries, limit):
-        expression = prefix_terms(text)
-        where = _where(entries)
-        if not expression or where is None:
-            return []
-        where_sql, where_params = where
-        fts = " AND ".join(f'"{term}"' + ("*" if last else "") for term, last in expression)
-        sql = (
-            f"SELECT {self.ENTRY}.title, {self.ENTRY}.url, {self.ENTRY}.kind "
-            f"FROM (SELECT rowid AS id, rank FROM {self.TITLES} WHERE {self.TITLES} MATCH %s) "
-            f"AS m JOIN {self.ENTRY} ON {self.ENTRY}.id = m.id WHERE {where_sql} "
-            f"ORDER BY m.rank LIMIT %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.execute(sql, [fts, *where_params, limit])
-            return cursor.fetchall()
-
-
-def prefix_terms(text):
-    """The terms of an autocomplete input, the last one as a prefix: [(term, is_prefix)]."""
-    from search.analysis import STOPWORDS, stem, words
-
-    found = words(text)
-    if not found:
-        return []
-    complete = [stem(word) for word in found[:-1] if word not in STOPWORDS]
-    last = found[-1]
-    return [(term, False) for term in complete] + [(min(stem(last), last, key=len), True)]
+    kinds = [(r[1], scaled(r[2]), scaled(r[3]), scaled(r[4])) for r in rows if r[0] == "kind"]
+    results.module_counts, results.period_counts = _split_counts(kinds)
+    results.total = sum(results.module_counts.values())
+    results.facet_counts = _nest((r[1], r[2], scaled(r[3])) for r in rows if r[0] == "facet")
 
 
 def _split_counts(rows):
@@ -348,63 +344,3 @@ def _nest(rows):
     for name, value, count in rows:
         counts[name][value] = count
     return dict(counts)
-
-
-class PostgresFullText:
-    """A weighted ``tsvector`` column with a GIN index, ranked by ``ts_rank_cd``."""
-
-    WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D (body), C, B (tags), A (title)
-
-    def write(self, rows) -> None:
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"UPDATE {SearchEntry._meta.db_table} SET search_vector = "
-                "setweight(to_tsvector('simple', %s), 'A') || "
-                "setweight(to_tsvector('simple', %s), 'B') || "
-                "setweight(to_tsvector('simple', %s), 'D') WHERE id = %s",
-                [(title, tags, body, entry_id) for entry_id, title, tags, body in rows],
-            )
-
-    def delete(self, ids) -> None:
-        """The vector lives on the entry row: deleting the entry deletes it."""
-
-    def clear(self) -> None:
-        """Idem."""
-
-    def analyze(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {SearchEntry._meta.db_table}")
-            cursor.execute(f"ANALYZE {SearchFacetValue._meta.db_table}")
-
-    @staticmethod
-    def expression(query, match_any=False) -> str:
-        def phrase(stems):
-            return " <-> ".join(stems)
-
-        clauses = ["(" + " | ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]
-        return (" | " if match_any else " & ").join(clauses)
-
-    def matched(self, request, where_sql, where_params):
-        entry = SearchEntry._meta.db_table
-        weights = "{" + ",".join(map(str, self.WEIGHTS)) + "}"
-        sql = (
-            f"SELECT {entry}.id AS id, {entry}.kind AS kind, {entry}.date AS date, "
-            f"ts_rank_cd('{weights}'::float4[], {entry}.search_vector, q.query, 1) AS score "
-            f"FROM {entry}, to_tsquery('simple', %s) AS q(query) "
-            f"WHERE {entry}.search_vector @@ q.query AND {where_sql}"
-        )
-        return sql, [self.expression(request.query, request.match_any), *where_params]
-
-    def title_prefix(self, text, entries, limit):
-        from django.contrib.postgres.search import SearchQuery
-
-        terms = prefix_terms(text)
-        if not terms:
-            return []
-        expression = " & ".join(f"{term}:*A" if last else f"{term}:A" for term, last in terms)
-        query = SearchQuery(expression, search_type="raw", config="simple")
-        return list(
-            entries.filter(search_vector=query)
-            .order_by("-popularity", "title")
-            .values_list("title", "url", "kind")[:limit]
-        )
