@@ -7,7 +7,7 @@ engine's (``search.backends.fulltext``).
 The work a query costs is bounded. Up to the engine's ``exact_limit`` matches, every match is
 scored (BM25 or ``ts_rank_cd``) and every count is exact. Beyond, scoring tens of thousands of
 rows would take longer than the page may: counts are estimated from a uniform sample of the
-visible matches (the engine's ``sample_plan``; the page says "about"), and the page lists the
+visible matches (one in ``fulltext.SAMPLE_RATE``; the page says "about"), and the page lists the
 matches whose title or tags match first, then the others, each most recently indexed first (by
 date when the user sorts by date).
 """
@@ -22,6 +22,7 @@ from django.db import connection, transaction
 
 from portal.access import access_q
 from search.analysis import index_text
+from search.backends import fulltext
 from search.backends.base import (
     Backend,
     BackendResults,
@@ -37,7 +38,6 @@ from search.models import SearchEntry, SearchFacetValue
 
 BATCH = 1000
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds at most 1 MB
-SAMPLE_SIZE = 500
 
 
 def fingerprint(document) -> str:
@@ -189,8 +189,7 @@ class DatabaseBackend(Backend):
         where = where_sql(filtered_entries(request)) if request.query else None
         if where is None:
             return results
-        plan = self.engine.sample_plan(request, SAMPLE_SIZE)
-        ranked = self._estimated(request, where, plan, results) if plan else None
+        ranked = self._estimated(request, where, results)
         if ranked is None:
             ranked = self._exact(request, where, results)
         fields = ("key", "kind", "title", "url", "summary", "body", "date", "facets")
@@ -220,13 +219,12 @@ class DatabaseBackend(Backend):
         _read_counts(rows, results, scale=1)
         return _in_order(request, [r for r in rows if r[0] == "hit"])
 
-    def _estimated(self, request, where, plan, results):
-        """Counts from a sample of the matches, a page without scoring; None when the visible
-        matches turn out few enough to answer exactly."""
-        sample, scale = plan
-        rows = _statement(self.engine.matched(request, *where, sample=sample), request)
+    def _estimated(self, request, where, results):
+        """Counts from a sample of the visible matches, a page without scoring; None when they
+        are few enough to answer exactly (the choice depends on the visible matches alone)."""
+        rows = _statement(self.engine.matched(request, *where, sample=True), request)
         counted = BackendResults()
-        _read_counts(rows, counted, scale=scale)
+        _read_counts(rows, counted, scale=fulltext.SAMPLE_RATE)
         if counted.total <= self.engine.exact_limit:
             return None
         results.total, results.estimated = counted.total, True

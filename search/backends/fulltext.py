@@ -4,15 +4,19 @@ sqlite_fts``) and PostgreSQL (``search.backends.postgres_fts``). Both index the 
 
 Each engine prepares and inserts entries (``prepare`` needs no database, so it may run in a
 worker thread), deletes index rows, and builds the SQL the backend runs: ``matched`` (visible,
-filtered matches with a score, or a sample of them without one), ``sample_plan`` (whether to
-estimate, and how to sample), ``newest`` (a page of matches, newest first, without scoring
-every match) and ``title_prefix`` (autocomplete).
+filtered matches with a score, or a sample of them without one), ``newest`` (a page of
+matches, newest first, without scoring every match) and ``title_prefix`` (autocomplete).
 """
 
 from django.db import connection
 
 from search.models import SearchEntry, SearchFacetValue
 
+# A sample is one match in SAMPLE_RATE, read through the index: by id on SQLite, by a bucket
+# lexeme on PostgreSQL. The rate is fixed, so what a sample shows depends on nothing but the
+# matches the user may see (a rate chosen from the number of matches would depend on the
+# restricted ones too).
+SAMPLE_RATE = 64
 ENTRY = SearchEntry._meta.db_table
 FACET = SearchFacetValue._meta.db_table
 

@@ -5,10 +5,10 @@ import zlib
 
 from django.db import connection
 
+from search.backends import fulltext
 from search.backends.fulltext import ENTRY, FACET, fetch, prefix_terms, where_sql
 from search.models import SearchEntry
 
-BUCKETS = 64
 MAX_POSITION = 16383  # PostgreSQL's limits: the last position, a lexeme's length in bytes
 MAX_LEXEME = 2046
 _FIELDS = [SearchEntry._meta.pk] + [
@@ -16,14 +16,14 @@ _FIELDS = [SearchEntry._meta.pk] + [
 ]
 
 
+SAMPLED_BUCKET = "'#b0'"
+
+
 def _bucket(key) -> str:
-    """Each vector's sample bucket: a lexeme no analysed text can produce ("#" is never part of
-    a term), so that sampling is an index intersection, not a read of every match."""
-    return f"#b{zlib.crc32(key.encode()) % BUCKETS}"
-
-
-def _buckets(count) -> str:
-    return " | ".join(f"'#b{number}'" for number in range(count))
+    """Each vector's sample bucket, one of SAMPLE_RATE: a lexeme no analysed text can produce
+    ("#" is never part of a term), so that sampling is an index intersection, not a read of
+    every match."""
+    return f"#b{zlib.crc32(key.encode()) % fulltext.SAMPLE_RATE}"
 
 
 def tsvector(*fields) -> str:
@@ -114,14 +114,9 @@ class PostgresFullText:
         title = f"{ENTRY}.title_vector @@ q.query"
         return {"title": title, "rest": f"{everything} AND NOT {title}"}.get(tier, everything)
 
-    def sample_plan(self, request, size):
-        """(buckets, scale): always one bucket in BUCKETS; counting every match first would
-        read them all."""
-        return 1, BUCKETS
-
-    def matched(self, request, where, params, sample=None):
-        """Visible, filtered entries the query matches, with a score; with ``sample`` (a number
-        of buckets), only the matches in those buckets and no score."""
+    def matched(self, request, where, params, sample=False):
+        """Visible, filtered entries the query matches, with a score; with ``sample``, only
+        those of one bucket (one in SAMPLE_RATE) and no score."""
         weights = "{" + ",".join(map(str, self.WEIGHTS)) + "}"
         rank = f"ts_rank_cd('{weights}'::float4[], {ENTRY}.search_vector, q.query, 1)"
         query = "(q.query && %s::tsquery)" if sample else "q.query"
@@ -131,7 +126,7 @@ class PostgresFullText:
             f"{score} AS score FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
             f"WHERE {ENTRY}.search_vector @@ {query} AND {where}"
         )
-        buckets = [_buckets(sample)] if sample else []
+        buckets = [SAMPLED_BUCKET] if sample else []
         return sql, [self.expression(request.query, request.match_any), *buckets, *params]
 
     def newest(self, request, where, params, tier, limit, offset, by_date) -> list[int]:

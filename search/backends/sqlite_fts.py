@@ -1,9 +1,8 @@
 """SQLite FTS5 tables keyed by the entry id, ranked by BM25 (see ``search.backends.fulltext``)."""
 
-import math
-
 from django.db import connection
 
+from search.backends import fulltext
 from search.backends.fulltext import ENTRY, FACET, fetch, prefix_terms, where_sql
 from search.models import SearchEntry
 
@@ -85,21 +84,11 @@ class SqliteFullText:
             return f"({expression}) NOT ({{title tags}} : ({expression}))"
         return expression
 
-    def sample_plan(self, request, size):
-        """None when the text matches are few (FTS5 counts them without reading rows), else
-        (stride, scale): one match in ``stride``, by id, gives about ``size`` rows."""
-        sql = f"SELECT COUNT(*) FROM {self.TABLE} WHERE {self.TABLE} MATCH %s"
-        matches = fetch(sql, [self._expression(request)])[0][0]
-        if matches <= self.exact_limit:
-            return None
-        stride = math.ceil(matches / size)
-        return stride, stride
-
-    def matched(self, request, where, params, sample=None):
+    def matched(self, request, where, params, sample=False):
         """Visible, filtered entries the query matches, with a score (higher is better); with
-        ``sample`` (a stride), only one match in ``sample`` and no score."""
+        ``sample``, only one match in SAMPLE_RATE (by id) and no score."""
         score = "0" if sample else f"-{self.RANK}"
-        one_in = f" AND rowid %% {int(sample)} = 0" if sample else ""
+        one_in = f" AND rowid %% {int(fulltext.SAMPLE_RATE)} = 0" if sample else ""
         sql = (
             f"SELECT {ENTRY}.id AS id, {ENTRY}.kind AS kind, {ENTRY}.date AS date, "
             f"m.score AS score FROM (SELECT rowid AS id, {score} AS score "

@@ -7,7 +7,7 @@ import zlib
 import django.contrib.postgres.search
 from django.db import DatabaseError, migrations, transaction
 
-BUCKETS = 64  # search.backends.fulltext.BUCKETS when this migration was written
+BUCKETS = 64  # search.backends.fulltext.SAMPLE_RATE when this migration was written
 
 
 def forward(apps, schema_editor):

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from portal.access import AccessLevel, Role
 from search import backends, services
-from search.backends import database, postgres_fts
+from search.backends import fulltext
 from search.backends.postgres_fts import PostgresFullText
 from search.backends.sqlite_fts import SqliteFullText
 from search.documents import SearchDocument
@@ -41,7 +41,6 @@ def doc(number, title, body, days, **fields):
 def limit(monkeypatch, exact):
     for engine in (SqliteFullText, PostgresFullText):
         monkeypatch.setattr(engine, "exact_limit", exact)
-    monkeypatch.setattr(database, "SAMPLE_SIZE", 10)
 
 
 @pytest.fixture
@@ -64,8 +63,8 @@ def people(db):
 @pytest.fixture
 def corpus(db, monkeypatch):
     """Indexed in one go, in this order: ids, hence indexing order, follow the numbers.
-    PostgreSQL samples one bucket in four here (one in 64 in production)."""
-    monkeypatch.setattr(postgres_fts, "BUCKETS", 4)
+    Samples are one match in four here (one in 64 in production)."""
+    monkeypatch.setattr(fulltext, "SAMPLE_RATE", 4)
     documents, number = [], 0
     for i in range(PUBLIC_IN_TITLE):
         number += 1
@@ -109,7 +108,7 @@ def test_large_result_sets_are_estimated_and_bounded(bounded, corpus, people):
     found = ask(backends.get_database(), people["caregiver"], "sauvegarde")
     assert found.estimated
     visible = PUBLIC_IN_TITLE + PUBLIC_IN_BODY
-    assert 0.5 * visible <= found.total <= 1.5 * visible  # from a sample of one in 7 or 4
+    assert 0.5 * visible <= found.total <= 1.5 * visible  # from a sample of one in 4
     assert set(found.module_counts) <= {"documents", "rex"}
     assert set(found.facet_counts["theme"]) <= {"backups", "governance"}
 
@@ -183,3 +182,18 @@ def test_the_search_page_says_about_and_shows_no_restricted_count(bounded, corpu
     assert CANARY not in page
     page = client.get("/recherche/", {"q": "sauvegarde", "sort": "date"}).content.decode()
     assert "Environ" in page and "viennent en premier" not in page
+
+
+@pytest.mark.parametrize("limit_value", [8, 40])
+def test_answers_do_not_depend_on_restricted_matches(monkeypatch, corpus, people, limit_value):
+    """Whether to estimate, the sample and the estimates depend on visible matches alone: the
+    caregiver's answer is the same once the restricted matches are gone from the index."""
+    limit(monkeypatch, limit_value)
+
+    def answer():
+        found = ask(backends.get_database(), people["caregiver"], "sauvegarde")
+        return (found.estimated, found.total, found.module_counts, found.facet_counts, keys(found))
+
+    before = answer()
+    backends.get_database().delete([d.key for d in corpus if CANARY in d.title])
+    assert answer() == before
