@@ -31,7 +31,7 @@ from search.backends.base import (
     Suggestion,
     period_bounds,
 )
-from search.backends.fulltext import FACET, where_sql
+from search.backends.fulltext import FACET, prefix_terms, where_sql
 from search.backends.postgres_fts import PostgresFullText
 from search.backends.sqlite_fts import SqliteFullText
 from search.models import SearchEntry, SearchFacetValue
@@ -207,10 +207,13 @@ class DatabaseBackend(Backend):
         return results
 
     def suggest(self, user, text, limit) -> list[Suggestion]:
-        entries = SearchEntry.objects.filter(access_q(user))
+        terms = prefix_terms(text)
+        where = where_sql(SearchEntry.objects.filter(access_q(user)))
+        if not terms or where is None:
+            return []
         return [
             Suggestion(title=title, url=url, kind=kind)
-            for title, url, kind in self.engine.title_prefix(text, entries, limit)
+            for title, url, kind in self.engine.title_prefix(terms, *where, limit)
         ]
 
     def _exact(self, request, where, results):

@@ -6,7 +6,7 @@ import zlib
 from django.db import connection
 
 from search.backends import fulltext
-from search.backends.fulltext import ENTRY, FACET, fetch, prefix_terms, where_sql
+from search.backends.fulltext import ENTRY, FACET, fetch
 from search.models import SearchEntry
 
 MAX_POSITION = 16383  # PostgreSQL's limits: the last position, a lexeme's length in bytes
@@ -146,12 +146,8 @@ class PostgresFullText:
         expression = self.expression(request.query, request.match_any)
         return fetch(sql, [expression, *params])[0][0]
 
-    def title_prefix(self, text, entries, limit):
-        terms = prefix_terms(text)
-        where = where_sql(entries)
-        if not terms or where is None:
-            return []
-        where, params = where
+    def title_prefix(self, terms, where, params, limit):
+        """Visible titles matching ``terms`` [(term, is_prefix)], most downloaded first."""
         expression = " & ".join(f"'{term}':*A" if last else f"'{term}':A" for term, last in terms)
         sql = (
             f"SELECT {ENTRY}.title, {ENTRY}.url, {ENTRY}.kind FROM {ENTRY} "

@@ -3,7 +3,7 @@
 from django.db import connection
 
 from search.backends import fulltext
-from search.backends.fulltext import ENTRY, FACET, fetch, prefix_terms, where_sql
+from search.backends.fulltext import ENTRY, FACET, fetch
 from search.models import SearchEntry
 
 
@@ -125,13 +125,9 @@ class SqliteFullText:
         )
         return fetch(sql, [*params, self._expression(request, tier)])[0][0]
 
-    def title_prefix(self, text, entries, limit):
-        expression = prefix_terms(text)
-        where = where_sql(entries)
-        if not expression or where is None:
-            return []
-        where, params = where
-        fts = " AND ".join(f'"{term}"' + ("*" if last else "") for term, last in expression)
+    def title_prefix(self, terms, where, params, limit):
+        """Visible titles matching ``terms`` [(term, is_prefix)], best BM25 first."""
+        fts = " AND ".join(f'"{term}"' + ("*" if last else "") for term, last in terms)
         sql = (
             f"SELECT {ENTRY}.title, {ENTRY}.url, {ENTRY}.kind "
             f"FROM (SELECT rowid AS id, rank FROM {self.TITLES} WHERE {self.TITLES} MATCH %s) "
