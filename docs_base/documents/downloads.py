@@ -15,6 +15,7 @@ from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 
+from docs_base.admin_access import has_admin_access
 from docs_base.documents.catalogue import listed_documents
 from docs_base.models.documents import DocumentAttachment, DocumentPage, DocumentStats
 from portal.access import can_view
@@ -72,12 +73,10 @@ def referring_page_visible(user, document) -> bool:
 
 
 def editor_may_download(user, document) -> bool:
-    if not (user.is_authenticated and user.is_active):
+    if not has_admin_access(user):
         return False
     if user.is_superuser:
         return True
-    if not user.has_perm("wagtailadmin.access_admin"):
-        return False
     from wagtail.permissions import policy_registry
 
     policy = policy_registry.get_by_type(type(document))

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry
 
+from docs_base.admin_access import has_admin_access
 from docs_base.models.documents import DocumentPage, DocumentVote
 
 MAX_CHANGES = 10
@@ -115,14 +116,12 @@ def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]] | 
 
 def can_review_documents(user) -> bool:
     """Editors: admin access and a permission to edit pages."""
-    if not (user.is_authenticated and user.is_active):
+    if not has_admin_access(user):
         return False
     if user.is_superuser:
         return True
     from wagtail.permission_policies.pages import PagePermissionPolicy
 
-    if not user.has_perm("wagtailadmin.access_admin"):
-        return False
     return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 

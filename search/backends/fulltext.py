@@ -8,6 +8,7 @@ filtered matches with a score, or a sample of them without one), ``newest`` (a p
 matches, newest first, without scoring every match) and ``title_prefix`` (autocomplete).
 """
 
+from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 
 from search.models import SearchEntry, SearchFacetValue
@@ -23,8 +24,6 @@ FACET = SearchFacetValue._meta.db_table
 
 def where_sql(queryset):
     """The WHERE clause the ORM builds for ``queryset`` (None when it can match nothing)."""
-    from django.core.exceptions import EmptyResultSet, FullResultSet
-
     compiler = queryset.query.get_compiler(connection=connection)
     try:
         sql, params = queryset.query.where.as_sql(compiler, connection)
