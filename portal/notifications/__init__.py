@@ -1,0 +1,1 @@
+"""The portal's one notification service: modules name the kind, the object and the recipients."""
