@@ -279,6 +279,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.MembershipSignupForm"
+ACCOUNT_FORMS = {"signup": "portal.accounts.signup.SignupForm"}
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
 # --- Two-factor authentication (allauth.mfa) --------------------------------------------------
