@@ -86,7 +86,15 @@ class MembershipSignupForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    ACTIONS = (("approve", _("Approve")), ("reject", _("Reject")))
+    """A regional administrator's decision on a request, or on an approval by e-mail domain."""
+
+    ACTIONS = (
+        ("approve", _("Approve")),
+        ("reject", _("Reject")),
+        ("keep", _("Keep")),
+        ("revoke", _("Revoke")),
+    )
+    NEEDS_REASON = ("reject", "revoke")
     profile = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=ACTIONS)
     reason = forms.CharField(
@@ -95,10 +103,27 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "reject" and not cleaned.get("reason", "").strip():
+        if cleaned.get("action") in self.NEEDS_REASON and not cleaned.get("reason", "").strip():
             self.add_error(
                 "reason", _("Give the reason for the rejection: it is sent to the person.")
             )
+        return cleaned
+
+
+class ClaimDecisionForm(forms.Form):
+    """Confirm or decline a member's claim to a security role."""
+
+    ACTIONS = (("confirm", _("Confirm")), ("decline", _("Decline")))
+    claim = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Reason (sent to the person)"), required=False, max_length=2000
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for declining: it is sent to the person."))
         return cleaned
 
 
