@@ -60,6 +60,16 @@ def export(user) -> dict:
             "requested_at": profile.requested_at and profile.requested_at.isoformat(),
             "decided_at": profile.decided_at and profile.decided_at.isoformat(),
             "decision_reason": profile.decision_reason,
+            "role_claims": [
+                {
+                    "roles": sorted(claim.roles),
+                    "status": claim.status,
+                    "requested_at": claim.requested_at.isoformat(),
+                    "decided_at": claim.decided_at and claim.decided_at.isoformat(),
+                    "reason": claim.reason,
+                }
+                for claim in profile.role_claims.all()
+            ],
             "notifications": {
                 "alerts": profile.notify_alerts,
                 "forum": profile.notify_forum,

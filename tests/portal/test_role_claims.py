@@ -282,3 +282,12 @@ def test_claims_and_queue_pages_have_bounded_queries(chu, django_assert_max_num_
     with django_assert_max_num_queries(20):
         queue = approver.get("/adhesion/demandes/")
     assert queue.content.decode().count('name="profile"') == 12
+
+
+def test_the_personal_data_export_lists_the_role_claims(chu):
+    establishment, _, _ = chu
+    profile = _signup("export@chu-alpes.example", establishment, ["caregiver", "dpo"])
+    data = _as(profile.user).get("/adhesion/profil/mes-donnees/").json()
+    (claim,) = data["membership"]["role_claims"]
+    assert claim["roles"] == ["dpo"] and claim["status"] == "pending"
+    assert data["membership"]["roles"] == ["caregiver"]
