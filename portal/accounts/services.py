@@ -45,7 +45,7 @@ def register_member(user, establishment: Establishment, roles, request=None) -> 
     On the establishment's allow-listed domain the membership is approved at once (with the
     roles in ``AUTO_GRANTED_ROLES`` only) and shown to the regional administrators for review.
     """
-    roles = set(roles)
+    roles = set(roles) & set(SELF_SERVICE_ROLES)  # staff roles are never claimed
     profile = MemberProfile.objects.create(
         user=user, establishment=establishment, roles=roles & AUTO_GRANTED_ROLES
     )
