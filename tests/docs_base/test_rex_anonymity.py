@@ -307,5 +307,5 @@ def test_statistics_page_names_no_type_the_pages_do_not_show(demo_establishments
     client.force_login(MemberFactory())
     html = client.get(reverse("docs_base:rex_statistics")).content.decode()
     assert "Agence régionale de santé" not in html
-    assert f"<th scope=\"row\">{FAMILY_LABELS['regional_body']}</th><td>1</td>" in html
+    assert f'<th scope="row">{FAMILY_LABELS["regional_body"]}</th><td>1</td>' in html
     assert 'id="rex-statistics-anonymity"' in html
