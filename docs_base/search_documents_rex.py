@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from docs_base.rex import anonymity
 from search.documents import SearchDocument, access_fields, model_key
 from search.pages import indexable, page_text
 from search.registry import Facet, Source, register, register_facet
@@ -11,9 +12,12 @@ def rex_document(page) -> SearchDocument | None:
     if not indexable(page):
         return None
     steps = [block.value.get("description", "") for block in page.timeline]
-    extra = [page.get_incident_type_display(), page.get_establishment_type_display()]
-    if page.establishment_name:
-        extra.append(page.establishment_name)
+    # Only the type family, never the type: a search for "CHU" must not pick out the REX of
+    # a rare type that its page shows widened (docs_base.rex.anonymity). No type facet either.
+    family = anonymity.TypeFamily(anonymity.family_of(page.establishment_type)).label
+    extra = [page.get_incident_type_display(), str(family)]
+    if page.establishment_name:  # named with consent: nothing to hide
+        extra += [page.get_establishment_type_display(), page.establishment_name]
     return SearchDocument(
         key=model_key(page),
         kind="rex",
@@ -21,10 +25,7 @@ def rex_document(page) -> SearchDocument | None:
         url=page.url,
         summary=page.summary,
         body=page_text(*page.debrief_text, *steps, *extra),
-        facets={
-            "incident_type": (page.incident_type,),
-            "establishment_type": (page.establishment_type,),
-        },
+        facets={"incident_type": (page.incident_type,)},
         date=page.first_published_at,
         **access_fields(page),
     )

@@ -212,6 +212,13 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
 CLAMD_URL = env("CLAMD_URL", default="")
 
+# --- Experience feedback (REX) ---------------------------------------------------------------
+# The context shown with an anonymous REX is coarsened until this many establishments of the
+# region share it (docs_base.rex.anonymity).
+REX_ANONYMITY_K = env.int("REX_ANONYMITY_K", default=5)
+# Drafts a member may have open at once (never submitted).
+REX_MAX_OPEN_DRAFTS = env.int("REX_MAX_OPEN_DRAFTS", default=10)
+
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from docs_base.rex.blocks import cited_page_blocks, timeline_blocks
+from docs_base.rex.panels import ShownContextPanel
 from portal import region
 from portal.access import Tlp
 from portal.access.models import AccessControlled
@@ -269,6 +270,7 @@ class RexPage(RexDebrief, AccessControlled, PortalPage):
                 FieldPanel("department"),
                 FieldPanel("reporting_establishment"),
                 FieldPanel("show_establishment_name"),
+                ShownContextPanel(heading=_("What readers see")),
             ],
             heading=_("Context"),
         ),
@@ -354,10 +356,11 @@ class RexPage(RexDebrief, AccessControlled, PortalPage):
         return ""
 
     def get_context(self, request, *args, **kwargs):
-        from docs_base.rex import services
+        from docs_base.rex import anonymity, services
 
         context = super().get_context(request, *args, **kwargs)
         context["cited"] = services.visible_cited_pages(request.user, self)
+        context["shown_context"] = anonymity.shown_context(self)
         return context
 
 

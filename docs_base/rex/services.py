@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from docs_base.rex import anonymity
 from portal.access import can_view, membership_of, visible_to
-from portal.accounts.models import EstablishmentType
 from portal.registry import HomeItem
 
 PER_PAGE = 12
@@ -70,15 +71,19 @@ def live_rex():
 
 class RexFilterForm(forms.Form):
     incident_type = forms.ChoiceField(label=gettext_lazy("Incident type"), required=False)
+    # Only the types shown as such region-wide, and the families (docs_base.rex.anonymity):
+    # filtering by a rarer type would tell which REX come from it.
     establishment_type = forms.ChoiceField(label=gettext_lazy("Establishment type"), required=False)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, population, **kwargs):
         from docs_base.models import IncidentType
 
         super().__init__(*args, **kwargs)
         everything = [("", gettext_lazy("All"))]
         self.fields["incident_type"].choices = everything + list(IncidentType.choices)
-        self.fields["establishment_type"].choices = everything + list(EstablishmentType.choices)
+        self.fields["establishment_type"].choices = everything + anonymity.type_filter_choices(
+            population
+        )
 
 
 @dataclass
@@ -91,30 +96,39 @@ class Listing:
 
 
 def browse(user, index, params) -> Listing:
-    """The REX under ``index`` that ``user`` may view, filtered and paginated (3 queries)."""
+    """The REX under ``index`` that ``user`` may view, filtered and paginated, each with the
+    context shown to readers (4 queries)."""
     from docs_base.models import RexPage
 
-    form = RexFilterForm(params)
+    population = anonymity.Population.load()
+    form = RexFilterForm(params, population=population)
     queryset = visible_to(user, RexPage.objects.child_of(index).live().public())
     filtered = False
     if form.is_valid():
-        for name in ("incident_type", "establishment_type"):
-            if value := form.cleaned_data[name]:
-                queryset = queryset.filter(**{name: value})
-                filtered = True
+        if value := form.cleaned_data["incident_type"]:
+            queryset = queryset.filter(incident_type=value)
+            filtered = True
+        if value := form.cleaned_data["establishment_type"]:
+            queryset = queryset.filter(establishment_type__in=anonymity.kinds_for_filter(value))
+            filtered = True
     queryset = queryset.order_by("-first_published_at", "-pk").only(
         "title",
         "url_path",
         "summary",
         "incident_type",
         "establishment_type",
+        "size_band",
         "department",
+        "show_establishment_name",
         "occurred_on",
         "tlp",
         "first_published_at",
         "access_level",
     )
     page = Paginator(queryset, PER_PAGE).get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    for rex in page.object_list:
+        rex.shown_context = anonymity.shown_context(rex, population)
     numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return Listing(
         form=form, page=page, count=page.paginator.count, filtered=filtered, page_numbers=numbers
@@ -165,10 +179,29 @@ def new_submission(user):
     return submission
 
 
+def check_draft_allowance(user) -> None:
+    """Refuse a new draft when ``user`` already has ``REX_MAX_OPEN_DRAFTS`` open."""
+    from docs_base.models import RexSubmission, SubmissionStatus
+
+    limit = settings.REX_MAX_OPEN_DRAFTS
+    if RexSubmission.objects.filter(owner=user, status=SubmissionStatus.DRAFT).count() >= limit:
+        raise SubmissionError(
+            _(
+                "You already have %(count)s drafts open: send or delete one of them before "
+                "starting another."
+            )
+            % {"count": limit}
+        )
+
+
 @transaction.atomic
 def save_step(form, timeline=None):
-    """Save one step of the draft (its form is valid); ``timeline``: the dated steps, if any."""
+    """Save one step of the draft (its form is valid); ``timeline``: the dated steps, if any.
+
+    A new draft is refused (``SubmissionError``) beyond the member's allowance."""
     submission = form.save(commit=False)
+    if submission.pk is None:
+        check_draft_allowance(submission.owner)
     if timeline is not None:
         submission.timeline = timeline
     submission.save()
@@ -293,7 +326,12 @@ def submit(submission, user):
     return page
 
 
-def user_submissions(user):
+def user_submissions(user) -> list:
+    """The member's submissions, each with the context readers will see (2 queries)."""
     from docs_base.models import RexSubmission
 
-    return RexSubmission.objects.filter(owner=user).select_related("page")
+    submissions = list(RexSubmission.objects.filter(owner=user).select_related("page"))
+    population = anonymity.Population.load()
+    for submission in submissions:
+        submission.shown_context = anonymity.shown_context(submission, population)
+    return submissions

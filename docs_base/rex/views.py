@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from docs_base.models import RexSubmission, SubmissionStatus
-from docs_base.rex import forms, services, statistics
+from docs_base.rex import anonymity, forms, services, statistics
 from portal.access import membership_of
 
 
@@ -47,6 +47,11 @@ def _own_submission(request, pk):
 def submission_new(request):
     if not services.can_submit(request.user):
         raise Http404
+    try:
+        services.check_draft_allowance(request.user)
+    except services.SubmissionError as error:
+        messages.error(request, str(error))
+        return redirect("docs_base:rex_mine")
     return _step(request, services.new_submission(request.user), forms.STEPS[0])
 
 
@@ -90,7 +95,11 @@ def _step(request, submission, step):
     timeline = forms.timeline_formset(submission, data) if step.slug == "incident" else None
     if data is not None:
         if form.is_valid() and (timeline is None or timeline.is_valid()):
-            submission = services.save_step(form, timeline.steps() if timeline else None)
+            try:
+                submission = services.save_step(form, timeline.steps() if timeline else None)
+            except services.SubmissionError as error:
+                messages.error(request, str(error))
+                return redirect("docs_base:rex_mine")
             if "save_draft" in request.POST:
                 messages.success(request, _("Your draft is saved."))
                 return redirect("docs_base:rex_mine")
@@ -125,7 +134,9 @@ def _review(request, submission, step):
     return render(
         request,
         "docs_base/rex/submission_review.html",
-        _context(submission, step, form=form, missing=missing),
+        _context(
+            submission, step, form=form, missing=missing, shown=anonymity.shown_context(submission)
+        ),
     )
 
 

@@ -42,7 +42,10 @@ def test_lists_only_what_the_reader_may_see(establishment, caregiver):
     assert sorted(_titles(client.get(index.url))) == ["Communauté", "Public"]
 
 
-def test_filters_by_incident_and_establishment_type():
+def test_filters_by_incident_and_establishment_type(settings):
+    settings.REX_ANONYMITY_K = 5
+    for number in range(5):  # enough EHPAD for the type to be a filter of its own
+        EstablishmentFactory(finess=f"69100{number:04d}", kind="ehpad", department="69")
     index = rex_index()
     rex_page(title="Rançongiciel CH", slug="r-ch", incident_type="ransomware", tlp=Tlp.CLEAR)
     rex_page(
