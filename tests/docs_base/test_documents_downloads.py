@@ -187,3 +187,20 @@ def test_a_file_linked_from_a_page_s_rich_text_follows_that_page_s_access():
     assert client_for().get(public_file.url).status_code == 200
     assert client_for().get(members_file.url).status_code == 404
     assert client_for(reader()).get(members_file.url).status_code == 200
+
+
+def test_an_archived_page_offers_no_link_that_fails():
+    """Archived files are no longer offered: the page says so instead of linking a 404."""
+    attached = wagtail_document("Ancien plan", "ancien-plan.pdf")
+    in_block = wagtail_document("Ancien modèle", "ancien-modele.docx", b"PK\x03\x04 docx")
+    page = document_page(
+        title="Procédure archivée",
+        attachments=[attached],
+        body=[("downloads", {"title": "Modèles", "documents": [in_block]})],
+        archived=True,
+    )
+    html = client_for(reader()).get(page.url).content.decode()
+    for document in (attached, in_block):
+        assert reverse("docs_base:download", args=[document.pk, document.filename]) not in html
+        assert client_for(reader()).get(urls_of(document)[0]).status_code == 404
+    assert html.count("ne sont plus proposés au téléchargement") == 2
