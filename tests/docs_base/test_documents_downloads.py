@@ -102,7 +102,39 @@ def test_a_refused_download_is_logged_and_looks_like_a_missing_file(setting, cap
     assert refused.status_code == missing.status_code == 404
     assert [t.name for t in refused.templates] == [t.name for t in missing.templates]
     assert "restricted_content_denied" in caplog.text
-    assert f"wagtaildocs.Document:{setting['restricted'].pk}" in caplog.text
+    assert f"wagtaildocs.Document[pk={setting['restricted'].pk}]" in caplog.text
+
+
+@pytest.mark.parametrize("user", ["anonymous", "pending", "other_establishment"])
+def test_a_forbidden_file_and_a_missing_one_take_the_same_path(
+    setting, user, django_assert_num_queries
+):
+    """Visibility is decided in the lookup query: same queries, same answer (no timing tell)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(setting["users"][user])
+    restricted = setting["restricted"]
+    forbidden = urls_of(restricted)[0]
+    missing = reverse("docs_base:download", args=[restricted.pk + 1000, restricted.filename])
+    client.get(missing)  # warm the per-process caches (content types, site)
+    with CaptureQueriesContext(connection) as missing_queries:
+        missing_response = client.get(missing)
+    with django_assert_num_queries(len(missing_queries)):
+        forbidden_response = client.get(forbidden)
+    assert forbidden_response.status_code == missing_response.status_code == 404
+    assert _same_body(forbidden_response, restricted.pk) == _same_body(
+        missing_response, restricted.pk + 1000
+    )
+
+
+def _same_body(response, asked_id) -> str:
+    """The body, without what differs by construction: the id in the page's own URL (language
+    links), the masked CSRF token and the CSP nonce."""
+    import re
+
+    body = response.content.decode().replace(f"/{asked_id}/", "/ID/")
+    return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', r"\1", body)
 
 
 def test_raw_media_urls_never_serve_files(setting):
