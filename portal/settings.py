@@ -211,6 +211,9 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
 CLAMD_URL = env("CLAMD_URL", default="")
+# Without an antivirus, uploads are refused unless DEBUG is on or this is set explicitly
+# (``make run``'s demo sets it): the admin's upload forms then say the files are not scanned.
+UPLOADS_WITHOUT_ANTIVIRUS = env.bool("UPLOADS_WITHOUT_ANTIVIRUS", default=False)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

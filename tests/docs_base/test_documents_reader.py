@@ -275,7 +275,7 @@ def test_archived_documents_cannot_be_rated_nor_added_to_favourites():
             reverse(f"docs_base:{name}", args=[page.pk]), {"helpful": "yes"}, follow=True
         )
         assert response.status_code == 200
-        assert "archivé" in response.content.decode()
+        assert "il ne peut plus être évalué ni ajouté aux favoris" in response.content.decode()
     assert not DocumentVote.objects.exists() and not DocumentFavourite.objects.exists()
 
 
