@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.accounts.mfa.RequireMfaMiddleware",
+    # TLP:RED and AMBER+STRICT content in the admin: moderators and superusers only (404).
+    "portal.access.staff_admin.StaffSensitiveContentMiddleware",
     # Members with the same audience share cached pages; only their account links are theirs.
     "portal.page_cache.AudiencePageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -24,6 +24,8 @@ from docs_base.admin_access import has_admin_access
 from docs_base.documents.catalogue import listed_documents
 from docs_base.models.documents import DocumentAttachment, DocumentPage, DocumentStats
 from portal.access import page_access_q, refuse
+from portal.access.staff import SENSITIVE, sees_all_sensitive, staff_q
+from portal.security_log import log_event
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"
 
@@ -116,7 +118,25 @@ def _editor_q(user) -> Q:
 
     policy = policy_registry.get_by_type(_document_model())
     collections = policy.collections_user_has_any_permission_for(user, ["add", "change", "choose"])
-    return Q(collection__in=collections)
+    rule = Q(collection__in=collections)
+    if not sees_all_sensitive(user):  # the staff rule: no file of a page they may not see
+        hidden = DocumentPage.objects.filter(_offering_q(OuterRef("pk"))).filter(~staff_q(user))
+        rule &= ~Q(Exists(hidden))
+    return rule
+
+
+def _log_sensitive_download(request, document) -> None:
+    """A file offered by a TLP:RED or AMBER+STRICT page, downloaded by staff, is logged."""
+    if not has_admin_access(request.user):
+        return
+    offering = DocumentPage.objects.filter(_offering_q(Value(document.pk)))
+    if offering.filter(access_level=SENSITIVE).exists():
+        log_event(
+            "sensitive_content_viewed",
+            request,
+            object=f"{document._meta.label}[pk={document.pk}]",
+            view="download",
+        )
 
 
 def downloadable(user):
@@ -147,6 +167,7 @@ def serve(request, document_id: int):
     if document is None:
         refuse(request, _document_model(), pk=document_id)
     page = granting_page(request.user, document)
+    _log_sensitive_download(request, document)
     try:
         handle = document.file.open("rb")
     except (FileNotFoundError, OSError):

@@ -65,7 +65,9 @@ MATRIX = {
     "pending": (200, 404),
     "caregiver_a": (200, 200),
     "other_establishment": (200, 404),
-    "editor": (200, 200),  # admin access to documents
+    # Admin access to documents, but not to a file of another establishment's page
+    # (AMBER+STRICT / RED: superusers and REX moderators only, tests/portal/test_staff_tlp.py).
+    "editor": (200, 404),
 }
 
 
