@@ -113,7 +113,7 @@ def _editor_q(user) -> Q:
     if not has_admin_access(user):
         return Q(pk__in=[])
     if user.is_superuser:
-        return Q()
+        return Q(pk__isnull=False)  # every file (an empty Q would vanish from an OR)
     from wagtail.permissions import policy_registry
 
     policy = policy_registry.get_by_type(_document_model())

@@ -238,3 +238,12 @@ def test_an_archived_page_offers_no_link_that_fails():
         assert reverse("docs_base:download", args=[document.pk, document.filename]) not in html
         assert client_for(reader()).get(urls_of(document)[0]).status_code == 404
     assert html.count("ne sont plus proposés au téléchargement") == 2
+
+
+def test_a_superuser_downloads_any_file_even_one_no_page_offers():
+    from tests.portal.factories import MemberFactory
+
+    orphan = wagtail_document("Orphelin", "orphelin.pdf")
+    admin = MemberFactory(profile__roles={"regional_admin"}, is_staff=True, is_superuser=True)
+    assert client_for(admin).get(orphan.url).status_code == 200
+    assert client_for(reader()).get(orphan.url).status_code == 404
