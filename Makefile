@@ -26,7 +26,7 @@ run: $(STAMP) compilemessages
 	@DEMO_MODE=1 HTTPS=0 $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "Cyberportail santé : http://127.0.0.1:$(PORT)/  (administration : http://127.0.0.1:$(PORT)/admin/)"
-	@DEMO_MODE=1 HTTPS=0 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@DEMO_MODE=1 HTTPS=0 UPLOADS_WITHOUT_ANTIVIRUS=1 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
 
 test: $(STAMP) compilemessages
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -17,9 +17,12 @@ class DocsBaseConfig(AppConfig):
         register_documents()
 
         from docs_base.rex.module import register_module as register_rex_module
+        from docs_base.rex.workflow import WORKFLOW_NAME
         from docs_base.rex.workflow import connect_signals as connect_rex_signals
         from docs_base.search_documents_rex import register_sources as register_rex_search
+        from portal.access.staff import register_moderation_workflow
 
         register_rex_module()
+        register_moderation_workflow(WORKFLOW_NAME)  # its moderators see TLP:RED in the admin
         connect_rex_signals(self)
         register_rex_search()

@@ -22,8 +22,9 @@ def check_antivirus(app_configs, **kwargs):
         return []
     return [
         checks.Warning(
-            "No antivirus: uploaded files are not scanned. Set CLAMD_SOCKET (Unix socket of "
-            "clamd) or CLAMD_URL (tcp://host:3310).",
+            "No antivirus: uploads are refused (accepted unscanned with "
+            "UPLOADS_WITHOUT_ANTIVIRUS=1 or DEBUG). Set CLAMD_SOCKET (Unix socket of clamd) "
+            "or CLAMD_URL (tcp://host:3310).",
             id="docs_base.W001",
         )
     ]

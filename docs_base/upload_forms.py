@@ -5,6 +5,7 @@ upload, the multiple upload, the chooser's upload tab and the replacement of a f
 """
 
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import format_lazy
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
@@ -32,6 +33,11 @@ class SafeImageForm(BaseImageForm):
     def __init__(self, *args, **kwargs):
         self.uploader = kwargs.get("user")
         super().__init__(*args, **kwargs)
+        if "file" in self.fields:
+            wagtail_help = self.fields["file"].help_text
+            self.fields["file"].help_text = format_lazy(
+                "{} {}", wagtail_help, uploads.antivirus_notice()
+            )
 
     def clean_file(self):
         file = self.cleaned_data.get("file")

@@ -211,9 +211,45 @@ def check_size(uploaded_file, user=None) -> None:
         )
 
 
+def unscanned_uploads_allowed() -> bool:
+    """Without an antivirus, files are accepted only when DEBUG is on or when
+    UPLOADS_WITHOUT_ANTIVIRUS says so explicitly."""
+    return bool(settings.DEBUG or settings.UPLOADS_WITHOUT_ANTIVIRUS)
+
+
+def _antivirus_notice() -> str:
+    """What every upload form tells the uploader when no antivirus is configured."""
+    if antivirus.is_configured():
+        return ""
+    if not unscanned_uploads_allowed():
+        return _(
+            "No antivirus is configured: uploads are refused until an administrator sets "
+            "CLAMD_SOCKET or CLAMD_URL."
+        )
+    if settings.DEMO_MODE:
+        return _("Demo portal: no antivirus is configured, uploaded files are not scanned.")
+    return _("Warning: no antivirus is configured, uploaded files are not scanned.")
+
+
+antivirus_notice = lazy(_antivirus_notice, str)
+
+
 def scan(uploaded_file, user=None) -> None:
-    """The antivirus scan, when clamd is configured; refused when clamd cannot answer."""
+    """The antivirus scan, when clamd is configured; refused when clamd cannot answer, and when
+    there is no antivirus unless unscanned uploads are allowed."""
     if not antivirus.is_configured():
+        if not unscanned_uploads_allowed():
+            _refuse(
+                _(
+                    "“%(name)s” was refused: no antivirus is configured on this portal, so "
+                    "files cannot be checked. Ask the administrator to configure one."
+                )
+                % {"name": _name(uploaded_file)},
+                "no_antivirus",
+                uploaded_file,
+                user,
+            )
+        log_event("upload_unscanned", None, user, name=repr(_name(uploaded_file)))
         return
     try:
         threat = antivirus.scan(uploaded_file)
@@ -247,10 +283,11 @@ def validate_upload(uploaded_file, user=None) -> None:
 
 
 def _upload_help_text() -> str:
-    return _("Accepted types: %(types)s. Maximum size: %(limit)s.") % {
+    text = _("Accepted types: %(types)s. Maximum size: %(limit)s.") % {
         "types": ", ".join(ALLOWED_EXTENSIONS),
         "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
     }
+    return f"{text} {_antivirus_notice()}".strip()
 
 
 upload_help_text = lazy(_upload_help_text, str)

@@ -15,6 +15,9 @@ class PortalConfig(AppConfig):
         page_cache.connect_signals()
         security_log.connect_signals()
         sessions.connect_signals()
+        from portal.access import staff_admin
         from portal.search_documents import register_sources
+
+        staff_admin.register_policy()
 
         register_sources()

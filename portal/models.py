@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal import registry
-from portal.access import visible_to
+from portal.access import page_access_q, refuse, visible_to
 from portal.access.models import AccessControlled
 from portal.blocks import body_blocks
 from portal.menus import menu_entries
@@ -24,6 +24,19 @@ class PortalPage(Page):
 
     def serve(self, request, *args, **kwargs):
         return mark_cacheable(super().serve(request, *args, **kwargs))
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with the access model in the query that finds each child: a
+        restricted slug and a missing one are refused on the same path (one query, 404)."""
+        if not path_components:
+            return super().route(request, path_components)
+        slug = path_components[0]
+        children = self.get_children().filter(page_access_q(request.user))
+        subpage = children.filter(slug=slug).first()
+        if subpage is None:
+            refuse(request, Page, parent=self.pk, slug=slug)
+        subpage._cached_parent_obj = self
+        return subpage.specific.route(request, path_components[1:])
 
 
 class HomePage(PortalPage):

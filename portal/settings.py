@@ -104,6 +104,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.accounts.mfa.RequireMfaMiddleware",
+    # TLP:RED and AMBER+STRICT content in the admin: moderators and superusers only (404).
+    "portal.access.staff_admin.StaffSensitiveContentMiddleware",
     # Members with the same audience share cached pages; only their account links are theirs.
     "portal.page_cache.AudiencePageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -211,6 +213,9 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
 CLAMD_URL = env("CLAMD_URL", default="")
+# Without an antivirus, uploads are refused unless DEBUG is on or this is set explicitly
+# (``make run``'s demo sets it): the admin's upload forms then say the files are not scanned.
+UPLOADS_WITHOUT_ANTIVIRUS = env.bool("UPLOADS_WITHOUT_ANTIVIRUS", default=False)
 
 # --- Experience feedback (REX) ---------------------------------------------------------------
 # The context shown with an anonymous REX is coarsened until this many establishments of the

@@ -59,8 +59,20 @@ class VoteRefused(Exception):
     pass
 
 
+class ArchivedRefused(VoteRefused):
+    """Archived documents are kept for reference: no new votes nor favourites."""
+
+
+def refuse_if_archived(page) -> None:
+    if page.archived:
+        raise ArchivedRefused(
+            _("This document is archived: it can no longer be rated nor added to favourites.")
+        )
+
+
 def vote(user, page, helpful: bool, reason: str = "") -> DocumentVote:
     """One vote per member per published revision: a new revision opens a new vote."""
+    refuse_if_archived(page)
     if page.live_revision_id is None:
         raise VoteRefused(_("This document has no published version to rate."))
     reason = (reason or "").strip()
@@ -85,10 +97,12 @@ def vote(user, page, helpful: bool, reason: str = "") -> DocumentVote:
 
 
 def toggle_favourite(user, page) -> bool:
-    """Add or remove a favourite; returns whether the page is now a favourite."""
+    """Add or remove a favourite; returns whether the page is now a favourite. An archived
+    document can still be removed, never added (``ArchivedRefused``)."""
     deleted, _count = DocumentFavourite.objects.filter(user=user, page=page).delete()
     if deleted:
         return False
+    refuse_if_archived(page)
     DocumentFavourite.objects.get_or_create(user=user, page=page)
     return True
 

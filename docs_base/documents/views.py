@@ -66,7 +66,12 @@ def vote(request, page_id):
 @require_POST
 def favourite(request, page_id):
     page = _member_page(request, page_id)
-    if reader.toggle_favourite(request.user, page):
+    try:
+        added = reader.toggle_favourite(request.user, page)
+    except reader.ArchivedRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back(request, page)
+    if added:
         messages.success(request, _("Added to your favourites."))
     else:
         messages.success(request, _("Removed from your favourites."))

@@ -7,6 +7,8 @@ from portal.access.policy import (
     can_view,
     ensure_visible,
     get_visible_or_404,
+    page_access_q,
+    refuse,
     visible_to,
 )
 from portal.access.roles import SECURITY_ROLES, Role
@@ -23,5 +25,7 @@ __all__ = [
     "ensure_visible",
     "get_visible_or_404",
     "membership_of",
+    "page_access_q",
+    "refuse",
     "visible_to",
 ]
