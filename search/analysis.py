@@ -67,22 +67,40 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _token_terms(token: str) -> tuple[str, ...]:
-    """The terms of one lower-case token as written (folding may split it, e.g. at "_")."""
-    return tuple(stem(word) for word in _WORD.findall(fold(token)) if word not in STOPWORDS)
+def _token_words(token: str) -> tuple[tuple[str, str], ...]:
+    """(word, term) of one lower-case token as written, stop words removed (folding may split
+    a token, e.g. at "_")."""
+    return tuple((word, stem(word)) for word in _WORD.findall(fold(token)) if word not in STOPWORDS)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
 
 
 def terms(text: str) -> list[str]:
     """The indexed terms of a text: folded, stemmed, stop words removed. Tokens are analysed
     once each and remembered (a text repeats its vocabulary); an elided article is a token of
     its own, and a stop word."""
-    tokens = _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
-    return [term for token in tokens for term in _token_terms(token)]
+    return [term for token in _tokens(text) for _word, term in _token_words(token)]
 
 
 def index_text(text: str) -> str:
     """What the full-text index stores for a text: its terms, in order, space separated."""
     return " ".join(terms(text))
+
+
+def analyse(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """``index_text(text)`` and, from the same reading, its words: folded word -> (term, the
+    word as first written, accents kept)."""
+    found: dict[str, tuple[str, str]] = {}
+    indexed = []
+    for token in _tokens(text):
+        pairs = _token_words(token)
+        for word, term in pairs:
+            indexed.append(term)
+            if word not in found:
+                found[word] = (term, token if len(pairs) == 1 else word)
+    return " ".join(indexed), found
 
 
 @dataclass(frozen=True)

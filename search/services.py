@@ -5,7 +5,6 @@ Backends filter by the access model before ranking and counting; this module par
 Elasticsearch cannot answer), highlights, suggests a spelling and records anonymous statistics.
 """
 
-import difflib
 import math
 import unicodedata
 from dataclasses import dataclass, field, replace
@@ -15,17 +14,16 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from search import backends, highlight, query_log, registry
-from search.analysis import MAX_QUERY_LENGTH, STOPWORDS, Synonyms, parse, words
+from search import backends, highlight, query_log, registry, spelling
+from search.analysis import MAX_QUERY_LENGTH, Synonyms, parse
 from search.backends.base import PERIODS, SearchRequest, SearchUnavailable
-from search.models import SearchEntry, SynonymGroup
+from search.models import SynonymGroup
 
 PAGE_SIZE = 10
 MAX_PAGE = 500
 MAX_FILTER_VALUES = 20
 SUGGESTIONS = 8
 SYNONYMS_CACHE_KEY = "search:synonyms"
-VOCABULARY_CACHE_KEY = "search:vocabulary"
 PERIOD_LABELS = {
     "month": _("Last 30 days"),
     "year": _("Last 12 months"),
@@ -245,34 +243,12 @@ def _values(counts, labels, selected, keep_order=False) -> list[FacetValue]:
     return values
 
 
-def _vocabulary() -> frozenset[str]:
-    """Words of every indexed title and tag (restricted ones too: a suggestion is only made
-    when it finds something the user may view, so it reveals nothing)."""
-    stamp = SearchEntry.objects.order_by("-indexed_at").values_list("indexed_at", flat=True)
-    latest = stamp.first()
-    key = f"{VOCABULARY_CACHE_KEY}:{SearchEntry.objects.count()}:{latest and latest.timestamp()}"
-    vocabulary = cache.get(key)
-    if vocabulary is None:
-        found = set()
-        for title, tags in SearchEntry.objects.values_list("title", "tags").iterator(2000):
-            found.update(w for w in words(" ".join([title, *tags])) if len(w) > 2)
-        vocabulary = frozenset(found)
-        cache.set(key, vocabulary, 600)
-    return vocabulary
-
-
 def spelling_suggestion(user, text: str) -> str:
-    vocabulary = _vocabulary()
-    original = words(text)
-    corrected = [
-        word
-        if word in vocabulary or word in STOPWORDS or len(word) < 4
-        else next(iter(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)), word)
-        for word in original
-    ]
-    if corrected == original:
+    """The query corrected from the vocabulary of what ``user`` may view, if it finds some of
+    it; else ""."""
+    candidate = spelling.correct(user, text, synonyms())
+    if not candidate:
         return ""
-    candidate = " ".join(corrected)
     request = SearchRequest(
         query=parse(candidate, synonyms()), user=user, limit=1, with_facets=False
     )

@@ -10,7 +10,7 @@ from portal.access import AccessLevel, Role
 from search import services
 from search.documents import SearchDocument
 from tests.portal.factories import EstablishmentFactory, MemberFactory, UserFactory
-from tests.search.conftest import ask, params
+from tests.search.conftest import ask, index_corpus, params
 
 CANARY = "zorglubium"  # only RSSIs may see it
 CANARY_HOSPITAL = "xylophagus"  # only the hospital's members may see it
@@ -118,7 +118,7 @@ def corpus(backend, people):
             establishment_id=hospital,
         ),
     ]
-    backend.rebuild(documents)
+    index_corpus(backend, documents)
     return documents
 
 
@@ -239,6 +239,26 @@ def test_canaries_never_reach_those_without_access(backend, corpus, people, who)
     for prefix in ("indicateurs comp", "plan inter"):
         titles = " ".join(s.title for s in services.autocomplete(user, prefix))
         assert not [word for word in hidden if word in titles]
+
+
+def test_spelling_never_offers_a_word_of_restricted_content(backend, corpus, people):
+    """A word only another establishment's restricted title holds ("zorglubisation") shares its
+    stem with a visible page's word: correcting a typo of it against every title offered it."""
+    restricted = doc(
+        "secret-other",
+        "Procédure de zorglubisation des postes",
+        "La zorglubisation des postes de l'établissement.",
+        access_level=AccessLevel.ESTABLISHMENT,
+        establishment_id=people["other_rssi"].member_profile.establishment_id,
+    )
+    visible = doc("public-form", "Zorglubiser un poste", "Comment zorglubiser un poste.")
+    index_corpus(backend, [*corpus, restricted, visible])
+    typo = "zorglubisatoin"
+    for who in ("anonymous", "caregiver", "rssi"):
+        page = services.search(people[who], params(typo), record=False)
+        assert "zorglubisation" not in repr([page.suggestion, page.hits]), who
+    other = services.search(people["other_rssi"], params(typo), record=False)
+    assert "zorglubisation" in other.suggestion  # the control: those who may view it
 
 
 def test_spelling_suggestion_and_autocomplete_serve_those_with_access(backend, corpus, people):
