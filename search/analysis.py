@@ -34,6 +34,17 @@ STOPWORDS = frozenset(
     ).split()
 )
 
+# Words that make a query a question (« que faire en cas de… », « comment reconnaître… »): a
+# query drops them when other words remain, so that they neither exclude nor outrank the page
+# about its subject. Query side only: indexed text keeps them.
+QUESTION_WORDS = frozenset(
+    (  # noqa: SIM905
+        "comment quoi pourquoi quand quel quelle quels quelles lequel laquelle faire fait cas "
+        "faut dois doit peut puis peux faudrait agir reagir eviter est ce ces what how why when "
+        "should do does can"
+    ).split()
+)
+
 _stemmers = threading.local()  # a Snowball stemmer keeps state while it works: one per thread
 
 
@@ -103,10 +114,19 @@ def analyse(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
     return " ".join(indexed), found
 
 
+class Words(tuple):
+    """An alternative matched by its terms anywhere in a document (a plain tuple is a phrase):
+    the words as typed, when a synonym group knows them as a phrase, so that the group widens
+    what they find and never narrows it."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     clauses: tuple[frozenset[tuple[str, ...]], ...]  # AND of (OR of phrases)
     text: str
+    searched: str = ""  # the text without question words (what a text-reading engine gets)
 
     def __bool__(self):
         return bool(self.clauses)
@@ -122,7 +142,10 @@ class Synonyms:
 
     def __init__(self, groups: list[list[str]]):
         self._by_phrase: dict[tuple[str, ...], frozenset[tuple[str, ...]]] = {}
+        self.words: dict[str, str] = {}  # folded word -> as written: what a typo may be of
         for group in groups:
+            for phrase in group:
+                self.words |= {w: spelling for w, (_t, spelling) in analyse(phrase)[1].items()}
             phrases = frozenset(tuple(terms(phrase)) for phrase in group) - {()}
             for phrase in phrases:
                 previous = self._by_phrase.get(phrase, frozenset())
@@ -143,17 +166,45 @@ def parse(query: str, synonyms: Synonyms = NO_SYNONYMS) -> ParsedQuery:
         stems = tuple(terms(phrase))
         if stems:
             clauses.append(frozenset({stems}))
-    free = terms(_QUOTED.sub(" ", query).replace('"', " "))
+    pairs = [
+        pair
+        for token in _tokens(_QUOTED.sub(" ", query).replace('"', " "))
+        for pair in _token_words(token)
+    ]
+    question = bool(clauses) or any(word not in QUESTION_WORDS for word, _term in pairs)
+    free = [term for word, term in pairs if not (question and word in QUESTION_WORDS)]
     position = 0
     while position < len(free):
         for length in range(min(synonyms.longest, len(free) - position), 0, -1):
-            group = synonyms.alternatives(tuple(free[position : position + length]))
+            span = tuple(free[position : position + length])
+            group = synonyms.alternatives(span)
             if group:
-                clauses.append(group)
+                clauses.append(group - {span} | {Words(span)} if length > 1 else group)
                 position += length
                 break
         else:
             clauses.append(frozenset({(free[position],)}))
             position += 1
     unique = list(dict.fromkeys(clauses))[:MAX_CLAUSES]
-    return ParsedQuery(clauses=tuple(unique), text=query.strip())
+    searched = query.strip()
+    if question:  # outside quotes, without the question words
+        searched = " ".join(
+            "".join(
+                part if part.startswith('"') else _TOKEN.sub(_unless_question_word, part)
+                for part in re.split(r'("[^"]*")', query)
+            ).split()
+        )
+    return ParsedQuery(clauses=tuple(unique), text=query.strip(), searched=searched)
+
+
+def ignored_words(text: str) -> list[str]:
+    """The words of ``text`` the analysis cannot read (other scripts than Latin), as typed."""
+    return [
+        token
+        for token in _TOKEN.findall(text)
+        if any(c.isalpha() for c in token) and not _WORD.search(fold(token))
+    ]
+
+
+def _unless_question_word(match) -> str:
+    return " " if fold(match.group()) in QUESTION_WORDS else match.group()

@@ -15,7 +15,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from search import backends, highlight, query_log, registry, spelling
-from search.analysis import MAX_QUERY_LENGTH, Synonyms, parse
+from search.analysis import MAX_QUERY_LENGTH, Synonyms, ignored_words, parse
 from search.backends.base import PERIODS, SearchRequest, SearchUnavailable
 from search.models import SynonymGroup
 
@@ -46,6 +46,8 @@ class SearchParams:
     period: str = ""
     sort: str = "relevance"
     page: int = 1
+    literal: bool = False  # search the words as typed, without correcting them
+    shortened: bool = False  # the typed query was longer than MAX_QUERY_LENGTH
 
     @classmethod
     def from_querydict(cls, data, modules=None) -> "SearchParams":
@@ -63,8 +65,11 @@ class SearchParams:
             page = 1
         period = data.get("period", "")
         sort = data.get("sort", "relevance")
+        typed = data.get("q", "")
         return cls(
-            query=clean_query(data.get("q", "")),
+            query=clean_query(typed),
+            literal=data.get("literal") == "1",
+            shortened=len(" ".join(typed[: MAX_QUERY_LENGTH * 4].split())) > MAX_QUERY_LENGTH,
             modules=frozenset(chosen & kinds),
             facets=facets,
             period=period if period in PERIODS else "",
@@ -106,9 +111,12 @@ class Results:
     page_count: int = 0
     facets: list = field(default_factory=list)
     suggestion: str = ""
+    corrected: str = ""  # the corrected query whose results are shown instead of the typed one
     degraded: bool = False
     any_word: bool = False
     estimated: bool = False  # counts estimated from a sample, rounded: the page says "about"
+    unsearchable: bool = False  # no word to search: only stop words or punctuation
+    ignored: list = field(default_factory=list)  # words in a script the analysis does not read
 
 
 def synonyms() -> Synonyms:
@@ -136,19 +144,44 @@ def _ask(request: SearchRequest):
         return backends.get_database().search(request), True
 
 
-def find(request: SearchRequest):
-    """(results, degraded, any_word): every word must match; when nothing does, any word."""
+@dataclass
+class Answer:
+    found: object  # BackendResults
+    query: object  # the ParsedQuery answered (the corrected one, when corrected)
+    degraded: bool = False
+    any_word: bool = False
+    corrected: str = ""
+
+
+def find(request: SearchRequest, literal: bool = False) -> Answer:
+    """Every word must match. When nothing does, the words that match nothing the user may view
+    are corrected (unless ``literal``) and the corrected query answers if it finds something;
+    when still nothing matches, any word."""
     found, degraded = _ask(request)
-    if found.total or len(request.query.clauses) < 2:
-        return found, degraded, False
-    found, fallback_degraded = _ask(replace(request, match_any=True))
-    return found, degraded or fallback_degraded, found.total > 0
+    if found.total:
+        return Answer(found, request.query, degraded)
+    corrected = "" if literal else spelling.correct(request.user, request.query.text, synonyms())
+    if corrected:
+        request = replace(request, query=parse(corrected, synonyms()))
+        found, again_degraded = _ask(request)
+        degraded |= again_degraded
+        if found.total:
+            return Answer(found, request.query, degraded, corrected=corrected)
+    if len(request.query.clauses) < 2:
+        return Answer(found, request.query, degraded)
+    found, again_degraded = _ask(replace(request, match_any=True))
+    any_word = found.total > 0
+    return Answer(
+        found, request.query, degraded | again_degraded, any_word, corrected if any_word else ""
+    )
 
 
 def search(user, params: SearchParams, record: bool = True) -> Results:
     results = Results(params=params)
     query = parse(params.query, synonyms())
+    results.ignored = ignored_words(params.query)
     if not query:
+        results.unsearchable = bool(params.query)
         return results
     request = SearchRequest(
         query=query,
@@ -160,14 +193,17 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
         offset=(params.page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
-    found, results.degraded, results.any_word = find(request)
+    answer = find(request, literal=params.literal)
+    found = answer.found
+    results.degraded, results.any_word = answer.degraded, answer.any_word
+    results.corrected = answer.corrected
     if found.estimated:
         _round_counts(found)
     results.estimated = found.estimated
     results.total = found.total
     results.page_count = math.ceil(found.total / PAGE_SIZE)
     labels = {source.kind: str(source.label) for source in registry.sources()}
-    stems = query.stems
+    stems = answer.query.stems
     results.hits = [
         Hit(
             kind=hit.kind,
@@ -180,9 +216,9 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
         for hit in found.hits
     ]
     results.facets = _facet_groups(params, found, labels)
-    if not found.total:
+    if not found.total and params.literal:
         results.suggestion = spelling_suggestion(user, params.query)
-    if record and params.page == 1:
+    if record and params.page == 1 and not params.shortened:
         query_log.record(params.query, found.total)
     return results
 

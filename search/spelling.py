@@ -169,6 +169,10 @@ def correct(user, text: str, synonyms) -> str:
         .annotate(documents=Sum("documents"), spelling=Max("spelling"))
     )
     candidates = [(row["word"], row["documents"], row["spelling"]) for row in neighbours]
+    seen = {candidate for candidate, _documents, _spelling in candidates}
+    candidates += [  # the synonyms' words: the editors' vocabulary, not content
+        (word, 0, spelling) for word, spelling in synonyms.words.items() if word not in seen
+    ]
     replacements = {}
     for word in unknown:
         scored = sorted(

@@ -8,6 +8,7 @@ from portal.access import AccessLevel, Role
 from search import backends
 from search.models import SearchTerm, SearchTermVariant
 from search.spelling import distance, variants
+from tests.search.conftest import params
 from tests.search.test_contract import doc
 
 pytestmark = pytest.mark.django_db
@@ -78,3 +79,40 @@ def test_distance(typed, word, expected):
 
 def test_a_misplaced_double_letter_meets_its_word_on_a_variant():
     assert variants("hamecconage") & variants("hameconnage") == {"hameconage"}
+
+
+@pytest.fixture
+def indexed():
+    backends.get_database().rebuild(
+        [
+            doc("servers", "Sauvegarde des serveurs", "Copier les serveurs chaque nuit."),
+            doc("encrypted", "Sauvegardes chiffrées", "Chiffrer chaque copie."),
+            doc("phishing", "Reconnaître l'hameçonnage", "Un courriel frauduleux."),
+        ]
+    )
+
+
+def test_words_that_match_are_never_corrected(indexed):
+    from django.contrib.auth.models import AnonymousUser
+
+    from search import services
+
+    anonymous = AnonymousUser()
+    found = services.search(anonymous, params("serveur chiffrees"), record=False)
+    assert (found.corrected, found.any_word) == ("", True)  # both match, not together
+    assert services.spelling.correct(anonymous, "phishing", services.synonyms()) == ""
+    found = services.search(anonymous, params("chiffrees serveurz"), record=False)
+    assert found.corrected == "chiffrees serveurs"  # the typed text, its typo replaced
+    assert found.any_word  # no page has both: any word of the corrected query
+    assert sorted(hit.url for hit in found.hits) == ["/encrypted/", "/servers/"]
+    found = services.search(anonymous, params("Serveurz"), record=False)
+    assert (found.corrected, found.total) == ("serveurs", 1)
+
+
+def test_the_literal_search_keeps_the_typed_words(indexed):
+    from django.contrib.auth.models import AnonymousUser
+
+    from search import services
+
+    found = services.search(AnonymousUser(), params("serveurz", literal=True), record=False)
+    assert (found.corrected, found.total, found.suggestion) == ("", 0, "serveurs")
