@@ -10,7 +10,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import snowballstemmer
 
@@ -154,6 +154,20 @@ class Synonyms:
 
     def alternatives(self, phrase: tuple[str, ...]) -> frozenset[tuple[str, ...]] | None:
         return self._by_phrase.get(phrase)
+
+    @cached_property
+    def _variants(self) -> dict[str, set[str]]:
+        from search.spelling import variants
+
+        found: dict[str, set[str]] = {}
+        for word in self.words:
+            for variant in variants(word):
+                found.setdefault(variant, set()).add(word)
+        return found
+
+    def neighbours(self, keys) -> set[str]:
+        """The synonyms' words sharing one of ``keys`` (``search.spelling.variants``)."""
+        return set().union(*(self._variants.get(key, ()) for key in keys))
 
 
 NO_SYNONYMS = Synonyms([])

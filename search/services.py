@@ -8,6 +8,7 @@ Elasticsearch cannot answer), highlights, suggests a spelling and records anonym
 import math
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
@@ -124,7 +125,13 @@ def synonyms() -> Synonyms:
     if groups is None:
         groups = [group.term_list() for group in SynonymGroup.objects.all()]
         cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
-    return Synonyms(groups)
+    return _synonyms(tuple(map(tuple, groups)))
+
+
+@lru_cache(maxsize=8)
+def _synonyms(groups) -> Synonyms:
+    """One analysed list per version of the groups (analysing them costs more than a query)."""
+    return Synonyms(list(map(list, groups)))
 
 
 def forget_synonyms(**kwargs) -> None:

@@ -16,10 +16,10 @@ among equally close ones.
 from collections import Counter
 
 from django.db import connection
-from django.db.models import Max, Sum
 
 from portal.access import access_q
 from search.analysis import _TOKEN, MAX_QUERY_LENGTH, STOPWORDS, fold, parse, stem, words
+from search.backends.fulltext import fetch, where_sql
 from search.models import SearchTerm, SearchTermVariant
 
 MIN_LENGTH = 4  # shorter words are neither corrected nor offered: too many neighbours
@@ -141,11 +141,18 @@ def correct(user, text: str, synonyms) -> str:
     visible word; "" when no word needs it or none has a close visible word."""
     query = parse(text, synonyms)
     typed = list(dict.fromkeys(w for w in words(text[:MAX_QUERY_LENGTH]) if w not in STOPWORDS))
-    if not query or not typed:
+    where = where_sql(SearchTerm.objects.filter(access_q(user)))
+    if not query or not typed or where is None:
         return ""
-    visible = SearchTerm.objects.filter(access_q(user))
-    wanted = query.stems | {stem(word) for word in typed}
-    known = set(visible.filter(term__in=sorted(wanted)).values_list("term", flat=True))
+    wanted = sorted(query.stems | {stem(word) for word in typed})
+    known = {
+        term
+        for (term,) in fetch(
+            f"SELECT DISTINCT term FROM {TERM} WHERE term IN ({', '.join(['%s'] * len(wanted))}) "  # noqa: S608 (idem)
+            f"AND {where[0]}",
+            [*wanted, *where[1]],
+        )
+    }
     matched = {  # the terms of clauses that match something visible as they are
         term
         for clause in query.clauses
@@ -153,32 +160,35 @@ def correct(user, text: str, synonyms) -> str:
         for phrase in clause
         for term in phrase
     }
-    unknown = [
-        word
+    unknown = {
+        word: variants(word)
         for word in typed
         if MIN_LENGTH <= len(word) <= MAX_LENGTH
         and not word.isdigit()
         and stem(word) not in known | matched
-    ]
+    }
     if not unknown:
         return ""
-    keys = sorted({variant for word in unknown for variant in variants(word)})
-    neighbours = (
-        visible.filter(word__in=SearchTermVariant.objects.filter(variant__in=keys).values("word"))
-        .values("word")
-        .annotate(documents=Sum("documents"), spelling=Max("spelling"))
-    )
-    candidates = [(row["word"], row["documents"], row["spelling"]) for row in neighbours]
-    seen = {candidate for candidate, _documents, _spelling in candidates}
-    candidates += [  # the synonyms' words: the editors' vocabulary, not content
-        (word, 0, spelling) for word, spelling in synonyms.words.items() if word not in seen
-    ]
+    keys = sorted(set().union(*unknown.values()))
+    candidates = {  # word -> (documents, spelling): visible words sharing a variant
+        word: (documents, spelling)
+        for word, documents, spelling in fetch(
+            f"SELECT {TERM}.word, SUM({TERM}.documents), MAX({TERM}.spelling) FROM {VARIANT} "  # noqa: S608 (idem)
+            f"JOIN {TERM} ON {TERM}.word = {VARIANT}.word "
+            f"WHERE {VARIANT}.variant IN ({', '.join(['%s'] * len(keys))}) AND {where[0]} "
+            f"GROUP BY {TERM}.word",
+            [*keys, *where[1]],
+        )
+    }
     replacements = {}
-    for word in unknown:
+    for word, keys in unknown.items():
+        close = dict(candidates)
+        for candidate in synonyms.neighbours(keys):  # the editors' vocabulary, not content
+            close.setdefault(candidate, (0, synonyms.words[candidate]))
         scored = sorted(
             (distance(word, candidate), -documents, candidate, spelling)
-            for candidate, documents, spelling in candidates
-            if variants(candidate) & variants(word)
+            for candidate, (documents, spelling) in close.items()
+            if variants(candidate) & keys
         )
         if scored and scored[0][0] <= allowed_distance(word):
             replacements[word] = scored[0][3]
