@@ -75,6 +75,11 @@ def results(request):
             "suggestion_url": (
                 _with(request, q=found.suggestion, page=1) if found and found.suggestion else ""
             ),
+            "literal_url": (
+                _with(request, q=params.query, literal=1, page=1)
+                if found and found.corrected
+                else ""
+            ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
             "forum_url": _forum_url(),
         },

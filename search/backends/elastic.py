@@ -301,7 +301,7 @@ class ElasticsearchBackend(Backend):
 
     def search(self, request) -> BackendResults:
         operator = "or" if request.match_any else "and"
-        text = request.query.text
+        text = request.query.searched or request.query.text  # question words dropped
         query = Q(
             "bool",
             should=[
