@@ -21,17 +21,11 @@ from docs_base.models.documents import (
     DocumentWatch,
     FavouriteListSharing,
 )
-from portal.access import can_view, membership_of
+from portal.access import can_view, is_approved_member, membership_of
 from portal.access.fields import role_token
 
 RELATED_LIMIT = 4
 MAX_REASON_LENGTH = 500
-
-
-def is_member(user) -> bool:
-    """Reader features are for approved members (and superusers)."""
-    member = membership_of(user)
-    return member.approved or member.is_superuser
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class ReaderState:
 
 
 def reader_state(user, page) -> ReaderState | None:
-    if not is_member(user):
+    if not is_approved_member(user):
         return None
     return ReaderState(
         voted=page.live_revision_id is not None
@@ -163,7 +157,9 @@ def watch_recipients(page) -> list:
         "user__member_profile"
     )
     return [
-        w.user for w in watches if w.user.email and is_member(w.user) and can_view(w.user, page)
+        w.user
+        for w in watches
+        if w.user.email and is_approved_member(w.user) and can_view(w.user, page)
     ]
 
 

@@ -11,7 +11,7 @@ from wagtail.models import Site
 
 from docs_base.documents import downloads, reader
 from docs_base.models.documents import DocumentIndexPage, DocumentPage
-from portal.access import get_visible_or_404
+from portal.access import approved_member_required, get_visible_or_404
 
 FAVOURITES_PER_PAGE = 20
 
@@ -36,8 +36,6 @@ def catalogue(request):
 
 def _member_page(request, page_id):
     """A live document page the approved member may view, else 404."""
-    if not reader.is_member(request.user):
-        raise Http404
     return get_visible_or_404(request, DocumentPage.objects.live(), pk=page_id)
 
 
@@ -46,7 +44,8 @@ def _back(request, page):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def vote(request, page_id):
     page = _member_page(request, page_id)
     answer = request.POST.get("helpful")
@@ -63,7 +62,8 @@ def vote(request, page_id):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def favourite(request, page_id):
     page = _member_page(request, page_id)
     if reader.toggle_favourite(request.user, page):
@@ -74,7 +74,8 @@ def favourite(request, page_id):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def watch(request, page_id):
     page = _member_page(request, page_id)
     if reader.toggle_watch(request.user, page):
@@ -84,11 +85,9 @@ def watch(request, page_id):
     return _back(request, page)
 
 
-@login_required
+@approved_member_required
 @require_GET
 def favourites(request):
-    if not reader.is_member(request.user):
-        raise Http404
     page_obj = Paginator(reader.favourites(request.user, request.user), FAVOURITES_PER_PAGE)
     return render(
         request,
@@ -103,10 +102,9 @@ def favourites(request):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def favourites_sharing(request):
-    if not reader.is_member(request.user):
-        raise Http404
     shared = request.POST.get("shared") == "1"
     reader.set_sharing(request.user, shared)
     if shared:
@@ -116,16 +114,13 @@ def favourites_sharing(request):
     return redirect("docs_base:favourites")
 
 
-@login_required
+@approved_member_required
 @require_GET
 def shared_favourites(request, user_id):
     """A colleague's shared list, each item filtered by the viewer's own access."""
     if user_id == request.user.pk:
         return redirect("docs_base:favourites")
-    owner = (
-        reader.shared_list_owner(request.user, user_id) if reader.is_member(request.user) else None
-    )
-    if owner is None:
+    if (owner := reader.shared_list_owner(request.user, user_id)) is None:
         raise Http404
     page_obj = Paginator(reader.favourites(request.user, owner), FAVOURITES_PER_PAGE)
     return render(

@@ -17,7 +17,7 @@ from wagtail.search import index
 
 from docs_base.rex.blocks import cited_page_blocks, timeline_blocks
 from portal import region
-from portal.access import Tlp
+from portal.access import Tlp, is_approved_member
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
@@ -211,7 +211,7 @@ class RexIndexPage(PortalPage):
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = services.browse(request.user, self, request.GET)
-        context["can_submit"] = services.can_submit(request.user)
+        context["can_submit"] = is_approved_member(request.user)
         return context
 
 
