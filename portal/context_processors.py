@@ -3,7 +3,7 @@ from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
-from portal import region, registry
+from portal import modules, region
 
 
 def language_links(request):
@@ -29,7 +29,7 @@ def portal(request):
     return {
         "portal_name": settings.PORTAL_NAME,
         "region": region.current(),
-        "portal_modules": registry.modules(),
+        "portal_modules": modules.navigation(),
         "language_links": SimpleLazyObject(lambda: language_links(request)),
         "header_menu_pages": SimpleLazyObject(lambda: header_menu_pages(request)),
         "demo_mode": settings.DEMO_MODE,

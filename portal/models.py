@@ -7,23 +7,25 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal import registry
+from portal import modules, page_cache
 from portal.access import visible_to
 from portal.access.models import AccessControlled
 from portal.blocks import body_blocks
 from portal.menus import menu_entries
-from portal.page_cache import mark_cacheable
 from portal.panels import ACCESS_PANEL
 
 
 class PortalPage(Page):
     """Base of every portal page: anonymous hits are served from the page cache."""
 
+    # Page-cache tags besides publications (see ``page_cache.mark_cacheable``).
+    cache_tags: tuple[str, ...] = ()
+
     class Meta:
         abstract = True
 
     def serve(self, request, *args, **kwargs):
-        return mark_cacheable(super().serve(request, *args, **kwargs))
+        return page_cache.mark_cacheable(super().serve(request, *args, **kwargs), self.cache_tags)
 
 
 class HomePage(PortalPage):
@@ -32,8 +34,8 @@ class HomePage(PortalPage):
     body = StreamField(body_blocks(), verbose_name=_("body"), blank=True)
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.StandardPage", "docs_base.DocumentIndexPage", "docs_base.RexIndexPage"]
     max_count = 1
+    cache_tags = (page_cache.HOME,)
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [
         FieldPanel("hero_title"),
@@ -47,9 +49,7 @@ class HomePage(PortalPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = [
-            (entry, entry.latest(request.user, 4))
-            for entry in registry.modules()
-            if entry.latest is not None
+            (module, module.latest(request.user, 4)) for module in modules.home_sections()
         ]
         context["menu_pages"] = menu_entries(request.user, self)
         return context

@@ -15,10 +15,10 @@ from django.db.models import F, Q
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 
-from docs_base.admin_access import has_admin_access
 from docs_base.documents.catalogue import listed_documents
 from docs_base.models.documents import DocumentAttachment, DocumentPage, DocumentStats
 from portal.access import can_view
+from portal.access.editors import has_admin_access
 from portal.security_log import log_event
 
 DOWNLOAD_CSP = "default-src 'none'; sandbox"

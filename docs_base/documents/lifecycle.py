@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry
 
-from docs_base.admin_access import has_admin_access
 from docs_base.models.documents import DocumentPage, DocumentVote
+from portal.access.editors import has_admin_access
 
 MAX_CHANGES = 10
 READOUT_LIMIT = 50

@@ -15,7 +15,7 @@ from wagtail.models import Page
 
 from portal.access import can_view, visible_to
 from portal.accounts.models import EstablishmentType
-from portal.registry import HomeItem
+from portal.modules import HomeItem
 
 PER_PAGE = 12
 # The debrief fields a submission and its page share (``RexDebrief``), copied both ways.
