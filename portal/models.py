@@ -20,6 +20,8 @@ class PortalPage(Page):
 
     # Page-cache tags besides publications (see ``page_cache.mark_cacheable``).
     cache_tags: tuple[str, ...] = ()
+    # The key of the module whose index this page is: the header marks that entry current.
+    module_key: str = ""
 
     class Meta:
         abstract = True

@@ -43,7 +43,8 @@ class PortalModule:
     key: str = ""  # unique across the portal, e.g. "documents"
     label: str = ""  # shown in the header and on the home page
     order: int = 100  # position in the header and on the home page
-    # The header's entry: the URL name of the module's index (empty: no entry).
+    # The header's entry: the URL name of the module's index (empty: no entry). The header
+    # marks it current on that URL and on a page whose ``module_key`` is this ``key``.
     url_name: str = ""
     # Where the search page sends someone who found nothing ("ask the community").
     community_url_name: str = ""

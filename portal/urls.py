@@ -40,7 +40,7 @@ urlpatterns += i18n_patterns(
     path(_("membership/"), include("portal.accounts.urls")),
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
-    path(_("knowledge-base/"), include("docs_base.urls")),
+    path("", include("docs_base.urls")),  # its own prefixes start with "~"
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -7,7 +7,6 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
-from wagtail.models import Site
 
 from docs_base.documents import downloads, reader
 from docs_base.models.documents import DocumentIndexPage, DocumentPage
@@ -18,20 +17,11 @@ FAVOURITES_PER_PAGE = 20
 
 @require_GET
 def catalogue(request):
-    """The navigation's entry: the catalogue page (served here when its URL is this one)."""
+    """The navigation's entry: a redirect to the catalogue page."""
     index = DocumentIndexPage.objects.live().public().order_by("path").first()
-    if index is None:
+    if index is None or not (url := index.get_url(request)):
         raise Http404
-    url = index.get_url(request)
-    if url and url != request.path:
-        return redirect(url)
-    from wagtail.views import serve
-
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    root_path = site.root_page.url_path
-    return serve(request, index.url_path[len(root_path) :])
+    return redirect(url)
 
 
 def _member_page(request, page_id):

@@ -83,6 +83,7 @@ class DocumentIndexPage(PortalPage):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["docs_base.DocumentPage"]
     max_count = 1
+    module_key = "documents"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]
     template = "docs_base/documents/index_page.html"

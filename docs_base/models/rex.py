@@ -198,6 +198,7 @@ class RexIndexPage(PortalPage):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["docs_base.RexPage"]
     max_count = 1
+    module_key = "rex"
     template = "docs_base/rex/index_page.html"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]

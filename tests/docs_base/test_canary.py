@@ -6,6 +6,7 @@ feed nor sitemap.) The RSSI, who may view them, is the control: the same checks 
 import pytest
 from django.core import mail
 from django.test import Client
+from django.urls import reverse
 from fpdf import FPDF
 
 from docs_base.models import DocumentWatch
@@ -81,7 +82,7 @@ def everything_seen(client, content) -> str:
         seen.append(client.get("/recherche/", {"q": word}).content.decode())
         seen.append(client.get("/recherche/suggestions/", {"q": word[:7]}).content.decode())
     seen.append(client.get("/recherche/", {"q": "procedur intern"}).content.decode())  # typos
-    statistics = client.get("/base-documentaire/retours-experience/statistiques/")
+    statistics = client.get(reverse("docs_base:rex_statistics"))
     seen.append(statistics.content.decode())
     for page in (content["secret"], content["rex"]):
         seen.append(f"status:{client.get(page.url).status_code}")
