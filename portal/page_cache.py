@@ -22,6 +22,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -150,16 +151,24 @@ def invalidate(*tags, **_kwargs) -> None:
         _tag_versions.pop(tag, None)
 
 
-def invalidate_on_change(model, tags) -> None:
-    """Saving or deleting an object of ``model`` retires the copies carrying one of ``tags``."""
+def invalidate_on_change(model, tags) -> Callable[[], None]:
+    """Saving or deleting an object of ``model`` retires the copies carrying one of ``tags``.
+
+    Returns what undoes it (tests)."""
     tags = tuple(tags)
 
     def receiver(**_kwargs):
         invalidate(*tags)
 
     uid = f"pagecache-{model._meta.label_lower}-{','.join(tags)}"
-    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid + "-saved")
-    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid + "-deleted")
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+
+    def disconnect() -> None:
+        post_save.disconnect(sender=model, dispatch_uid=uid)
+        post_delete.disconnect(sender=model, dispatch_uid=uid)
+
+    return disconnect
 
 
 def _key(request, audience: str) -> str:
