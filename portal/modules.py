@@ -46,6 +46,10 @@ class PortalModule:
     # The header's entry: the URL name of the module's index (empty: no entry). The header
     # marks it current on that URL and on a page whose ``module_key`` is this ``key``.
     url_name: str = ""
+    # The module's URLconfs, included by ``portal/urls.py``: ``urls`` under the language prefix
+    # (its routes start with "~", which no page slug holds), ``root_urls`` outside it.
+    urls: str = ""
+    root_urls: str = ""
     # Where the search page sends someone who found nothing ("ask the community").
     community_url_name: str = ""
     search_sources: Sequence[Source] = ()
@@ -117,6 +121,11 @@ def navigation() -> list[PortalModule]:
 
 def home_sections() -> list[PortalModule]:
     return [module for module in modules() if module.latest is not None]
+
+
+def urlconfs(attribute: str) -> list[str]:
+    """Every module's ``urls`` (or ``root_urls``), once each, in the modules' order."""
+    return list(dict.fromkeys(getattr(m, attribute) for m in modules() if getattr(m, attribute)))
 
 
 def community_url_name() -> str:

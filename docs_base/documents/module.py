@@ -26,6 +26,8 @@ class DocumentsModule(PortalModule):
     key = "documents"
     label = _("Document base")
     url_name = "docs_base:catalogue"
+    urls = "docs_base.urls"
+    root_urls = "docs_base.urls_document_files"
     order = 20
     latest = staticmethod(latest)
     search_sources = (search_documents.SOURCE,)

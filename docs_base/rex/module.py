@@ -12,6 +12,8 @@ class RexModule(PortalModule):
     key = "rex"
     label = _("Experience feedback")
     url_name = "docs_base:rex_home"
+    urls = "docs_base.urls"
+    root_urls = "docs_base.urls_document_files"
     order = 30
     latest = staticmethod(services.latest)
     search_sources = (search_documents_rex.SOURCE,)

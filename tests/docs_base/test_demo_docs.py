@@ -31,7 +31,7 @@ from portal import region
 from portal.access import AccessLevel, Tlp, visible_to
 from portal.accounts.models import MemberProfile, MemberStatus
 
-# The incident types of DOMAIN.md and the issue that the demo REX must cover.
+# The incident types the demo REX must cover (those seen in the regions' own write-ups).
 REQUIRED_INCIDENTS = {
     "ransomware",
     "account_takeover",
