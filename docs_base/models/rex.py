@@ -208,6 +208,7 @@ class RexIndexPage(PortalPage):
         verbose_name_plural = _("experience feedback indexes")
 
     def get_context(self, request, *args, **kwargs):
+        # Not at the top: the REX services import these models (models -> services only here).
         from docs_base.rex import services
 
         context = super().get_context(request, *args, **kwargs)
@@ -355,6 +356,7 @@ class RexPage(RexDebrief, AccessControlled, PortalPage):
         return ""
 
     def get_context(self, request, *args, **kwargs):
+        # Not at the top: the REX services import these models (models -> services only here).
         from docs_base.rex import services
 
         context = super().get_context(request, *args, **kwargs)

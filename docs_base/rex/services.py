@@ -13,6 +13,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from docs_base.models.rex import (
+    IncidentType,
+    RexIndexPage,
+    RexPage,
+    RexSubmission,
+    SubmissionStatus,
+)
+from docs_base.rex.forms import STEPS
+from docs_base.rex.workflow import ensure_rex_workflow
 from portal.access import can_view, visible_to
 from portal.accounts.models import EstablishmentType
 from portal.modules import HomeItem
@@ -49,14 +58,10 @@ class SubmissionError(Exception):
 
 
 def rex_index():
-    from docs_base.models import RexIndexPage
-
     return RexIndexPage.objects.live().order_by("path").first()
 
 
 def live_rex():
-    from docs_base.models import RexPage
-
     return RexPage.objects.live().public()
 
 
@@ -68,8 +73,6 @@ class RexFilterForm(forms.Form):
     establishment_type = forms.ChoiceField(label=gettext_lazy("Establishment type"), required=False)
 
     def __init__(self, *args, **kwargs):
-        from docs_base.models import IncidentType
-
         super().__init__(*args, **kwargs)
         everything = [("", gettext_lazy("All"))]
         self.fields["incident_type"].choices = everything + list(IncidentType.choices)
@@ -87,8 +90,6 @@ class Listing:
 
 def browse(user, index, params) -> Listing:
     """The REX under ``index`` that ``user`` may view, filtered and paginated (3 queries)."""
-    from docs_base.models import RexPage
-
     form = RexFilterForm(params)
     queryset = visible_to(user, RexPage.objects.child_of(index).live().public())
     filtered = False
@@ -149,8 +150,6 @@ def latest(user, limit: int) -> list[HomeItem]:
 
 def new_submission(user):
     """An unsaved draft for ``user``, its context prefilled from their establishment."""
-    from docs_base.models import RexSubmission
-
     profile = getattr(user, "member_profile", None)  # a superuser may have none
     establishment = profile.establishment if profile is not None else None
     submission = RexSubmission(owner=user, establishment=establishment)
@@ -172,8 +171,6 @@ def save_step(form, timeline=None):
 
 def missing_steps(submission) -> list:
     """The steps whose required answers are still missing."""
-    from docs_base.rex.forms import STEPS
-
     return [
         step
         for step in STEPS
@@ -248,9 +245,6 @@ def submit(submission, user):
     The first submission creates the page; after changes were requested, the page's latest
     version is updated and its workflow resumed. Nothing changes if anything fails.
     """
-    from docs_base.models import RexPage, SubmissionStatus
-    from docs_base.rex.workflow import ensure_rex_workflow
-
     if not submission.editable:
         raise SubmissionError(_("This experience feedback is already with the moderators."))
     if missing := missing_steps(submission):
@@ -289,6 +283,4 @@ def submit(submission, user):
 
 
 def user_submissions(user):
-    from docs_base.models import RexSubmission
-
     return RexSubmission.objects.filter(owner=user).select_related("page")

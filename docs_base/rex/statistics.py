@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from docs_base.models.rex import IncidentType, RexPage
 from portal.access import visible_to
 from portal.accounts.models import EstablishmentType
 
@@ -111,8 +112,6 @@ class RegionalFigures:
 
 
 def regional_figures(user) -> RegionalFigures:
-    from docs_base.models import IncidentType, RexPage
-
     rows = list(
         visible_to(user, RexPage.objects.live()).values_list(
             "incident_type",
