@@ -6,6 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -23,6 +24,7 @@ from docs_base.models.documents import (
 )
 from portal.access import can_view, is_approved_member, membership_of
 from portal.access.fields import role_token
+from portal.accounts.models import MemberStatus
 
 RELATED_LIMIT = 4
 MAX_REASON_LENGTH = 500
@@ -108,8 +110,6 @@ def _colleague_q(viewer) -> Q | None:
     member = membership_of(viewer)
     if not member.approved or member.establishment_id is None:
         return None
-    from portal.accounts.models import MemberStatus
-
     return Q(
         member_profile__establishment_id=member.establishment_id,
         member_profile__status=MemberStatus.APPROVED,
@@ -120,8 +120,6 @@ def _colleague_q(viewer) -> Q | None:
 
 def colleagues_sharing(viewer):
     """Colleagues of the viewer's establishment who share their favourites."""
-    from django.contrib.auth import get_user_model
-
     query = _colleague_q(viewer)
     if query is None:
         return get_user_model().objects.none()
