@@ -53,7 +53,7 @@ class HomePage(PortalPage):
         context["sections"] = [
             (module, module.latest(request.user, 4)) for module in modules.home_sections()
         ]
-        context["menu_pages"] = menu_entries(request.user, self)
+        context["menu_pages"] = menu_entries(request.user, self, StandardPage.in_menu_of(self))
         return context
 
 
@@ -80,6 +80,11 @@ class StandardPage(AccessControlled, PortalPage):
     @property
     def search_summary(self) -> str:
         return self.intro
+
+    @classmethod
+    def in_menu_of(cls, home):
+        """The live pages right under ``home`` flagged for menus (before the access check)."""
+        return cls.objects.child_of(home).live().public().in_menu()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
