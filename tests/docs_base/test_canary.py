@@ -5,7 +5,6 @@ feed nor sitemap.) The RSSI, who may view them, is the control: the same checks 
 
 import pytest
 from django.core import mail
-from django.test import Client
 from django.urls import reverse
 from fpdf import FPDF
 
@@ -20,7 +19,7 @@ from tests.docs_base.factories import (
     rex_page,
     wagtail_document,
 )
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import EstablishmentFactory, MemberFactory, client_for, home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -63,13 +62,6 @@ def content():
         tlp="amber",
     )
     return {"public": public, "secret": secret, "rex": rex}
-
-
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def everything_seen(client, content) -> str:

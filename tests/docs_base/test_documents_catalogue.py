@@ -3,7 +3,6 @@
 import pytest
 from django.core.cache import cache
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -13,16 +12,9 @@ from docs_base.models.documents import DocumentIndexPage
 from portal import page_cache
 from portal.access import AccessLevel
 from tests.docs_base.factories import document_index, document_page, reader
-from tests.portal.factories import EstablishmentFactory, home_page
+from tests.portal.factories import EstablishmentFactory, client_for, home_page
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 def counts_of(response, facet):
