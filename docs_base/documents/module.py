@@ -6,6 +6,7 @@ from docs_base import personal_data, search_documents
 from docs_base.models.documents import DocumentPage
 from portal.demo import DemoStep
 from portal.modules import HomeItem, PortalModule
+from portal.notifications.kinds import NotificationKind
 
 
 def latest(user, limit: int) -> list[HomeItem]:
@@ -33,4 +34,9 @@ class DocumentsModule(PortalModule):
     search_sources = (search_documents.SOURCE,)
     search_facets = search_documents.FACETS
     personal_data = personal_data.DOCUMENTS
+    notification_kinds = (
+        NotificationKind(
+            "documents.updated", _("A document I follow is updated"), module="documents"
+        ),
+    )
     demo_steps = (DemoStep(40, "Base documentaire", "docs_base.demo.loader.build_documents"),)
