@@ -208,7 +208,7 @@ STORAGES = {
     },
 }
 
-# --- Uploads (checked by docs_base.uploads: type, content, size, antivirus) -----------------
+# --- Uploads (checked by portal.uploads: type, content, size, antivirus) -----------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
@@ -315,9 +315,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Documents and images uploaded in the admin go through the portal's upload checks.
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "docs_base.upload_forms.SafeDocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.upload_forms.SafeDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
-WAGTAILIMAGES_IMAGE_FORM_BASE = "docs_base.upload_forms.SafeImageForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.upload_forms.SafeImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The admin signs in through the portal's login (rate limits, MFA); no second login form.
 WAGTAILADMIN_LOGIN_URL = "account_login"

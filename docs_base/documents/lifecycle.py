@@ -12,9 +12,11 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from docs_base.admin_access import has_admin_access
 from docs_base.models.documents import DocumentPage, DocumentVote
+from portal.access.editors import has_admin_access
+from search.query_log import zero_result_queries
 
 MAX_CHANGES = 10
 READOUT_LIMIT = 50
@@ -105,12 +107,8 @@ def least_helpful_documents(limit: int = READOUT_LIMIT) -> list:
     return pages
 
 
-def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]] | None:
-    """The most frequent searches without any result, or None when search does not log them."""
-    try:
-        from search.query_log import zero_result_queries
-    except ImportError:
-        return None
+def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]]:
+    """The most frequent searches without any result (``search`` logs them)."""
     return list(zero_result_queries(limit))
 
 
@@ -120,8 +118,6 @@ def can_review_documents(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
     return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 

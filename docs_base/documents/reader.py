@@ -6,6 +6,7 @@ from functools import reduce
 from operator import or_
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -21,17 +22,12 @@ from docs_base.models.documents import (
     DocumentWatch,
     FavouriteListSharing,
 )
-from portal.access import can_view, membership_of
+from portal.access import can_view, is_approved_member, membership_of
 from portal.access.fields import role_token
+from portal.accounts.models import MemberStatus
 
 RELATED_LIMIT = 4
 MAX_REASON_LENGTH = 500
-
-
-def is_member(user) -> bool:
-    """Reader features are for approved members (and superusers)."""
-    member = membership_of(user)
-    return member.approved or member.is_superuser
 
 
 @dataclass(frozen=True)
@@ -42,7 +38,7 @@ class ReaderState:
 
 
 def reader_state(user, page) -> ReaderState | None:
-    if not is_member(user):
+    if not is_approved_member(user):
         return None
     return ReaderState(
         voted=page.live_revision_id is not None
@@ -128,8 +124,6 @@ def _colleague_q(viewer) -> Q | None:
     member = membership_of(viewer)
     if not member.approved or member.establishment_id is None:
         return None
-    from portal.accounts.models import MemberStatus
-
     return Q(
         member_profile__establishment_id=member.establishment_id,
         member_profile__status=MemberStatus.APPROVED,
@@ -140,8 +134,6 @@ def _colleague_q(viewer) -> Q | None:
 
 def colleagues_sharing(viewer):
     """Colleagues of the viewer's establishment who share their favourites."""
-    from django.contrib.auth import get_user_model
-
     query = _colleague_q(viewer)
     if query is None:
         return get_user_model().objects.none()
@@ -177,7 +169,9 @@ def watch_recipients(page) -> list:
         "user__member_profile"
     )
     return [
-        w.user for w in watches if w.user.email and is_member(w.user) and can_view(w.user, page)
+        w.user
+        for w in watches
+        if w.user.email and is_approved_member(w.user) and can_view(w.user, page)
     ]
 
 
