@@ -23,9 +23,13 @@ def _kind(key):
         return None
 
 
+def _modules() -> dict[str, tuple[int, str]]:
+    """Module key -> (position, label), in the header's order."""
+    return {entry.key: (n, str(entry.label)) for n, entry in enumerate(registry.modules())}
+
+
 def _module_label(key: str) -> str:
-    labels = {entry.key: entry.label for entry in registry.modules()}
-    return str(labels.get(key, key.capitalize()))
+    return _modules().get(key, (0, key.capitalize()))[1]
 
 
 def _entry(item) -> dict:
@@ -93,7 +97,11 @@ def immediate_message(item) -> EmailMultiAlternatives:
 
 def digest_message(user, channel: str, items) -> EmailMultiAlternatives:
     with translation.override(settings.LANGUAGE_CODE):
-        entries = sorted((_entry(item) for item in items), key=lambda e: e["module"])
+        order = _modules()
+        entries = sorted(
+            (_entry(item) for item in items),
+            key=lambda e: (order.get(e["module"], (len(order), ""))[0], e["module"]),
+        )
         groups = [
             {"label": _module_label(module), "items": list(group)}
             for module, group in groupby(entries, key=lambda e: e["module"])
