@@ -266,6 +266,8 @@ def _failed(items: list[Notification]) -> None:
         _mark([item.pk], EmailState.PENDING, email_attempts=attempts, email_next_at=next_at)
         retried.append(item)
         retry_at = min(retry_at or next_at, next_at)
+    if retry_at is not None:
+        retry_at += timedelta(seconds=1)  # RQ's scheduler counts whole seconds: never early
     if immediate := [i.pk for i in retried if i.channel == Channel.IMMEDIATE]:
         tasks.defer(tasks.send_emails, retry_at, immediate)
     for user_id, channel in {(i.user_id, i.channel) for i in retried if i.channel != "immediate"}:
