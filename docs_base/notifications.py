@@ -22,12 +22,12 @@ def readable_document(user, page) -> bool:
     """Live, not archived, not behind Wagtail page privacy (``can_view`` is checked too)."""
     from docs_base.documents.reader import is_member
 
-    return (
-        page.live
-        and not page.archived
-        and not page.get_view_restrictions().exists()
-        and is_member(user)
-    )
+    if not (page.live and not page.archived and is_member(user)):
+        return False
+    # Asked once per page object, not once per recipient of a fan-out.
+    if (restricted := getattr(page, "_notify_view_restricted", None)) is None:
+        restricted = page._notify_view_restricted = page.get_view_restrictions().exists()
+    return not restricted
 
 
 def owns(user, obj) -> bool:
