@@ -27,8 +27,10 @@ run: $(STAMP) compilemessages
 	@echo ""
 	@echo "Cyberportail santé : http://127.0.0.1:$(PORT)/  (administration : http://127.0.0.1:$(PORT)/admin/)"
 	@echo "Tâches de fond : un worker (manage.py worker) et le planificateur (manage.py periodic --loop)."
-	@DEMO_MODE=1 HTTPS=0 TASKS_BACKEND=database sh -c 'trap "kill 0" EXIT; \
-		$(BIN)/python manage.py worker & $(BIN)/python manage.py periodic --loop & \
+	@DEMO_MODE=1 HTTPS=0 TASKS_BACKEND=database sh -c ' \
+		$(BIN)/python manage.py worker & worker=$$!; \
+		$(BIN)/python manage.py periodic --loop & scheduler=$$!; \
+		trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)'
 
 test: $(STAMP) compilemessages
