@@ -43,6 +43,8 @@ def setup(count: str) -> None:
     from portal.accounts.models import Establishment, MemberProfile, MemberStatus
 
     User = get_user_model()
+    if User.objects.filter(username__endswith="@bench.example").exists():
+        return  # already set up (a second run on the same portal)
     establishment = Establishment.objects.order_by("pk").first()
     users = User.objects.bulk_create(
         User(username=f"banc{n}@bench.example", email=f"banc{n}@bench.example")
