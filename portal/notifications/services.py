@@ -339,6 +339,7 @@ def queue_digests(channel: str) -> int:
 
     user_ids = (
         Notification.objects.filter(channel=channel, email_state=EmailState.PENDING)
+        .order_by("user_id")
         .values_list("user_id", flat=True)
         .distinct()
     )
