@@ -4,9 +4,9 @@ A module (an installed app) declares itself once, in its ``module.py``, with one
 ``PortalModule`` subclass per part it offers (README.md, *Adding a module*). When the portal
 is ready, ``discover()`` imports every installed app's ``module.py`` and, for each subclass
 found there, registers what it declares: its navigation entry and home "latest" section, its
-search sources and facets, its personal-data section, its demo steps, its notification kinds,
-and which cached pages a change to which model invalidates. The portal imports no feature
-module by name.
+search sources and facets, its personal-data section, its demo steps, its notification kinds and
+periodic jobs, and which cached pages a change to which model invalidates. The portal imports
+no feature module by name.
 """
 
 import datetime
@@ -21,7 +21,9 @@ from portal import demo, page_cache
 from portal.accounts import personal_data as personal_data_sections
 from portal.accounts.personal_data import Section
 from portal.demo import DemoStep
+from portal.notifications import jobs as job_registry
 from portal.notifications import kinds as notification_registry
+from portal.notifications.jobs import Job
 from portal.notifications.kinds import NotificationKind
 from search import registry as search_registry
 from search.registry import Facet, Source
@@ -58,6 +60,8 @@ class PortalModule:
     personal_data: Section | None = None
     demo_steps: Sequence[DemoStep] = ()
     notification_kinds: Sequence[NotificationKind] = ()
+    # Periodic jobs (digests, reminders) run by ``manage.py periodic``.
+    periodic_jobs: Sequence[Job] = ()
     # model -> the page-cache tags (``page_cache.mark_cacheable``) that saving or deleting one
     # of its objects invalidates, e.g. {ForumPost: (page_cache.HOME, "forum")}.
     page_cache_tags: Mapping[type, Sequence[str]] = {}
@@ -85,6 +89,8 @@ def register(module: PortalModule) -> None:
         demo.register_step(step)
     for kind in module.notification_kinds:
         notification_registry.register(kind)
+    for job in module.periodic_jobs:
+        job_registry.register(job)
     for model, tags in module.page_cache_tags.items():
         page_cache.invalidate_on_change(model, tags)
 

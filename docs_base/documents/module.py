@@ -2,11 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from docs_base import personal_data, search_documents
+from docs_base import notifications, personal_data, search_documents
 from docs_base.models.documents import DocumentPage
 from portal.demo import DemoStep
 from portal.modules import HomeItem, PortalModule
-from portal.notifications.kinds import NotificationKind
 
 
 def latest(user, limit: int) -> list[HomeItem]:
@@ -34,9 +33,6 @@ class DocumentsModule(PortalModule):
     search_sources = (search_documents.SOURCE,)
     search_facets = search_documents.FACETS
     personal_data = personal_data.DOCUMENTS
-    notification_kinds = (
-        NotificationKind(
-            "documents.updated", _("A document I follow is updated"), module="documents"
-        ),
-    )
+    notification_kinds = (notifications.WATCH_KIND, notifications.REVIEW_DUE_KIND)
+    periodic_jobs = (notifications.REVIEW_REMINDERS,)
     demo_steps = (DemoStep(40, "Base documentaire", "docs_base.demo.loader.build_documents"),)

@@ -2,11 +2,10 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from docs_base import personal_data, search_documents_rex
+from docs_base import notifications, personal_data, search_documents_rex
 from docs_base.rex import services
 from portal.demo import DemoStep
 from portal.modules import PortalModule
-from portal.notifications.kinds import NotificationKind
 
 
 class RexModule(PortalModule):
@@ -20,9 +19,5 @@ class RexModule(PortalModule):
     search_sources = (search_documents_rex.SOURCE,)
     search_facets = search_documents_rex.FACETS
     personal_data = personal_data.EXPERIENCE_FEEDBACK
-    notification_kinds = (
-        NotificationKind(
-            "rex.moderation", _("News of my experience feedback in moderation"), module="rex"
-        ),
-    )
+    notification_kinds = (notifications.REX_MODERATION_KIND,)
     demo_steps = (DemoStep(45, "Retours d'expérience", "docs_base.demo.loader.build_rex"),)
