@@ -22,6 +22,7 @@ figures; non-zero only when the harness fails.
 
     python bench/search_bench.py [--docs 100000] [--engines sqlite,postgres]
                                   [--reference-docs 10000] [--reference-queries 5]
+                                  [--postgres-db cyberportail_bench]
 """
 
 import argparse
@@ -350,13 +351,13 @@ def reference(args, documents, query_sets) -> dict:
     return result
 
 
-def prepare_postgres() -> str:
+def prepare_postgres(name: str) -> str:
     import psycopg
 
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB}")
-        connection.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_BENCH_DB}"
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 def run_engine(args, engine, workdir) -> dict:
@@ -370,7 +371,9 @@ def run_engine(args, engine, workdir) -> dict:
         REDIS_URL="",
         SECRET_KEY="bench-" + "x" * 50,
         DATABASE_URL=(
-            f"sqlite:///{workdir}/bench.sqlite3" if engine == "sqlite" else prepare_postgres()
+            f"sqlite:///{workdir}/bench.sqlite3"
+            if engine == "sqlite"
+            else prepare_postgres(args.postgres_db)
         ),
     )
     command = [
@@ -447,6 +450,9 @@ def main():
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--reference-docs", type=int, default=10_000)
     parser.add_argument("--reference-queries", type=int, default=5)
+    parser.add_argument(
+        "--postgres-db", default=POSTGRES_BENCH_DB, help="dropped and created afresh"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args()
