@@ -125,9 +125,7 @@ def test_the_seeded_synonyms_merge_into_the_editors_groups_once():
 
     migration = importlib.import_module("search.migrations.0006_security_vocabulary_synonyms")
     mfa = SynonymGroup.objects.get(terms__startswith="MFA,")
-    assert {"2FA", "two-factor authentication", "double authentification"} <= set(
-        mfa.term_list()
-    )
+    assert {"2FA", "two-factor authentication", "double authentification"} <= set(mfa.term_list())
     mfa.terms = "MFA, double authentification, mon terme"  # an editor's own version
     mfa.save()
     before = SynonymGroup.objects.count()
