@@ -133,6 +133,7 @@ class DatabaseBackend(Backend):
                 pending = prepared
             vocabulary.write()
         self.engine.analyze()
+        spelling.analyze()
         return count
 
     def _submit(self, worker, batch) -> Future:
