@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from docs_base.routes import rex_url
 from portal import region
 
 SUBJECTS = {
@@ -31,7 +31,7 @@ def tell_author(submission, step: str) -> None:
         "name": author.get_full_name() or author.email,
         "portal_name": settings.PORTAL_NAME,
         "region": region.current(),
-        "mine_url": absolute(reverse("docs_base:rex_mine")),
+        "mine_url": absolute(rex_url("mine")),
         "page_url": absolute(submission.page.get_url() or "") if submission.page else "",
     }
     subject = f"[{settings.PORTAL_NAME}] {SUBJECTS[step]()}"
