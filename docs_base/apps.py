@@ -7,10 +7,11 @@ class DocsBaseConfig(AppConfig):
     verbose_name = _("Document base and experience feedback")
 
     def ready(self):
-        from docs_base import checks, personal_data
+        from docs_base import checks, notifications, personal_data
 
         checks.register_deploy_checks()
         personal_data.register_sections()
+        notifications.register()
 
         from docs_base.documents import register as register_documents
 

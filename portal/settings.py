@@ -57,6 +57,7 @@ REGION = region.build(
 INSTALLED_APPS = [
     "portal",
     "portal.accounts",
+    "portal.notifications",
     "search",
     "docs_base",
     "dsfr",
@@ -79,6 +80,9 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.mfa",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -177,7 +181,33 @@ ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", default="cyberportail")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Background work ------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# E-mails, notifications, digests and search mirroring run as tasks, never in the request.
+# "database" (embedded default): a queue in the database, run by `manage.py db_worker`, which
+# `make run` starts beside the server. "rq" (the default when REDIS_URL is set): a persistent
+# queue on Redis, run by `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler`.
+# "immediate": in process, inside the request (tests only).
+TASKS_BACKEND = env("TASKS_BACKEND", default="rq" if REDIS_URL else "database")
+# The queue's Redis (keep it apart from the cache's database: a cache clear empties its db).
+TASKS_REDIS_URL = env("TASKS_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/1")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+
+# --- Notifications (portal.notifications) ---------------------------------------------------
+# Seconds before each new attempt of an e-mail the SMTP server refused; then it is failed.
+NOTIFICATIONS_RETRY_DELAYS = [
+    int(s) for s in env.list("NOTIFICATIONS_RETRY_DELAYS", default=["60", "300", "1800", "7200"])
+]
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)  # local time
+NOTIFICATIONS_KEEP_READ_DAYS = env.int("NOTIFICATIONS_KEEP_READ_DAYS", default=90)
 
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

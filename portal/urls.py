@@ -38,6 +38,7 @@ urlpatterns = single_login + [
 urlpatterns += i18n_patterns(
     path(_("account/"), include("allauth.urls")),
     path(_("membership/"), include("portal.accounts.urls")),
+    path(_("notifications/"), include("portal.notifications.urls")),
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
     path(_("knowledge-base/"), include("docs_base.urls")),

@@ -4,12 +4,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Count, F, IntegerField, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry
 
@@ -125,27 +124,23 @@ def can_review_documents(user) -> bool:
     return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 
-def send_review_reminders(today=None) -> int:
-    """E-mail each owner the list of their documents past review; returns the e-mails sent."""
-    by_owner = defaultdict(list)
-    for page in overdue_documents(today).filter(owner__isnull=False, owner__is_active=True):
-        by_owner[page.owner].append(page)
-    sent = 0
-    for owner, pages in by_owner.items():
-        if not owner.email:
-            continue
-        context = {
-            "owner": owner,
-            "documents": [(page, site_url(page.url or "")) for page in pages],
-            "portal_name": settings.PORTAL_NAME,
-            "admin_url": site_url("/admin/"),
-        }
-        send_mail(
-            f"[{settings.PORTAL_NAME}] "
-            + _("%(count)d document(s) to review") % {"count": len(pages)},
-            render_to_string("docs_base/documents/email/review_reminder.txt", context),
-            None,
-            [owner.email],
+def send_review_reminders(today=None) -> tuple[int, int]:
+    """Notify each owner of their documents past review (kind ``documents.review_due``: by
+    default in the owner's daily digest, one e-mail listing them). Returns (documents, owners).
+    """
+    from docs_base.notifications import REVIEW_DUE
+    from portal.notifications.services import notify
+
+    today = today or timezone.localdate()
+    pages = list(overdue_documents(today).filter(owner__isnull=False, owner__is_active=True))
+    for page in pages:
+        notify(
+            REVIEW_DUE,
+            page,
+            [page.owner_id],
+            key=f"{REVIEW_DUE}:{page.pk}:{today.isoformat()}",
+            title=page.title,
+            body=_("Review due on %(date)s.") % {"date": date_format(page.review_due)},
+            reference=f"DOC-{page.pk}",
         )
-        sent += 1
-    return sent
+    return len(pages), len({page.owner_id for page in pages})

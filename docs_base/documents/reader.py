@@ -5,15 +5,11 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from docs_base.documents.catalogue import listed_documents
-from docs_base.documents.lifecycle import site_url
 from docs_base.models.documents import (
     DocumentFavourite,
     DocumentPage,
@@ -21,7 +17,7 @@ from docs_base.models.documents import (
     DocumentWatch,
     FavouriteListSharing,
 )
-from portal.access import can_view, membership_of
+from portal.access import membership_of
 from portal.access.fields import role_token
 
 RELATED_LIMIT = 4
@@ -169,44 +165,22 @@ def toggle_watch(user, page) -> bool:
     return True
 
 
-def watch_recipients(page) -> list:
-    """Watchers who may view the page now (approved members; access checked for each)."""
-    if not page.live or page.get_view_restrictions().exists():
-        return []
-    watches = DocumentWatch.objects.filter(page=page, user__is_active=True).select_related(
-        "user__member_profile"
-    )
-    return [
-        w.user for w in watches if w.user.email and is_member(w.user) and can_view(w.user, page)
-    ]
-
-
-def send_watch_emails(page_id: int) -> int:
-    page = DocumentPage.objects.filter(pk=page_id).first()
-    if page is None:
-        return 0
-    recipients = watch_recipients(page)
-    if not recipients:
-        return 0
-    context = {
-        "page": page,
-        "url": site_url(page.url or ""),
-        "portal_name": settings.PORTAL_NAME,
-    }
-    subject = f"[{settings.PORTAL_NAME}] " + _("Document updated: %(title)s") % {
-        "title": page.title
-    }
-    body = render_to_string("docs_base/documents/email/watch.txt", context)
-    messages = [EmailMessage(subject, body, None, [user.email]) for user in recipients]
-    return get_connection().send_messages(messages) or 0
-
-
 def page_published(sender, instance, revision=None, **kwargs) -> None:
-    """Signal receiver: tell the watchers once the publication is committed."""
+    """Signal receiver: tell the watchers through the notification service (after the commit;
+    who may view the page is decided for each watcher when the e-mail is sent)."""
     if not isinstance(instance, DocumentPage):
         return
-    page_id = instance.pk
-    transaction.on_commit(lambda: send_watch_emails(page_id))
+    from docs_base.notifications import WATCH
+    from portal.notifications.services import notify
+
+    notify(
+        WATCH,
+        instance,
+        key=f"{WATCH}:{instance.pk}:{revision.pk if revision else instance.latest_revision_id}",
+        title=instance.title,
+        body=instance.change_note or "",
+        reference=f"DOC-{instance.pk}",
+    )
 
 
 # --- Related documents -----------------------------------------------------------------------

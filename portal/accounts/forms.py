@@ -6,6 +6,7 @@ from portal.access.roles import Role
 from portal.accounts import services
 from portal.accounts.models import Establishment, EstablishmentType, MemberProfile
 from portal.accounts.validators import validate_finess
+from portal.notifications import forms as notification_forms
 
 
 class MembershipSignupForm(forms.Form):
@@ -133,22 +134,31 @@ class SuspensionForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """Name, and the notification preferences table (one channel per kind)."""
+
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
 
     class Meta:
         model = MemberProfile
-        fields = ["notify_alerts", "notify_forum", "notify_courses"]
+        fields = []
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["first_name"].initial = user.first_name
         self.fields["last_name"].initial = user.last_name
-        self.order_fields(["first_name", "last_name"])
+        notification_forms.add_preference_fields(self, user)
+
+    def name_fields(self):
+        return [self["first_name"], self["last_name"]]
+
+    def preference_rows(self):
+        return notification_forms.preference_rows(self)
 
     def save(self, commit=True):
         self.user.first_name = self.cleaned_data["first_name"]
         self.user.last_name = self.cleaned_data["last_name"]
         self.user.save(update_fields=["first_name", "last_name"])
+        notification_forms.save_preferences(self, self.user)
         return super().save(commit)

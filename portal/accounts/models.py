@@ -109,10 +109,7 @@ class MemberProfile(models.Model):
     # Approved by the e-mail domain alone, until a regional administrator reviews it.
     auto_approved = models.BooleanField(_("approved by e-mail domain, to review"), default=False)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True, null=True)
-    # Notification preferences, read by the alerts, forum and courses modules.
-    notify_alerts = models.BooleanField(_("e-mail me security alerts"), default=True)
-    notify_forum = models.BooleanField(_("e-mail me replies in the forum"), default=True)
-    notify_courses = models.BooleanField(_("e-mail me about my courses"), default=True)
+    # Notification preferences: per kind, in portal.notifications (Preference).
 
     class Meta:
         verbose_name = _("member profile")

@@ -70,11 +70,6 @@ def export(user) -> dict:
                 }
                 for claim in profile.role_claims.all()
             ],
-            "notifications": {
-                "alerts": profile.notify_alerts,
-                "forum": profile.notify_forum,
-                "courses": profile.notify_courses,
-            },
         },
         "two_factor_methods": sorted(
             Authenticator.objects.filter(user=user).values_list("type", flat=True)

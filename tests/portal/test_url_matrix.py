@@ -86,6 +86,11 @@ MATRIX = {
     "membership:profile": SIGNED_IN_ONLY,
     "membership:export": SIGNED_IN_ONLY,
     "membership:delete": ALWAYS_REDIRECTS,  # asks for the password again first
+    "notifications:list": SIGNED_IN_ONLY,
+    "notifications:read_all": rule(REDIRECT, {405}),  # POST only
+    "notifications:read": "POST, the member's own notifications only (tests/notifications)",
+    "notifications:open": "the member's own, while they may view its object (tests/notifications)",
+    "notifications:unsubscribe": "signed token, 400 if altered (tests/notifications)",
     # Experience feedback (REX): the index is a Wagtail page; rex_home redirects to it (404
     # while there is none, as here); submissions are their author's only (tests/docs_base).
     "docs_base:rex_home": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
