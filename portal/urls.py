@@ -42,6 +42,7 @@ urlpatterns += i18n_patterns(
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
     path(_("knowledge-base/"), include("docs_base.urls")),
+    path("forum/", include("forum.urls")),  # the member forum (machina's models, our views)
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

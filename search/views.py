@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -30,9 +32,11 @@ def _with(request, **changes) -> str:
     return "?" + query.urlencode()
 
 
-def _forum_url() -> str:
+def _forum_url(query: str = "") -> str:
     entry = next((e for e in portal_registry.modules() if e.key == "forum"), None)
     try:
+        if entry and query:  # the forum opens a new topic titled with the query
+            return reverse(entry.url_name) + "?" + urlencode({"ask": query})
         return reverse(entry.url_name) if entry else reverse("legal:contact")
     except NoReverseMatch:
         return ""
@@ -81,7 +85,7 @@ def results(request):
                 else ""
             ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
-            "forum_url": _forum_url(),
+            "forum_url": _forum_url(params.query),
         },
     )
     patch_cache_control(response, private=True, no_store=True)

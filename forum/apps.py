@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CommunityConfig(AppConfig):
+    # machina owns the ``forum`` label.
+    name = "forum"
+    label = "community"
+    verbose_name = _("Member forum")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from forum import module
+
+        module.plug_in()

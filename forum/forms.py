@@ -1,0 +1,67 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from forum.models import ReportReason
+
+CONTENT_HELP = _(
+    "Markdown: **bold**, *italics*, [link](https://…), lists with -, `code`. "
+    "Mention a member with @first-last."
+)
+
+
+class PostForm(forms.Form):
+    content = forms.CharField(
+        label=_("Message"),
+        help_text=CONTENT_HELP,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 10, "class": "fr-input"}),
+        error_messages={"required": _("Write your message.")},
+    )
+
+    def clean_content(self):
+        content = self.cleaned_data["content"].strip()
+        if not content:
+            raise forms.ValidationError(_("Write your message."))
+        return content
+
+
+class TopicForm(PostForm):
+    subject = forms.CharField(
+        label=_("Title"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "fr-input"}),
+        error_messages={"required": _("Give your topic a title.")},
+    )
+    field_order = ["subject", "content"]
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Reason"),
+        choices=ReportReason.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a reason.")},
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3, "class": "fr-input"}),
+    )
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason shown to the author"),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "fr-input"}),
+    )
+
+
+class MoveForm(forms.Form):
+    forum = forms.TypedChoiceField(label=_("Move to"), coerce=int)
+
+    def __init__(self, *args, spaces=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["forum"].choices = [(s.forum_id, s.name) for s in spaces]
