@@ -258,9 +258,8 @@ def _members_matching(handles) -> dict:
     for name in handles:
         if name.startswith("membre-") and name[7:].isdigit():
             q |= Q(pk=int(name[7:]))
-        else:
-            first = name.split("-")[0]
-            q |= Q(first_name__istartswith=first)
+        else:  # names may carry accents the handle has not: narrow on the first letter
+            q |= Q(first_name__istartswith=name[0]) | Q(last_name__istartswith=name[0])
     result: dict = {}
     for user in users.filter(q).select_related("member_profile"):
         result.setdefault(handle(user), []).append(user)
