@@ -153,7 +153,7 @@ def test_solution_and_filters(spaces, users, client_for):
     assert "solution-title" in page.text
     listing = lambda which: c.get(f"/forum/{general.forum_id}/", {"filter": which}).text  # noqa: E731
     assert "Résolu" in listing("solved") and "Sans réponse" not in listing("solved")
-    assert "Sans réponse" in listing("unanswered") and "/topic/%d/" % solved.pk not in listing(
+    assert "Sans réponse" in listing("unanswered") and f"/topic/{solved.pk}/" not in listing(
         "unanswered"
     )
     mine = listing("mine")
