@@ -1,3 +1,4 @@
+# ruff: noqa: E501 (demo texts)
 """Demo discussions: (forum, subject, question, replies). A reply starting with "✔ " is marked
 as the solution; "@role" becomes a mention of the demo member holding that role."""
 
