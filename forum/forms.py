@@ -1,7 +1,13 @@
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from forum.models import ReportReason
+
+# A French social security number (NIR), and "password: value" pairs.
+NIR = re.compile(r"\b[12]\s?\d{2}\s?(0[1-9]|1[0-2])\s?(\d{2}|2[AB])\s?\d{3}\s?\d{3}(\s?\d{2})?\b")
+SECRET = re.compile(r"\b(mot de passe|password|mdp|pwd)\s*[:=]\s*\S{4,}", re.IGNORECASE)
 
 CONTENT_HELP = _(
     "Markdown: **bold**, *italics*, [link](https://…), lists with -, `code`. "
@@ -22,6 +28,14 @@ class PostForm(forms.Form):
         content = self.cleaned_data["content"].strip()
         if not content:
             raise forms.ValidationError(_("Write your message."))
+        if NIR.search(content):
+            raise forms.ValidationError(
+                _("Your message seems to contain a social security number: remove it.")
+            )
+        if SECRET.search(content):
+            raise forms.ValidationError(
+                _("Your message seems to contain a password: remove it, and change it.")
+            )
         return content
 
 

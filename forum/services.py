@@ -32,8 +32,10 @@ logger = logging.getLogger(__name__)
 # Posts per member: at most RATE_BURST in RATE_WINDOW.
 RATE_BURST = getattr(settings, "FORUM_RATE_BURST", 5)
 RATE_WINDOW = timedelta(seconds=getattr(settings, "FORUM_RATE_WINDOW_SECONDS", 300))
-# A member's first posts wait for a moderator's approval.
-REVIEWED_FIRST_POSTS = getattr(settings, "FORUM_REVIEWED_FIRST_POSTS", 0)
+# The first posts of a new member (approved less than NEW_MEMBER_DAYS ago) wait for a
+# moderator's approval.
+REVIEWED_FIRST_POSTS = getattr(settings, "FORUM_REVIEWED_FIRST_POSTS", 2)
+NEW_MEMBER_DAYS = 30
 MENTION = re.compile(r"(?<![\w@])@([a-z0-9][a-z0-9.\-]{1,60}[a-z0-9])", re.IGNORECASE)
 
 
@@ -179,6 +181,10 @@ def check_rate(user) -> None:
 
 def _needs_review(user) -> bool:
     if not REVIEWED_FIRST_POSTS or is_moderator(user):
+        return False
+    profile = getattr(user, "member_profile", None)
+    decided = profile and profile.decided_at
+    if not decided or decided < timezone.now() - timedelta(days=NEW_MEMBER_DAYS):
         return False
     return Post.objects.filter(poster=user, approved=True).count() < REVIEWED_FIRST_POSTS
 

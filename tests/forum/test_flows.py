@@ -152,10 +152,9 @@ def test_solution_and_filters(spaces, users, client_for):
     page = c.get(f"/forum/topic/{solved.pk}/")
     assert "solution-title" in page.text
     listing = lambda which: c.get(f"/forum/{general.forum_id}/", {"filter": which}).text  # noqa: E731
-    assert "Résolu" in listing("solved") and "Sans réponse" not in listing("solved")
-    assert "Sans réponse" in listing("unanswered") and f"/topic/{solved.pk}/" not in listing(
-        "unanswered"
-    )
+    solved_url, open_url = f"/forum/topic/{solved.pk}/", f"/forum/topic/{open_topic.pk}/"
+    assert solved_url in listing("solved") and open_url not in listing("solved")
+    assert open_url in listing("unanswered") and solved_url not in listing("unanswered")
     mine = listing("mine")
     assert f"/forum/topic/{solved.pk}/" in mine and f"/forum/topic/{open_topic.pk}/" not in mine
 
@@ -216,3 +215,30 @@ def test_personal_data_export_and_deletion(spaces, users):
     assert services.display_name(post.poster) in {"ancien membre", "former member"}
     assert not post.topic.subscribers.exists()
     assert not caregiver.forum_follows.exists()
+
+
+def test_patient_numbers_and_passwords_are_refused_with_a_clear_message(spaces, client_for):
+    c = client_for("caregiver")
+    url = f"/forum/{spaces['Général'].forum_id}/new/"
+    nir = c.post(url, {"subject": "Patient", "content": "M. X, 1 84 12 76 451 089 46"})
+    assert nir.status_code == 200 and "sécurité sociale" in nir.text
+    secret = c.post(url, {"subject": "Accès", "content": "mot de passe : Hopital2024!"})
+    assert secret.status_code == 200 and "fr-error-text" in secret.text
+    assert not Post.objects.exists()
+
+
+def test_the_first_posts_of_a_new_member_wait_for_approval(spaces, users, client_for):
+    from django.utils import timezone
+
+    newcomer = users["caregiver"]
+    profile = newcomer.member_profile
+    profile.decided_at = timezone.now()
+    profile.save()
+    post, _ = services.start_topic(newcomer, spaces["Général"], "Bonjour", "Première question")
+    assert not post.approved
+    assert client_for("rssi").get(f"/forum/topic/{post.topic_id}/").status_code == 404
+    assert client_for("caregiver").get(f"/forum/topic/{post.topic_id}/").status_code == 200
+    moderator = client_for("moderator")
+    assert "Première question" in moderator.get(reverse("community:moderation")).text
+    moderator.post(f"/forum/post/{post.pk}/approve/")
+    assert client_for("rssi").get(f"/forum/topic/{post.topic_id}/").status_code == 200
