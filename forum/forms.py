@@ -3,6 +3,7 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from docs_base.uploads import SafeFileField  # the portal's shared upload checks (for now)
 from forum.models import ReportReason
 
 # A French social security number (NIR), and "password: value" pairs.
@@ -23,6 +24,8 @@ class PostForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 10, "class": "fr-input"}),
         error_messages={"required": _("Write your message.")},
     )
+
+    attachment = SafeFileField(label=_("Attachment (optional)"), required=False)
 
     def clean_content(self):
         content = self.cleaned_data["content"].strip()
@@ -46,7 +49,7 @@ class TopicForm(PostForm):
         widget=forms.TextInput(attrs={"class": "fr-input"}),
         error_messages={"required": _("Give your topic a title.")},
     )
-    field_order = ["subject", "content"]
+    field_order = ["subject", "content", "attachment"]
 
 
 class ReportForm(forms.Form):

@@ -148,6 +148,7 @@ def topic_posts(user, topic):
     return (
         posts_for(user, topic)
         .select_related("poster", "state", "updated_by")
+        .prefetch_related("attachments")
         .order_by("created", "pk")
     )
 
@@ -190,7 +191,7 @@ def _needs_review(user) -> bool:
 
 
 @transaction.atomic
-def start_topic(user, space: ForumSpace, subject: str, content: str):
+def start_topic(user, space: ForumSpace, subject: str, content: str, attachment=None):
     if not can_post(user, space):
         raise ForumError(_("You cannot start a topic in this forum."))
     check_rate(user)
@@ -203,12 +204,13 @@ def start_topic(user, space: ForumSpace, subject: str, content: str):
         topic=topic, subject=subject, content=content, poster=user, approved=approved
     )
     topic.subscribers.add(user)
+    _attach(post, attachment)
     unknown = _after_post(post, new_topic=True)
     return post, unknown
 
 
 @transaction.atomic
-def reply(user, topic, content: str):
+def reply(user, topic, content: str, attachment=None):
     space = topic.forum.space
     if not can_post(user, space):
         raise ForumError(_("You cannot reply in this forum."))
@@ -223,8 +225,30 @@ def reply(user, topic, content: str):
         approved=not _needs_review(user),
     )
     topic.subscribers.add(user)
+    _attach(post, attachment)
     unknown = _after_post(post, new_topic=False)
     return post, unknown
+
+
+def _attach(post, uploaded) -> None:
+    """A file already through the portal's upload checks (type, content, size, antivirus)."""
+    if uploaded is not None:
+        from machina.apps.forum_conversation.forum_attachments.models import Attachment
+
+        Attachment.objects.create(post=post, file=uploaded)
+
+
+def visible_attachment(request, attachment_id: int):
+    from machina.apps.forum_conversation.forum_attachments.models import Attachment
+
+    attachment = Attachment.objects.filter(pk=attachment_id).first()
+    if attachment is None:
+        refuse(request, Attachment, pk=attachment_id)
+    post = post_or_404(request, attachment.post_id)
+    hidden, _reason = post_visible_text(post, request.user)
+    if hidden and not (is_moderator(request.user) or post.poster_id == request.user.pk):
+        refuse(request, Attachment, pk=attachment_id)
+    return attachment
 
 
 def _after_post(post, new_topic: bool) -> list[str]:

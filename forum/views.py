@@ -7,7 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, JsonResponse
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -108,14 +108,18 @@ def new_topic(request, forum_id):
     if request.method != "POST":
         initial = {"subject": request.GET.get("q", "")[:200]}
         return _topic_form_page(request, space, TopicForm(initial=initial))
-    form = TopicForm(request.POST)
+    form = TopicForm(request.POST, request.FILES)
     if not form.is_valid():
         return _topic_form_page(request, space, form)
     if "preview" in request.POST:
         return _topic_form_page(request, space, form, render_markdown(form.cleaned_data["content"]))
     try:
         post, unknown = services.start_topic(
-            request.user, space, form.cleaned_data["subject"], form.cleaned_data["content"]
+            request.user,
+            space,
+            form.cleaned_data["subject"],
+            form.cleaned_data["content"],
+            form.cleaned_data.get("attachment"),
         )
     except services.ForumError as error:
         form.add_error(None, str(error))
@@ -201,14 +205,19 @@ def reply(request, topic_id):
     space = topic.forum.space
     if not can_post(request.user, space):
         refuse(request, type(topic), pk=topic_id, action="reply")
-    form = PostForm(request.POST or None)
+    form = PostForm(request.POST or None, request.FILES or None)
     preview = ""
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:
             preview = render_markdown(form.cleaned_data["content"])
         else:
             try:
-                post, unknown = services.reply(request.user, topic, form.cleaned_data["content"])
+                post, unknown = services.reply(
+                    request.user,
+                    topic,
+                    form.cleaned_data["content"],
+                    form.cleaned_data.get("attachment"),
+                )
             except services.ForumError as error:
                 form.add_error(None, str(error))
             else:
@@ -231,6 +240,14 @@ def post_view(request, post_id):
 
 
 @approved_member_required
+def attachment(request, attachment_id):
+    found = services.visible_attachment(request, attachment_id)
+    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@approved_member_required
 def edit_post(request, post_id):
     post = services.post_or_404(request, post_id)
     space = post.topic.forum.space
@@ -238,6 +255,7 @@ def edit_post(request, post_id):
     if not (own or is_moderator(request.user)):
         refuse(request, Post, pk=post_id, action="edit")
     form = PostForm(request.POST or None, initial={"content": post.content.raw})
+    del form.fields["attachment"]  # attachments are added with a new message
     preview = ""
     if request.method == "POST" and form.is_valid():
         if "preview" in request.POST:

@@ -242,3 +242,30 @@ def test_the_first_posts_of_a_new_member_wait_for_approval(spaces, users, client
     assert "Première question" in moderator.get(reverse("community:moderation")).text
     moderator.post(f"/forum/post/{post.pk}/approve/")
     assert client_for("rssi").get(f"/forum/topic/{post.topic_id}/").status_code == 200
+
+
+def test_attachments_go_through_the_shared_upload_checks_and_the_access_model(
+    spaces, users, client_for
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    secret = spaces["RSSI et DSI"]
+    c = client_for("rssi")
+    refused = c.post(
+        f"/forum/{secret.forum_id}/new/",
+        {"subject": "Script", "content": "voir pj",
+         "attachment": SimpleUploadedFile("outil.exe", b"MZ\x90\x00binary")},
+    )  # fmt: skip
+    assert refused.status_code == 200 and "fr-error-text" in refused.text
+    sent = c.post(
+        f"/forum/{secret.forum_id}/new/",
+        {"subject": "Procédure", "content": "voir pj",
+         "attachment": SimpleUploadedFile("procedure.txt", b"Etapes de restauration\n")},
+    )  # fmt: skip
+    assert sent.status_code == 302
+    from machina.apps.forum_conversation.forum_attachments.models import Attachment
+
+    attachment = Attachment.objects.get()
+    url = reverse("community:attachment", args=[attachment.pk])
+    assert b"".join(c.get(url).streaming_content) == b"Etapes de restauration\n"
+    assert client_for("caregiver").get(url).status_code == 404
