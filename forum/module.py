@@ -72,6 +72,27 @@ def register_personal_data() -> None:
     register(Section(name="forum", export=export_member, erase=erase_member))
 
 
+def _invalidate_pages(sender, raw=False, **_kwargs) -> None:
+    """The home page (cached per audience) lists the latest discussions."""
+    from django.db import transaction
+
+    from portal import page_cache
+
+    if not raw:
+        transaction.on_commit(page_cache.invalidate)
+
+
+def connect_page_cache() -> None:
+    from django.db.models.signals import post_delete, post_save
+    from machina.apps.forum_conversation.models import Topic
+
+    from forum.models import ForumSpace
+
+    for model in (Topic, ForumSpace):
+        post_save.connect(_invalidate_pages, sender=model, dispatch_uid=f"forum_pages_{model}")
+        post_delete.connect(_invalidate_pages, sender=model, dispatch_uid=f"forum_del_{model}")
+
+
 def plug_in() -> None:
     from forum.search_documents import register_forum
     from portal.registry import ModuleEntry, register
@@ -83,3 +104,4 @@ def plug_in() -> None:
     register_forum()
     register_notification_kinds()
     register_personal_data()
+    connect_page_cache()

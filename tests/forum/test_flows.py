@@ -269,3 +269,14 @@ def test_attachments_go_through_the_shared_upload_checks_and_the_access_model(
     url = reverse("community:attachment", args=[attachment.pk])
     assert b"".join(c.get(url).streaming_content) == b"Etapes de restauration\n"
     assert client_for("caregiver").get(url).status_code == 404
+
+
+def test_a_new_topic_refreshes_the_cached_home_page(
+    spaces, users, django_capture_on_commit_callbacks
+):
+    from portal import page_cache
+
+    before = page_cache.current_version()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.start_topic(users["caregiver"], spaces["Général"], "Nouveau", "Texte")
+    assert page_cache.current_version() > before
