@@ -70,6 +70,10 @@ def build_forum(ctx) -> None:
         created += 1
         posts += 1
     _reported_post(ctx, spaces["Général"])
+    # Dates and solutions were set after the posts: index the topics as they now are.
+    from search.indexing import reindex
+
+    reindex(Topic.objects.filter(forum__space__in=spaces.values()))
     total = Post.objects.filter(topic__forum__space__in=ForumSpace.objects.all()).count()
     ctx.write(f"Forum: {len(spaces)} forums, {created} new topics ({posts} posts), {total} posts")
 
