@@ -1,12 +1,14 @@
 """The document base's notification kinds and periodic job (the portal's notification service).
 
-Registered from ``DocsBaseConfig.ready`` until the module kit lists them in the module's
-declaration (``notification_kinds``).
+Declared by the documents and REX parts in their ``module.py`` (``notification_kinds``,
+``periodic_jobs``).
 """
 
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
+from portal.access import is_approved_member
+from portal.notifications import jobs
 from portal.notifications.kinds import Channel, NotificationKind
 
 WATCH = "documents.watch"
@@ -20,62 +22,48 @@ def watchers(page):
 
 def readable_document(user, page) -> bool:
     """Live, not archived, not behind Wagtail page privacy (``can_view`` is checked too)."""
-    from docs_base.documents.reader import is_member
-
-    return (
-        page.live
-        and not page.archived
-        and not page.get_view_restrictions().exists()
-        and is_member(user)
-    )
+    if not (page.live and not page.archived and is_approved_member(user)):
+        return False
+    # Asked once per page object, not once per recipient of a fan-out.
+    if (restricted := getattr(page, "_notify_view_restricted", None)) is None:
+        restricted = page._notify_view_restricted = page.get_view_restrictions().exists()
+    return not restricted
 
 
 def owns(user, obj) -> bool:
     return obj.owner_id == user.pk
 
 
-KINDS = [
-    NotificationKind(
-        key=WATCH,
-        label=_("A document I follow is updated"),
-        module="documents",
-        recipients=watchers,
-        audience=readable_document,
-    ),
-    NotificationKind(
-        key=REVIEW_DUE,
-        label=_("A document I own is past its review date"),
-        module="documents",
-        default_channel=Channel.DAILY,
-        audience=owns,
-    ),
-    NotificationKind(
-        key=REX_MODERATION,
-        label=_("Moderation of my experience feedback"),
-        module="rex",
-        audience=owns,
-    ),
-]
+WATCH_KIND = NotificationKind(
+    key=WATCH,
+    label=_("A document I follow is updated"),
+    module="documents",
+    recipients=watchers,
+    audience=readable_document,
+)
+REVIEW_DUE_KIND = NotificationKind(
+    key=REVIEW_DUE,
+    label=_("A document I own is past its review date"),
+    module="documents",
+    default_channel=Channel.DAILY,
+    audience=owns,
+)
+REX_MODERATION_KIND = NotificationKind(
+    key=REX_MODERATION,
+    label=_("Moderation of my experience feedback"),
+    module="rex",
+    audience=owns,
+)
 
 
 def reminders_job():
+    # Not at the top: the life cycle imports REVIEW_DUE from here.
     from docs_base.documents.lifecycle import send_review_reminders
 
     return send_review_reminders()
 
 
-def register() -> None:
-    """The kinds, and the daily review reminders (before the morning's digests)."""
-    from portal.notifications import jobs, kinds
-
-    for kind in KINDS:
-        kinds.register(kind)
-    jobs.register(
-        jobs.Job(
-            "documents.review_reminders",
-            _("Review reminders"),
-            reminders_job,
-            jobs.DAILY,
-            hour=6,
-        )
-    )
+# Daily, before the morning's digests.
+REVIEW_REMINDERS = jobs.Job(
+    "documents.review_reminders", _("Review reminders"), reminders_job, jobs.DAILY, hour=6
+)

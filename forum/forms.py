@@ -3,8 +3,8 @@ import re
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from docs_base.uploads import SafeFileField  # the portal's shared upload checks (for now)
 from forum.models import ReportReason
+from portal.uploads import SafeFileField
 
 # A French social security number (NIR), and "password: value" pairs.
 NIR = re.compile(r"\b[12]\s?\d{2}\s?(0[1-9]|1[0-2])\s?(\d{2}|2[AB])\s?\d{3}\s?\d{3}(\s?\d{2})?\b")

@@ -1,13 +1,21 @@
-"""Everything the forum plugs into the portal, in one place (to move to the module kit)."""
+"""The forum's declaration in the module kit (see ``portal.modules``)."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from machina.apps.forum_conversation.models import Topic
+
+from forum import search_documents
+from forum.models import ForumSpace
+from portal import page_cache
+from portal.accounts.personal_data import Section
+from portal.demo import DemoStep
+from portal.modules import HomeItem, PortalModule
+from portal.notifications.kinds import Channel, NotificationKind
 
 
-def latest(user, limit: int = 5):
-    from django.urls import reverse
-
+def latest(user, limit: int = 5) -> list[HomeItem]:
+    """The latest discussions the user may view, for the home page."""
     from forum.services import topics_for
-    from portal.registry import HomeItem
 
     topics = topics_for(user).filter(approved=True).order_by("-last_post_on")[:limit]
     return [
@@ -27,7 +35,6 @@ def _post_audience(user, post) -> bool:
 
 
 def _forum_audience(user, post) -> bool:
-    from forum.models import ForumSpace
     from forum.permissions import can_read
 
     space = ForumSpace.objects.filter(forum_id=post.topic.forum_id).first()
@@ -40,9 +47,28 @@ def _followers(post):
     return followers(post)
 
 
-def register_notification_kinds() -> None:
-    from portal.notifications.kinds import Channel, NotificationKind, register
+def _export(user):
+    from forum.services import export_member
 
+    return export_member(user)
+
+
+def _erase(user):
+    from forum.services import erase_member
+
+    return erase_member(user)
+
+
+# The keys forum.reply and forum.mention carry members' former forum preferences: keep them.
+NOTIFICATION_KINDS = tuple(
+    NotificationKind(
+        key=key,
+        label=label,
+        module="forum",
+        default_channel=channel,
+        recipients=recipients,
+        audience=audience,
+    )
     for key, label, channel, recipients, audience in (
         ("forum.topic", _("New topic in a forum I follow"), Channel.DAILY, _followers,
          _post_audience),
@@ -52,56 +78,24 @@ def register_notification_kinds() -> None:
          _post_audience),
         ("forum.report_outcome", _("Outcome of my forum reports"), Channel.PORTAL, None,
          _forum_audience),
-    ):  # fmt: skip
-        register(
-            NotificationKind(
-                key=key,
-                label=label,
-                module="forum",
-                default_channel=channel,
-                recipients=recipients,
-                audience=audience,
-            )
-        )
+    )
+)  # fmt: skip
 
 
-def register_personal_data() -> None:
-    from forum.services import erase_member, export_member
-    from portal.accounts.personal_data import Section, register
-
-    register(Section(name="forum", export=export_member, erase=erase_member))
-
-
-def _invalidate_pages(sender, raw=False, **_kwargs) -> None:
-    """The home page (cached per audience) lists the latest discussions."""
-    from django.db import transaction
-
-    from portal import page_cache
-
-    if not raw:
-        transaction.on_commit(page_cache.invalidate)
-
-
-def connect_page_cache() -> None:
-    from django.db.models.signals import post_delete, post_save
-    from machina.apps.forum_conversation.models import Topic
-
-    from forum.models import ForumSpace
-
-    for model in (Topic, ForumSpace):
-        post_save.connect(_invalidate_pages, sender=model, dispatch_uid=f"forum_pages_{model}")
-        post_delete.connect(_invalidate_pages, sender=model, dispatch_uid=f"forum_del_{model}")
-
-
-def plug_in() -> None:
-    from forum.search_documents import register_forum
-    from portal.registry import ModuleEntry, register
-
-    register(
-        ModuleEntry(key="forum", label=_("Forum"), url_name="community:index", order=40,
-                    latest=latest)
-    )  # fmt: skip
-    register_forum()
-    register_notification_kinds()
-    register_personal_data()
-    connect_page_cache()
+class ForumModule(PortalModule):
+    key = "forum"
+    label = _("Forum")
+    url_name = "community:index"
+    urls = "forum.urls"
+    order = 40
+    # The search page's "ask the community" (with ?ask=<query>: a new topic titled with it).
+    community_url_name = "community:index"
+    latest = staticmethod(latest)
+    search_sources = (search_documents.SOURCE,)
+    search_facets = search_documents.FACETS
+    personal_data = Section(name="forum", export=_export, erase=_erase)
+    notification_kinds = NOTIFICATION_KINDS
+    demo_steps = (DemoStep(35, "Forum", "forum.demo.loader.build_forum"),)
+    # Only the home page shows forum content from the page cache (its latest discussions); a
+    # post updates its topic (last post), so Topic covers posts.
+    page_cache_tags = {Topic: (page_cache.HOME,), ForumSpace: (page_cache.HOME,)}

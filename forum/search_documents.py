@@ -3,9 +3,10 @@ the access fields of its forum. Hidden and unapproved posts stay out."""
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from machina.apps.forum_conversation.models import Topic
 
 from search.documents import SearchDocument, access_fields, model_key
-from search.registry import Facet, Source, register, register_facet
+from search.registry import Facet, Source
 
 KIND = "forum"
 
@@ -46,26 +47,21 @@ def _forum_choices() -> dict[str, str]:
     return {str(f): n for f, n in ForumSpace.objects.values_list("forum_id", "name")}
 
 
-def register_forum() -> None:
-    from machina.apps.forum_conversation.models import Topic
-
-    register(
-        Source(
-            kind=KIND,
-            label=_("Forum"),
-            models=(Topic,),
-            document=topic_document,
-            candidates=lambda: Topic.objects.filter(approved=True),
-            order=40,
-            index_url_name="community:index",
-        )
-    )
-    register_facet(Facet(name="forum", label=_("Forum"), choices=_forum_choices, order=40))
-    register_facet(
-        Facet(
-            name="solved",
-            label=_("Solved"),
-            choices=lambda: {"yes": str(_("Solved")), "no": str(_("Not solved"))},
-            order=41,
-        )
-    )
+SOURCE = Source(
+    kind=KIND,
+    label=_("Forum"),
+    models=(Topic,),
+    document=topic_document,
+    candidates=lambda: Topic.objects.filter(approved=True),
+    order=40,
+    index_url_name="community:index",
+)
+FACETS = (
+    Facet(name="forum", label=_("Forum"), choices=_forum_choices, order=40),
+    Facet(
+        name="solved",
+        label=_("Solved"),
+        choices=lambda: {"yes": str(_("Solved")), "no": str(_("Not solved"))},
+        order=41,
+    ),
+)

@@ -1,10 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from forum import views
 
 app_name = "community"
 
-urlpatterns = [
+routes = [
     path("", views.index, name="index"),
     path("<int:forum_id>/", views.forum_view, name="forum"),
     path("<int:forum_id>/new/", views.new_topic, name="new_topic"),
@@ -27,3 +27,7 @@ urlpatterns = [
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/report/<int:report_id>/", views.handle_report, name="handle_report"),
 ]
+
+# Under "~forum/": a page slug never holds "~", so no route shadows a page (README, *Adding a
+# module*).
+urlpatterns = [path("~forum/", include(routes))]

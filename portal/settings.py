@@ -37,6 +37,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Former keys, still accepted for signatures (sessions, unsubscribe links) while rotating.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -256,7 +258,7 @@ STORAGES = {
     },
 }
 
-# --- Uploads (checked by docs_base.uploads: type, content, size, antivirus) -----------------
+# --- Uploads (checked by portal.uploads: type, content, size, antivirus) -----------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
@@ -363,9 +365,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Documents and images uploaded in the admin go through the portal's upload checks.
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "docs_base.upload_forms.SafeDocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.upload_forms.SafeDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
-WAGTAILIMAGES_IMAGE_FORM_BASE = "docs_base.upload_forms.SafeImageForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.upload_forms.SafeImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The admin signs in through the portal's login (rate limits, MFA); no second login form.
 WAGTAILADMIN_LOGIN_URL = "account_login"

@@ -103,15 +103,13 @@ def index_text(text: str) -> str:
 def analyse(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
     """``index_text(text)`` and, from the same reading, its words: folded word -> (term, the
     word as first written, accents kept)."""
+    tokens = _tokens(text)
     found: dict[str, tuple[str, str]] = {}
-    indexed = []
-    for token in _tokens(text):
+    for token in dict.fromkeys(tokens):
         pairs = _token_words(token)
         for word, term in pairs:
-            indexed.append(term)
-            if word not in found:
-                found[word] = (term, token if len(pairs) == 1 else word)
-    return " ".join(indexed), found
+            found.setdefault(word, (term, token if len(pairs) == 1 else word))
+    return " ".join(term for token in tokens for _word, term in _token_words(token)), found
 
 
 class Words(tuple):

@@ -6,7 +6,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from portal import registry as portal_registry
+from portal import modules as portal_modules
 from search import registry, services
 from search.services import SearchParams
 
@@ -32,12 +32,15 @@ def _with(request, **changes) -> str:
     return "?" + query.urlencode()
 
 
-def _forum_url(query: str = "") -> str:
-    entry = next((e for e in portal_registry.modules() if e.key == "forum"), None)
+def _community_url(query: str = "") -> str:
+    """Where to ask the community (the forum, when a module offers it), else the contact page.
+
+    The forum opens a new topic titled with the query."""
+    name = portal_modules.community_url_name()
     try:
-        if entry and query:  # the forum opens a new topic titled with the query
-            return reverse(entry.url_name) + "?" + urlencode({"ask": query})
-        return reverse(entry.url_name) if entry else reverse("legal:contact")
+        if name and query:
+            return reverse(name) + "?" + urlencode({"ask": query})
+        return reverse(name or "legal:contact")
     except NoReverseMatch:
         return ""
 
@@ -85,7 +88,7 @@ def results(request):
                 else ""
             ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
-            "forum_url": _forum_url(params.query),
+            "forum_url": _community_url(params.query),
         },
     )
     patch_cache_control(response, private=True, no_store=True)

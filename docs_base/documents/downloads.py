@@ -20,10 +20,10 @@ from django.db.models.functions import Cast, Concat, Length, Substr
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
 
-from docs_base.admin_access import has_admin_access
 from docs_base.documents.catalogue import listed_documents
 from docs_base.models.documents import DocumentAttachment, DocumentPage, DocumentStats
 from portal.access import page_access_q, refuse
+from portal.access.editors import has_admin_access
 from portal.access.staff import SENSITIVE, sees_all_sensitive, staff_q
 from portal.security_log import log_event
 

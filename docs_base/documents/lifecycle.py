@@ -11,9 +11,13 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from docs_base.admin_access import has_admin_access
 from docs_base.models.documents import DocumentPage, DocumentVote
+from docs_base.notifications import REVIEW_DUE
+from portal.access.editors import has_admin_access
+from portal.notifications.services import notify
+from search.query_log import zero_result_queries
 
 MAX_CHANGES = 10
 READOUT_LIMIT = 50
@@ -104,12 +108,8 @@ def least_helpful_documents(limit: int = READOUT_LIMIT) -> list:
     return pages
 
 
-def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]] | None:
-    """The most frequent searches without any result, or None when search does not log them."""
-    try:
-        from search.query_log import zero_result_queries
-    except ImportError:
-        return None
+def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]]:
+    """The most frequent searches without any result (``search`` logs them)."""
     return list(zero_result_queries(limit))
 
 
@@ -119,8 +119,6 @@ def can_review_documents(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
     return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 
@@ -128,9 +126,6 @@ def send_review_reminders(today=None) -> tuple[int, int]:
     """Notify each owner of their documents past review (kind ``documents.review_due``: by
     default in the owner's daily digest, one e-mail listing them). Returns (documents, owners).
     """
-    from docs_base.notifications import REVIEW_DUE
-    from portal.notifications.services import notify
-
     today = today or timezone.localdate()
     pages = list(overdue_documents(today).filter(owner__isnull=False, owner__is_active=True))
     for page in pages:

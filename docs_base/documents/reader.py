@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils.translation import gettext as _
@@ -17,17 +18,14 @@ from docs_base.models.documents import (
     DocumentWatch,
     FavouriteListSharing,
 )
-from portal.access import membership_of
+from docs_base.notifications import WATCH
+from portal.access import is_approved_member, membership_of
 from portal.access.fields import role_token
+from portal.accounts.models import MemberStatus
+from portal.notifications.services import notify
 
 RELATED_LIMIT = 4
 MAX_REASON_LENGTH = 500
-
-
-def is_member(user) -> bool:
-    """Reader features are for approved members (and superusers)."""
-    member = membership_of(user)
-    return member.approved or member.is_superuser
 
 
 @dataclass(frozen=True)
@@ -38,7 +36,7 @@ class ReaderState:
 
 
 def reader_state(user, page) -> ReaderState | None:
-    if not is_member(user):
+    if not is_approved_member(user):
         return None
     return ReaderState(
         voted=page.live_revision_id is not None
@@ -124,8 +122,6 @@ def _colleague_q(viewer) -> Q | None:
     member = membership_of(viewer)
     if not member.approved or member.establishment_id is None:
         return None
-    from portal.accounts.models import MemberStatus
-
     return Q(
         member_profile__establishment_id=member.establishment_id,
         member_profile__status=MemberStatus.APPROVED,
@@ -136,8 +132,6 @@ def _colleague_q(viewer) -> Q | None:
 
 def colleagues_sharing(viewer):
     """Colleagues of the viewer's establishment who share their favourites."""
-    from django.contrib.auth import get_user_model
-
     query = _colleague_q(viewer)
     if query is None:
         return get_user_model().objects.none()
@@ -170,9 +164,6 @@ def page_published(sender, instance, revision=None, **kwargs) -> None:
     who may view the page is decided for each watcher when the e-mail is sent)."""
     if not isinstance(instance, DocumentPage):
         return
-    from docs_base.notifications import WATCH
-    from portal.notifications.services import notify
-
     notify(
         WATCH,
         instance,

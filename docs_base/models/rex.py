@@ -18,7 +18,7 @@ from wagtail.search import index
 from docs_base.rex.blocks import cited_page_blocks, timeline_blocks
 from docs_base.rex.panels import ShownContextPanel
 from portal import region
-from portal.access import Tlp
+from portal.access import Tlp, is_approved_member
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
@@ -199,6 +199,7 @@ class RexIndexPage(PortalPage):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["docs_base.RexPage"]
     max_count = 1
+    module_key = "rex"
     template = "docs_base/rex/index_page.html"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -208,11 +209,12 @@ class RexIndexPage(PortalPage):
         verbose_name_plural = _("experience feedback indexes")
 
     def get_context(self, request, *args, **kwargs):
+        # Not at the top: the REX services import these models (models -> services only here).
         from docs_base.rex import services
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = services.browse(request.user, self, request.GET)
-        context["can_submit"] = services.can_submit(request.user)
+        context["can_submit"] = is_approved_member(request.user)
         return context
 
 
@@ -356,6 +358,7 @@ class RexPage(RexDebrief, AccessControlled, PortalPage):
         return ""
 
     def get_context(self, request, *args, **kwargs):
+        # Not at the top: the REX services import these models (models -> services only here).
         from docs_base.rex import anonymity, services
 
         context = super().get_context(request, *args, **kwargs)

@@ -14,9 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
+from docs_base.models.rex import (
+    IncidentType,
+    RexIndexPage,
+    RexPage,
+    RexSubmission,
+    SubmissionStatus,
+)
 from docs_base.rex import anonymity
-from portal.access import can_view, membership_of, visible_to
-from portal.registry import HomeItem
+from docs_base.rex.forms import STEPS
+from docs_base.rex.workflow import ensure_rex_workflow
+from portal.access import can_view, visible_to
+from portal.modules import HomeItem
 
 PER_PAGE = 12
 # The debrief fields a submission and its page share (``RexDebrief``), copied both ways.
@@ -49,20 +58,11 @@ class SubmissionError(Exception):
     """A submission that cannot be sent to moderation; the message is for the author."""
 
 
-def can_submit(user) -> bool:
-    """Approved members write experience feedback."""
-    return membership_of(user).approved
-
-
 def rex_index():
-    from docs_base.models import RexIndexPage
-
     return RexIndexPage.objects.live().order_by("path").first()
 
 
 def live_rex():
-    from docs_base.models import RexPage
-
     return RexPage.objects.live().public()
 
 
@@ -76,8 +76,6 @@ class RexFilterForm(forms.Form):
     establishment_type = forms.ChoiceField(label=gettext_lazy("Establishment type"), required=False)
 
     def __init__(self, *args, population, **kwargs):
-        from docs_base.models import IncidentType
-
         super().__init__(*args, **kwargs)
         everything = [("", gettext_lazy("All"))]
         self.fields["incident_type"].choices = everything + list(IncidentType.choices)
@@ -98,8 +96,6 @@ class Listing:
 def browse(user, index, params) -> Listing:
     """The REX under ``index`` that ``user`` may view, filtered and paginated, each with the
     context shown to readers (4 queries)."""
-    from docs_base.models import RexPage
-
     population = anonymity.Population.load()
     form = RexFilterForm(params, population=population)
     queryset = visible_to(user, RexPage.objects.child_of(index).live().public())
@@ -168,10 +164,8 @@ def latest(user, limit: int) -> list[HomeItem]:
 
 def new_submission(user):
     """An unsaved draft for ``user``, its context prefilled from their establishment."""
-    from docs_base.models import RexSubmission
-
-    profile = user.member_profile
-    establishment = profile.establishment
+    profile = getattr(user, "member_profile", None)  # a superuser may have none
+    establishment = profile.establishment if profile is not None else None
     submission = RexSubmission(owner=user, establishment=establishment)
     if establishment is not None:
         submission.establishment_type = establishment.kind
@@ -181,8 +175,6 @@ def new_submission(user):
 
 def check_draft_allowance(user) -> None:
     """Refuse a new draft when ``user`` already has ``REX_MAX_OPEN_DRAFTS`` open."""
-    from docs_base.models import RexSubmission, SubmissionStatus
-
     limit = settings.REX_MAX_OPEN_DRAFTS
     if RexSubmission.objects.filter(owner=user, status=SubmissionStatus.DRAFT).count() >= limit:
         raise SubmissionError(
@@ -210,8 +202,6 @@ def save_step(form, timeline=None):
 
 def missing_steps(submission) -> list:
     """The steps whose required answers are still missing."""
-    from docs_base.rex.forms import STEPS
-
     return [
         step
         for step in STEPS
@@ -286,9 +276,6 @@ def submit(submission, user):
     The first submission creates the page; after changes were requested, the page's latest
     version is updated and its workflow resumed. Nothing changes if anything fails.
     """
-    from docs_base.models import RexPage, SubmissionStatus
-    from docs_base.rex.workflow import ensure_rex_workflow
-
     if not submission.editable:
         raise SubmissionError(_("This experience feedback is already with the moderators."))
     if missing := missing_steps(submission):
@@ -328,8 +315,6 @@ def submit(submission, user):
 
 def user_submissions(user) -> list:
     """The member's submissions, each with the context readers will see (2 queries)."""
-    from docs_base.models import RexSubmission
-
     submissions = list(RexSubmission.objects.filter(owner=user).select_related("page"))
     population = anonymity.Population.load()
     for submission in submissions:

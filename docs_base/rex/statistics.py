@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from docs_base.models.rex import IncidentType, RexPage
 from docs_base.rex import anonymity
 from portal import region
 from portal.access import visible_to
@@ -134,8 +135,6 @@ class RegionalFigures:
 
 
 def regional_figures(user) -> RegionalFigures:
-    from docs_base.models import IncidentType, RexPage
-
     rows = list(
         visible_to(user, RexPage.objects.live()).values_list(
             "incident_type",

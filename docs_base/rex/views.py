@@ -1,9 +1,6 @@
 """Experience feedback views: the member's submission in steps, their list, the statistics."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,22 +8,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from docs_base.models import RexSubmission, SubmissionStatus
 from docs_base.rex import anonymity, forms, services, statistics
-from portal.access import membership_of
-
-
-def approved_member_required(view):
-    """Anonymous visitors are sent to the login; signed-in people who are not approved
-    members get 404, as for restricted content."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        member = membership_of(request.user)
-        if not (member.approved or member.is_superuser):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from portal.access import approved_member_required
 
 
 def rex_home(request):
@@ -45,8 +27,6 @@ def _own_submission(request, pk):
 @approved_member_required
 @require_http_methods(["GET", "POST"])
 def submission_new(request):
-    if not services.can_submit(request.user):
-        raise Http404
     try:
         services.check_draft_allowance(request.user)
     except services.SubmissionError as error:

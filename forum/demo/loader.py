@@ -11,15 +11,9 @@ from forum.demo.forums import ensure_forums
 from forum.demo.topics import FOLLOW_UPS, TOPICS
 from forum.models import ForumSpace, PostReport, ReportReason, TopicState
 from forum.permissions import can_post
-from portal import demo
 from portal.access import Role
 
 REPORTED = "Fichier patients en pièce jointe, quelqu'un peut vérifier ?"
-
-
-def register_steps() -> None:
-    # Before the document base: its test expects the REX step to come last.
-    demo.register(35, "Forum", build_forum)
 
 
 def _authors(ctx, space) -> list:

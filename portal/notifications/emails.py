@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal import region, registry
+from portal import modules, region
 from portal.notifications import kinds as kind_registry
 from portal.notifications.kinds import Channel
 from portal.notifications.services import absolute, unsubscribe_url
@@ -25,7 +25,7 @@ def _kind(key):
 
 def _modules() -> dict[str, tuple[int, str]]:
     """Module key -> (position, label), in the header's order."""
-    return {entry.key: (n, str(entry.label)) for n, entry in enumerate(registry.modules())}
+    return {entry.key: (n, str(entry.label)) for n, entry in enumerate(modules.modules())}
 
 
 def _module_label(key: str) -> str:

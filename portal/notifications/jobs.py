@@ -74,13 +74,15 @@ def tick(now=None) -> list[str]:
         period = period_of(job, now)
         if period is None:
             continue
-        if job.every != TICK:
-            try:
-                with transaction.atomic():
+        try:
+            # The run is recorded with its queueing: if the queue is unreachable, the next
+            # tick tries again.
+            with transaction.atomic():
+                if job.every != TICK:
                     PeriodicRun.objects.create(job=job.name, period=period)
-            except IntegrityError:
-                continue  # already run for this period
-        tasks.run_job.enqueue(job.name)
+                tasks.run_job.enqueue(job.name)
+        except IntegrityError:
+            continue  # already run for this period
         queued.append(job.name)
     return queued
 

@@ -339,6 +339,7 @@ def queue_digests(channel: str) -> int:
 
     user_ids = (
         Notification.objects.filter(channel=channel, email_state=EmailState.PENDING)
+        .order_by("user_id")
         .values_list("user_id", flat=True)
         .distinct()
     )
@@ -350,7 +351,8 @@ def queue_digests(channel: str) -> int:
 
 
 def retry_due() -> int:
-    """Queue again the e-mails whose retry is due, and those of a worker that died sending."""
+    """Queue again the e-mails whose retry is due, those of a worker that died sending, and
+    immediate ones still unsent after 15 minutes (their task lost with a queue that was wiped)."""
     from portal.notifications import tasks
 
     now = timezone.now()
@@ -358,7 +360,15 @@ def retry_due() -> int:
         email_state=EmailState.SENDING, email_next_at__lt=now - STALE_CLAIM
     ).update(email_state=EmailState.PENDING, claim="", email_next_at=now)
     due = Notification.objects.filter(email_state=EmailState.PENDING, email_next_at__lte=now)
-    immediate = list(due.filter(channel=Channel.IMMEDIATE).values_list("pk", flat=True))
+    forgotten = Notification.objects.filter(
+        email_state=EmailState.PENDING,
+        channel=Channel.IMMEDIATE,
+        email_next_at__isnull=True,
+        created_at__lt=now - STALE_CLAIM,
+    )
+    immediate = list(
+        (due.filter(channel=Channel.IMMEDIATE) | forgotten).values_list("pk", flat=True)
+    )
     _enqueue_sends(immediate)
     digests = set(due.filter(channel__in=DIGEST_CHANNELS).values_list("user_id", "channel"))
     for user_id, channel in digests:

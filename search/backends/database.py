@@ -12,8 +12,6 @@ matches whose title or tags match first, then the others, each most recently ind
 date when the user sorts by date).
 """
 
-import hashlib
-import json
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
@@ -35,48 +33,11 @@ from search.backends.base import (
 from search.backends.fulltext import FACET, prefix_terms, where_sql
 from search.backends.postgres_fts import PostgresFullText
 from search.backends.sqlite_fts import SqliteFullText
+from search.entries import entry_from_document
 from search.models import SearchEntry, SearchFacetValue
 
 BATCH = 1000
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds at most 1 MB
-
-
-def fingerprint(document) -> str:
-    """What must match between content and index (popularity, a ranking hint that changes with
-    every download, may lag until the next save or rebuild)."""
-    payload = [
-        document.kind,
-        document.title,
-        document.url,
-        document.summary,
-        document.body,
-        list(document.tags),
-        {name: list(values) for name, values in sorted(document.facets.items())},
-        document.date.isoformat() if document.date else None,
-        document.access_level,
-        sorted(document.allowed_roles),
-        document.establishment_id,
-    ]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _entry(document) -> SearchEntry:
-    return SearchEntry(
-        key=document.key,
-        kind=document.kind,
-        title=document.title[:500],
-        url=document.url[:500],
-        summary=document.summary,
-        body=document.body,
-        tags=list(document.tags),
-        facets={name: list(values) for name, values in document.facets.items()},
-        date=document.date,
-        popularity=document.popularity,
-        access_level=document.access_level,
-        allowed_roles=document.allowed_roles,
-        establishment_id=document.establishment_id,
-        fingerprint=fingerprint(document),
-    )
 
 
 def analysed_entry(entry: SearchEntry):
@@ -172,6 +133,7 @@ class DatabaseBackend(Backend):
                 pending = prepared
             vocabulary.write()
         self.engine.analyze()
+        spelling.analyze()
         return count
 
     def _submit(self, worker, batch) -> Future:
@@ -184,7 +146,7 @@ class DatabaseBackend(Backend):
     def _prepare(self, documents):
         """Entries and their analysed text, as the engine writes them (no database access)."""
         unique = {document.key: document for document in documents}
-        entries = [_entry(document) for document in unique.values()]
+        entries = [entry_from_document(document) for document in unique.values()]
         analysed = [analysed_entry(entry) for entry in entries]
         rows = self.engine.prepare(entries, [texts for texts, _words in analysed])
         return entries, rows, [found for _texts, found in analysed]

@@ -5,7 +5,7 @@ feed nor sitemap.) The RSSI, who may view them, is the control: the same checks 
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.urls import reverse
 from fpdf import FPDF
 
 from docs_base.models import DocumentWatch
@@ -19,7 +19,7 @@ from tests.docs_base.factories import (
     rex_page,
     wagtail_document,
 )
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import EstablishmentFactory, MemberFactory, client_for, home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +64,6 @@ def content():
     return {"public": public, "secret": secret, "rex": rex}
 
 
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def everything_seen(client, content) -> str:
     """Every channel's answer, concatenated (statuses of the restricted pages included)."""
     seen = []
@@ -81,7 +74,7 @@ def everything_seen(client, content) -> str:
         seen.append(client.get("/recherche/", {"q": word}).content.decode())
         seen.append(client.get("/recherche/suggestions/", {"q": word[:7]}).content.decode())
     seen.append(client.get("/recherche/", {"q": "procedur intern"}).content.decode())  # typos
-    statistics = client.get("/base-documentaire/retours-experience/statistiques/")
+    statistics = client.get(reverse("docs_base:rex_statistics"))
     seen.append(statistics.content.decode())
     for page in (content["secret"], content["rex"]):
         seen.append(f"status:{client.get(page.url).status_code}")

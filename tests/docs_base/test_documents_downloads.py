@@ -3,7 +3,6 @@
 import logging
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
@@ -17,7 +16,7 @@ from tests.docs_base.factories import (
     reader,
     wagtail_document,
 )
-from tests.portal.factories import EstablishmentFactory
+from tests.portal.factories import EstablishmentFactory, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,6 @@ def urls_of(document):
         reverse("docs_base:download", args=[document.pk, document.filename]),
         document.url,  # Wagtail's own name ("wagtaildocs_serve"), used by the admin
     ]
-
-
-def client_for(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -7,19 +7,14 @@ from django.urls import reverse
 from docs_base.rex import services
 from portal.access import Role, Tlp
 from tests.docs_base.factories import rex_index, rex_page
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import EstablishmentFactory, home_page
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def establishment():
-    return EstablishmentFactory(finess="380000021", name="CH Gamma")
-
-
-@pytest.fixture
-def caregiver(establishment):
-    return MemberFactory(profile__establishment=establishment, profile__roles={Role.CAREGIVER})
+def caregiver(member_of):
+    return member_of(Role.CAREGIVER)
 
 
 def _titles(response):

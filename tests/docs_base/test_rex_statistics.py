@@ -13,7 +13,7 @@ from docs_base.rex.statistics import quarter_label, regional_figures
 from portal.access import Role, Tlp
 from portal.accounts.models import EstablishmentType
 from tests.docs_base.factories import rex_index, rex_page
-from tests.portal.factories import EstablishmentFactory, MemberFactory
+from tests.portal.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -22,14 +22,8 @@ SECRET_SUMMARY = "Résumé confidentiel du bloc"
 
 
 @pytest.fixture
-def establishment():
-    return EstablishmentFactory(finess="380000051", name="CH Zeta")
-
-
-@pytest.fixture
-def caregiver():
-    other = EstablishmentFactory(finess="690000051", name="CH Eta", department="69")
-    return MemberFactory(profile__establishment=other, profile__roles={Role.CAREGIVER})
+def caregiver(member_of, other_establishment):
+    return member_of(Role.CAREGIVER, establishment=other_establishment)
 
 
 @pytest.fixture
@@ -82,9 +76,9 @@ def _rows(chart):
 
 
 @pytest.fixture
-def rssi(establishment):
+def rssi(member_of):
     """Sees every REX of the fixed set (the RED one is their establishment's)."""
-    return MemberFactory(profile__establishment=establishment, profile__roles={Role.RSSI})
+    return member_of(Role.RSSI)
 
 
 def test_figures_on_a_fixed_set(fixed_set, rssi, settings):

@@ -12,24 +12,9 @@ from docs_base.models import RexSubmission, SubmissionStatus
 from portal.access import Role
 from portal.accounts.models import MemberStatus
 from tests.docs_base.factories import rex_index, rex_submission
-from tests.portal.factories import EstablishmentFactory, MemberFactory
+from tests.portal.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def establishment():
-    return EstablishmentFactory(finess="380000031", name="CH Delta", kind="ch", department="38")
-
-
-@pytest.fixture
-def author(establishment):
-    return MemberFactory(
-        username="dsi@ch-delta.example",
-        first_name="Nadia",
-        profile__establishment=establishment,
-        profile__roles={Role.DIRECTOR},
-    )
 
 
 @pytest.fixture

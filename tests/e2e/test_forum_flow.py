@@ -57,7 +57,7 @@ def test_ask_reply_mention_solve_and_moderate(
 
     # 1. The director asks, previews her Markdown, publishes.
     _log_in(page, AUTHOR, demo_password)
-    page.goto("/forum/")
+    page.goto("/~forum/")
     page.get_by_role("link", name="Général", exact=True).click()
     page.get_by_role("link", name="Nouveau sujet").click()
     expect(page.locator("main")).to_contain_text("données de patients")
@@ -102,7 +102,7 @@ def test_ask_reply_mention_solve_and_moderate(
     moderator = moderator_context.new_page()
     _log_in(moderator, MODERATOR, demo_password)
     _set_up_totp(moderator, demo_password)
-    moderator.goto("/forum/moderation/")
+    moderator.goto("/~forum/moderation/")
     card = moderator.locator("article", has_text=subject)
     card.locator("input[name=reason]").fill("Hors sujet pour ce forum")
     card.get_by_role("button", name="Masquer le message").click()
@@ -114,8 +114,8 @@ def test_ask_reply_mention_solve_and_moderate(
 
 def test_forum_pages_have_no_serious_accessibility_violation(axe_page, axe_script, demo_password):
     _log_in(axe_page, AUTHOR, demo_password)
-    axe_page.goto("/forum/")
-    paths = ["/forum/"]
+    axe_page.goto("/~forum/")
+    paths = ["/~forum/"]
     axe_page.get_by_role("link", name="Général", exact=True).click()
     paths.append(axe_page.url)
     paths.append(axe_page.locator("table a").first.get_attribute("href"))
@@ -125,4 +125,4 @@ def test_forum_pages_have_no_serious_accessibility_violation(axe_page, axe_scrip
         assert response.status == 200, path
         blocking = _axe(axe_page, axe_script)
         assert not blocking, f"axe-core on {path}:\n" + "".join(map(_describe, blocking))
-    assert re.search(r"/forum/\d+/", paths[1])
+    assert re.search(r"/~forum/\d+/", paths[1])

@@ -70,21 +70,24 @@ def test_permission_matrix(spaces, topics, users, client_for):
             if who != "anonymous" and index.status_code == 200:
                 check(who, f"index lists {name}", space.name in index.text, reads)
             if who == "anonymous":
-                check(who, f"forum {name}", _code(c.get(f"/forum/{space.forum_id}/")), 302)
+                check(who, f"forum {name}", _code(c.get(f"/~forum/{space.forum_id}/")), 302)
                 continue
-            check(who, f"forum {name}", _code(c.get(f"/forum/{space.forum_id}/")), ok_or_404)
-            check(who, f"topic {name}", _code(c.get(f"/forum/topic/{topic.pk}/")), ok_or_404)
+            check(who, f"forum {name}", _code(c.get(f"/~forum/{space.forum_id}/")), ok_or_404)
+            check(who, f"topic {name}", _code(c.get(f"/~forum/topic/{topic.pk}/")), ok_or_404)
             check(
-                who, f"post {name}", _code(c.get(f"/forum/post/{reply.pk}/")), 302 if reads else 404
+                who,
+                f"post {name}",
+                _code(c.get(f"/~forum/post/{reply.pk}/")),
+                302 if reads else 404,
             )
             posts = who in POSTERS[name]
-            check(who, f"new topic {name}", _code(c.get(f"/forum/{space.forum_id}/new/")),
+            check(who, f"new topic {name}", _code(c.get(f"/~forum/{space.forum_id}/new/")),
                   200 if posts else 404)  # fmt: skip
-            answer = c.post(f"/forum/topic/{topic.pk}/reply/", {"content": f"réponse de {who}"})
+            answer = c.post(f"/~forum/topic/{topic.pk}/reply/", {"content": f"réponse de {who}"})
             check(who, f"reply {name}", _code(answer), 302 if posts else 404)
-            edit = c.get(f"/forum/post/{reply.pk}/edit/")
+            edit = c.get(f"/~forum/post/{reply.pk}/edit/")
             check(who, f"edit {name}", _code(edit), 200 if reads and who in MODERATORS else 404)
-            report = c.get(f"/forum/post/{reply.pk}/report/")
+            report = c.get(f"/~forum/post/{reply.pk}/report/")
             check(who, f"report {name}", _code(report), ok_or_404)
             found = c.get(reverse("search:results"), {"q": f"jetonsecret{n}"})
             check(who, f"search {name}", f"jeton{n}" in found.text, reads)
@@ -95,8 +98,8 @@ def test_refusals_are_404_and_logged(spaces, topics, users, client_for, caplog):
     c = client_for("caregiver")
     secret = topics["RSSI et DSI"]
     with caplog.at_level(logging.INFO, logger="portal.security"):
-        assert c.get(f"/forum/topic/{secret.pk}/").status_code == 404
-        assert c.get("/forum/topic/999999/").status_code == 404
+        assert c.get(f"/~forum/topic/{secret.pk}/").status_code == 404
+        assert c.get("/~forum/topic/999999/").status_code == 404
     events = [
         r.getMessage() for r in caplog.records if "restricted_content_denied" in r.getMessage()
     ]
@@ -108,17 +111,17 @@ def test_access_follows_suspension_and_role_changes_at_once(spaces, topics, user
     rssi = users["rssi"]
     secret = topics["RSSI et DSI"]
     c = client_for("rssi")
-    assert c.get(f"/forum/topic/{secret.pk}/").status_code == 200
+    assert c.get(f"/~forum/topic/{secret.pk}/").status_code == 200
     profile = rssi.member_profile
     profile.roles = {Role.CAREGIVER}
     profile.save()
-    assert c.get(f"/forum/topic/{secret.pk}/").status_code == 404
+    assert c.get(f"/~forum/topic/{secret.pk}/").status_code == 404
     profile.roles = {Role.RSSI}
     profile.save()
-    assert c.get(f"/forum/topic/{secret.pk}/").status_code == 200
+    assert c.get(f"/~forum/topic/{secret.pk}/").status_code == 200
     profile.status = MemberStatus.SUSPENDED
     profile.save()
-    assert c.get(f"/forum/{spaces['Général'].forum_id}/").status_code == 404
+    assert c.get(f"/~forum/{spaces['Général'].forum_id}/").status_code == 404
 
 
 def test_pending_members_read_nothing(spaces, topics, users):
@@ -146,6 +149,6 @@ def test_unapproved_post_is_seen_by_its_author_and_moderators_only(spaces, users
     waiting = Post.objects.create(
         topic=topic, subject="Re", content="en attente", poster=users["caregiver"], approved=False
     )
-    assert client_for("caregiver").get(f"/forum/post/{waiting.pk}/").status_code == 302
-    assert client_for("moderator").get(f"/forum/post/{waiting.pk}/").status_code == 302
-    assert client_for("rssi").get(f"/forum/post/{waiting.pk}/").status_code == 404
+    assert client_for("caregiver").get(f"/~forum/post/{waiting.pk}/").status_code == 302
+    assert client_for("moderator").get(f"/~forum/post/{waiting.pk}/").status_code == 302
+    assert client_for("rssi").get(f"/~forum/post/{waiting.pk}/").status_code == 404

@@ -32,14 +32,14 @@ def secret(spaces, users, django_capture_on_commit_callbacks):
 def seen_by(client, post) -> str:
     seen = [client.get(url).text for url in ("/", reverse("community:index"))]
     for space_id in (post.topic.forum_id, *range(1, 8)):
-        seen.append(client.get(f"/forum/{space_id}/").text)
+        seen.append(client.get(f"/~forum/{space_id}/").text)
     # Words of the private post other than the token (a search page shows its own query).
     for word in ("choix edr", "complément", "retour"):
         seen.append(client.get(reverse("search:results"), {"q": word}).text)
         seen.append(client.get(reverse("search:suggestions"), {"q": word[:6]}).text)
     seen.append(client.get(reverse("notifications:list")).text)
-    seen.append(f"status:{client.get(f'/forum/topic/{post.topic_id}/').status_code}")
-    seen.append(f"status:{client.get(f'/forum/post/{post.pk}/').status_code}")
+    seen.append(f"status:{client.get(f'/~forum/topic/{post.topic_id}/').status_code}")
+    seen.append(f"status:{client.get(f'/~forum/post/{post.pk}/').status_code}")
     return "\n".join(seen)
 
 

@@ -54,7 +54,7 @@ def test_post_edit_and_preview_pages(spaces, users, client_for):
     general = spaces["Général"]
     for payload in PAYLOADS:
         preview = c.post(
-            f"/forum/{general.forum_id}/new/",
+            f"/~forum/{general.forum_id}/new/",
             {"subject": "Test", "content": payload, "preview": "1"},
         )
         assert preview.status_code == 200
@@ -64,10 +64,10 @@ def test_post_edit_and_preview_pages(spaces, users, client_for):
     post, _unknown = services.start_topic(users["caregiver"], general, "XSS", "début")
     for payload in PAYLOADS:
         services.edit_post(users["caregiver"], post, payload)
-        page = c.get(f"/forum/topic/{post.topic_id}/")
+        page = c.get(f"/~forum/topic/{post.topic_id}/")
         assert page.status_code == 200
         assert executable(page.text) == [], payload
-        edit_preview = c.post(f"/forum/post/{post.pk}/edit/", {"content": payload, "preview": "1"})
+        edit_preview = c.post(f"/~forum/post/{post.pk}/edit/", {"content": payload, "preview": "1"})
         assert executable(edit_preview.text) == [], payload
 
 

@@ -309,6 +309,33 @@ def test_an_smtp_failure_is_retried_with_backoff_then_given_up(
     assert len(mail.outbox) == 1
 
 
+def test_an_email_whose_task_was_lost_is_sent_by_the_retry_job(
+    run_tasks, test_kinds, rssi, public_doc, django_capture_on_commit_callbacks
+):
+    from django.contrib.contenttypes.models import ContentType
+
+    payload = {
+        "kind": NEWS,
+        "target": [ContentType.objects.get_for_model(public_doc).pk, str(public_doc.pk)],
+        "recipients": [rssi.pk],
+        "key": "lost",
+        "title": "Perdue puis retrouvée",
+        "body": "",
+        "url": "/",
+        "reference": "X-2",
+        "metadata_only": False,
+    }
+    with django_capture_on_commit_callbacks(execute=False):  # its send task is lost
+        services.fan_out(payload)
+    with run_tasks():
+        services.retry_due()
+    assert mail.outbox == []  # young: its task may still be on its way
+    Notification.objects.update(created_at=timezone.now() - timedelta(minutes=20))
+    with run_tasks():
+        services.retry_due()
+    assert [m.subject for m in mail.outbox] == ["[Cyberportail santé] Perdue puis retrouvée"]
+
+
 def test_a_worker_that_died_while_sending_is_taken_over(run_tasks, test_kinds, rssi, public_doc):
     services.set_preferences(rssi, {NEWS: Channel.PORTAL})
     send(run_tasks, NEWS, public_doc, [rssi])

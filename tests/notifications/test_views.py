@@ -31,7 +31,7 @@ def test_header_count_list_and_mark_read(run_tasks, test_kinds, rssi, public_doc
         notify(run_tasks, NEWS, public_doc, [rssi], title=f"Nouvelle {n}")
     client = logged_in(rssi)
     html = client.get("/").content.decode()
-    assert re.search(r"Notifications <span[^>]*>3<span class=\"fr-sr-only\"> non lues", html)
+    assert re.search(r"Notifications <span[^>]*>3<span class=\"fr-sr-only\"> non lue\(s\)", html)
     page = client.get("/notifications/").content.decode()
     assert page.index("Nouvelle 2") < page.index("Nouvelle 0")  # newest first
     first = Notification.objects.get(title="Nouvelle 0")

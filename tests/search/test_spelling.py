@@ -116,3 +116,24 @@ def test_the_literal_search_keeps_the_typed_words(indexed):
 
     found = services.search(AnonymousUser(), params("serveurz", literal=True), record=False)
     assert (found.corrected, found.total, found.suggestion) == ("", 0, "serveurs")
+
+
+def test_the_seeded_synonyms_merge_into_the_editors_groups_once():
+    from django.apps import apps
+
+    from search.models import SynonymGroup
+
+    migration = importlib.import_module("search.migrations.0006_security_vocabulary_synonyms")
+    mfa = SynonymGroup.objects.get(terms__startswith="MFA,")
+    assert {"2FA", "two-factor authentication", "double authentification"} <= set(mfa.term_list())
+    mfa.terms = "MFA, double authentification, mon terme"  # an editor's own version
+    mfa.save()
+    before = SynonymGroup.objects.count()
+    migration.forward(apps, None)
+    migration.forward(apps, None)
+    assert SynonymGroup.objects.count() == before  # merged into the groups, once
+    terms = SynonymGroup.objects.get(pk=mfa.pk).term_list()
+    assert terms[:3] == ["MFA", "double authentification", "mon terme"]
+    assert "two factor authentication" in terms
+    cnil = [g.term_list() for g in SynonymGroup.objects.all() if "CNIL" in g.term_list()]
+    assert cnil == [["CNIL", "Commission nationale de l'informatique et des libertés"]]

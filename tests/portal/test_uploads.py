@@ -24,9 +24,9 @@ from wagtail.images.models import Image
 from wagtail.models import Collection
 from wagtail.users.models import UserProfile
 
-from docs_base import antivirus
-from docs_base.uploads import SafeFileField, validate_upload
+from portal import antivirus
 from portal.access import Role
+from portal.uploads import SafeFileField, validate_upload
 from tests.portal.factories import MemberFactory
 
 # The standard 68-byte EICAR test file, assembled here so that no file in the repository is one.
@@ -252,11 +252,11 @@ def deploy_check_ids() -> set[str]:
 
 def test_deploy_check_warns_without_antivirus(settings):
     settings.CLAMD_SOCKET = settings.CLAMD_URL = ""
-    assert "docs_base.W001" in deploy_check_ids()
+    assert "portal.W001" in deploy_check_ids()
     settings.CLAMD_SOCKET = "/run/clamav/clamd.ctl"
-    assert not {"docs_base.W001", "docs_base.E001"} & deploy_check_ids()
+    assert not {"portal.W001", "portal.E004"} & deploy_check_ids()
     settings.CLAMD_SOCKET, settings.CLAMD_URL = "", "http://clamav:3310"
-    assert "docs_base.E001" in deploy_check_ids()
+    assert "portal.E004" in deploy_check_ids()
 
 
 def test_safe_file_field_for_the_portal_forms(no_antivirus):

@@ -1,4 +1,4 @@
-"""Wagtail admin upload forms running the portal's upload checks (docs_base.uploads).
+"""Wagtail admin upload forms running the portal's upload checks (portal.uploads).
 
 Set as WAGTAILDOCS_DOCUMENT_FORM_BASE and WAGTAILIMAGES_IMAGE_FORM_BASE: they serve the single
 upload, the multiple upload, the chooser's upload tab and the replacement of a file.
@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from wagtail.documents.forms import BaseDocumentForm
 from wagtail.images.forms import BaseImageForm
 
-from docs_base import uploads
+from portal import uploads
 
 
 class SafeDocumentForm(BaseDocumentForm):

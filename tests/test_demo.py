@@ -1,4 +1,5 @@
-"""The demo content of the document base and the REX (``manage.py load_demo``)."""
+"""The demo content (``manage.py load_demo``): establishments, accounts, pages, the document base
+and the REX. The demo is loaded once, in demo mode, for every test here that only reads it."""
 
 import datetime
 import io
@@ -8,9 +9,11 @@ import docx
 import openpyxl
 import pypdf
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageLogEntry, Revision
@@ -28,10 +31,11 @@ from docs_base.models import (
 )
 from portal import demo as demo_registry
 from portal import region
-from portal.access import AccessLevel, Tlp, visible_to
-from portal.accounts.models import MemberProfile, MemberStatus
+from portal.access import AccessLevel, Role, Tlp, visible_to
+from portal.accounts.models import Establishment, EstablishmentType, MemberProfile, MemberStatus
+from portal.models import HomePage, StandardPage
 
-# The incident types of DOMAIN.md and the issue that the demo REX must cover.
+# The incident types the demo REX must cover (those seen in the regions' own write-ups).
 REQUIRED_INCIDENTS = {
     "ransomware",
     "account_takeover",
@@ -52,8 +56,8 @@ def _load() -> str:
 
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup, django_db_blocker):
-    """The demo, loaded once for the module and rolled back after it."""
-    with django_db_blocker.unblock(), transaction.atomic():
+    """The demo, loaded once (in demo mode) for the module and rolled back after it."""
+    with django_db_blocker.unblock(), override_settings(DEMO_MODE=True), transaction.atomic():
         yield _load()
         transaction.set_rollback(True)
 
@@ -61,6 +65,28 @@ def demo_output(django_db_setup, django_db_blocker):
 @pytest.fixture
 def loaded(demo_output, db):
     return demo_output
+
+
+def test_demo_builds_a_realistic_region(loaded):
+    establishments = Establishment.objects.all()
+    assert establishments.count() >= 15
+    assert len({e.department for e in establishments}) >= 10
+    kinds = set(establishments.values_list("kind", flat=True))
+    assert kinds == set(EstablishmentType.values)
+    profile_roles = set()
+    for profile in MemberProfile.objects.all():
+        profile_roles |= profile.roles
+    assert profile_roles == set(Role.values)
+    assert HomePage.objects.live().count() == 1
+    assert StandardPage.objects.live().count() >= 4
+
+
+def test_demo_prints_one_login_per_role_in_demo_mode(loaded):
+    for role in Role:
+        assert str(role.label) in loaded
+    assert "Mot de passe commun" in loaded
+    user = get_user_model().objects.get(member_profile__roles__contains=",rssi,")
+    assert user.has_usable_password()
 
 
 def _words(text: str) -> str:
@@ -260,6 +286,9 @@ def test_demo_pages_render_for_anonymous_visitors(loaded, client):
 
 def _snapshot():
     return (
+        Establishment.objects.count(),
+        get_user_model().objects.count(),
+        MemberProfile.objects.count(),
         Page.objects.count(),
         Revision.objects.count(),
         PageLogEntry.objects.count(),
@@ -277,7 +306,8 @@ def _snapshot():
 
 def test_rerunning_the_demo_changes_nothing(loaded):
     before = _snapshot()
-    output = _load()
+    with override_settings(DEMO_MODE=True):
+        output = _load()
     assert _snapshot() == before
     count = len(demo_registry.steps())
     assert f"[{count}/{count}] Retours d'expérience" in output

@@ -1,4 +1,4 @@
-"""Wagtail admin hooks of the document base (imported by ``setup.register``)."""
+"""Wagtail admin hooks of the document base (Wagtail imports every app's ``wagtail_hooks``)."""
 
 from django.shortcuts import redirect
 from django.urls import path, reverse
@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
+from wagtail.admin.utils import get_valid_next_url_from_request
+from wagtail.models import Page
 
 from docs_base.documents import lifecycle
 from docs_base.documents.admin_views import ReviewReportView
@@ -36,14 +38,10 @@ def refuse_deleting_documents(request, page):
 
 @hooks.register("before_bulk_action")
 def refuse_bulk_deleting_documents(request, action_type, objects, action_class_instance):
-    from wagtail.models import Page
-
     if action_type != "delete":
         return None
     if any(isinstance(obj, Page) and _holds_documents(obj) for obj in objects):
         messages.error(request, str(REFUSAL))
-        from wagtail.admin.utils import get_valid_next_url_from_request
-
         return redirect(
             get_valid_next_url_from_request(request) or reverse("wagtailadmin_explore_root")
         )

@@ -14,9 +14,9 @@ from wagtail.documents.models import Document
 from wagtail.images.models import Image
 from wagtail.models import Collection
 
-from docs_base.uploads import validate_upload
-from tests.docs_base import test_uploads
-from tests.docs_base.test_uploads import EICAR, PDF, image_bytes, upload
+from portal.uploads import validate_upload
+from tests.portal import test_uploads
+from tests.portal.test_uploads import EICAR, PDF, image_bytes, upload
 
 pytestmark = pytest.mark.django_db
 

@@ -20,7 +20,7 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from docs_base import antivirus
+from portal import antivirus
 from portal.security_log import log_event
 
 HEAD_BYTES = 64 * 1024
