@@ -53,13 +53,19 @@ class Target:
     logged_in: bool = False
 
 
+FORUM_TOPIC = "<a 50-post forum topic>"  # created after load_demo (``forum_topic_path``)
+
 TARGETS = [
     Target("minimal", "minimal", "/"),
     Target("home", "portal", "/"),
     Target("content", "portal", "/programme-regional/"),
     Target("legal", "portal", "/mentions-legales/"),
     Target("logged-in", "portal", "/", logged_in=True),
+    # The member forum, as an approved member: its index and a topic page of 50 posts.
+    Target("forum", "portal", "/~forum/", logged_in=True),
+    Target("forum-topic", "portal", FORUM_TOPIC, logged_in=True),
 ]
+FORUM_RPS, FORUM_P99_MS = 300.0, 250.0
 ANONYMOUS_WITH_TARGET = ("home", "content", "legal")
 
 
@@ -219,6 +225,32 @@ def prepare_portal(env) -> tuple[str, str]:
     if not emails or not password:
         raise HarnessError(f"no demo login found in load_demo's output:\n{output[-2000:]}")
     return emails[0], password[1]
+
+
+FORUM_TOPIC_SCRIPT = """
+from machina.apps.forum_conversation.models import Post, Topic
+from forum.models import ForumSpace
+space = ForumSpace.objects.get(name="Général")
+subject = "Banc d'essai : un fil de 50 messages"
+topic = Topic.objects.filter(forum=space.forum, subject=subject).first()
+if topic is None:
+    author = space.forum.topics.first().poster
+    topic = Topic.objects.create(forum=space.forum, subject=subject, poster=author,
+                                 type=Topic.TOPIC_POST, status=Topic.TOPIC_UNLOCKED)
+    for n in range(50):
+        Post.objects.create(topic=topic, subject=subject, poster=author,
+                            content=f"Message {n} : **sauvegardes** testées, voir [guide](https://example.org).")
+print(f"TOPIC={topic.pk}")
+"""
+
+
+def forum_topic_path(env) -> str:
+    """A topic of 50 posts in the demo's "Général" forum (created once)."""
+    output = run_checked([PYTHON, "manage.py", "shell", "-c", FORUM_TOPIC_SCRIPT], env, "forum")
+    found = re.search(r"TOPIC=(\d+)", output)
+    if not found:
+        raise HarnessError(f"no forum topic created:\n{output[-2000:]}")
+    return f"/~forum/topic/{found[1]}/"
 
 
 def log_in(port, email, password) -> str:
@@ -388,6 +420,11 @@ def report(results: dict[str, Result], paths: dict[str, str]) -> None:
     if (r := results.get("logged-in")) is not None:
         ok = r.rps >= LOGGED_IN_RPS and not r.non_2xx
         print(f"  {'PASS' if ok else 'FAIL'} logged-in: {r.rps:.0f} req/s (≥ {LOGGED_IN_RPS:.0f})")
+    for name in ("forum", "forum-topic"):
+        if (r := results.get(name)) is not None:
+            ok = r.rps >= FORUM_RPS and r.p99_ms <= FORUM_P99_MS and not r.non_2xx
+            print(f"  {'PASS' if ok else 'FAIL'} {name}: {r.rps:.0f} req/s (≥ {FORUM_RPS:.0f}), "
+                  f"p99 {r.p99_ms:.1f} ms (≤ {FORUM_P99_MS:.0f} ms)")  # fmt: skip
 
 
 # --- Main -------------------------------------------------------------------------------------
@@ -441,6 +478,10 @@ def bench(args, tmp: Path, servers: list) -> None:
         print("preparing the portal (migrate, collectstatic, load_demo)…", flush=True)
         started = time.monotonic()
         email, password = prepare_portal(env)
+        if any(t.path == FORUM_TOPIC for t in targets):
+            topic_path = forum_topic_path(env)
+            targets = [Target(t.name, t.server, topic_path, t.logged_in)
+                       if t.path == FORUM_TOPIC else t for t in targets]  # fmt: skip
         print(f"  ready in {time.monotonic() - started:.0f} s; demo login: {email}", flush=True)
     if any(t.server == "portal" for t in targets):
         servers.append(Server("portal", "portal.wsgi:application", env,

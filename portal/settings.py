@@ -91,7 +91,25 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The member forum: django-machina's models (no haystack search, no feeds), then ours.
+    "mptt",
+    "machina",
+    "machina.apps.forum",
+    "machina.apps.forum_conversation",
+    "machina.apps.forum_conversation.forum_attachments",
+    "machina.apps.forum_conversation.forum_polls",
+    "machina.apps.forum_member",
+    "machina.apps.forum_moderation",
+    "machina.apps.forum_permission",
+    "machina.apps.forum_tracking",
+    "forum.apps.CommunityConfig",
 ]
+# Rendered post text is markdown2 then nh3 (forum.markup); permissions come from the portal's
+# access model (forum.permissions), never from machina's per-group tables.
+MACHINA_MARKUP_LANGUAGE = ("forum.markup.render", {})
+MACHINA_MARKUP_WIDGET = "django.forms.Textarea"
+MACHINA_FORUM_NAME = "Forum"
+MACHINA_DEFAULT_AUTHENTICATED_USER_FORUM_PERMISSIONS = []
 
 MIDDLEWARE = [
     # First: answers anonymous page hits from the cache before any other work.

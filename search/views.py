@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
@@ -30,10 +32,15 @@ def _with(request, **changes) -> str:
     return "?" + query.urlencode()
 
 
-def _community_url() -> str:
-    """Where to ask the community (the forum, when a module offers it), else the contact page."""
+def _community_url(query: str = "") -> str:
+    """Where to ask the community (the forum, when a module offers it), else the contact page.
+
+    The forum opens a new topic titled with the query."""
+    name = portal_modules.community_url_name()
     try:
-        return reverse(portal_modules.community_url_name() or "legal:contact")
+        if name and query:
+            return reverse(name) + "?" + urlencode({"ask": query})
+        return reverse(name or "legal:contact")
     except NoReverseMatch:
         return ""
 
@@ -81,7 +88,7 @@ def results(request):
                 else ""
             ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
-            "forum_url": _community_url(),
+            "forum_url": _community_url(params.query),
         },
     )
     patch_cache_control(response, private=True, no_store=True)

@@ -19,7 +19,7 @@ def test_an_apps_module_py_names_its_declarations():
 
 def test_every_declaration_reaches_its_registry():
     discovered = {module.key: module for module in modules.modules()}
-    assert {"documents", "rex", "pages"} <= discovered.keys()
+    assert {"documents", "rex", "pages", "forum"} <= discovered.keys()
     for module in discovered.values():
         for source in module.search_sources:
             assert registry.source(source.kind) is source
@@ -31,12 +31,12 @@ def test_every_declaration_reaches_its_registry():
             assert step in demo.steps()
         for kind in module.notification_kinds:
             assert kinds.get(kind.key) is kind
-    assert [m.key for m in modules.navigation()] == ["documents", "rex"]
-    assert {m.key for m in modules.home_sections()} == {"documents", "rex"}
+    assert [m.key for m in modules.navigation()] == ["documents", "rex", "forum"]
+    assert {m.key for m in modules.home_sections()} == {"documents", "rex", "forum"}
 
 
-def test_no_module_offers_a_community_yet():
-    assert modules.community_url_name() == ""
+def test_the_forum_offers_the_community():
+    assert modules.community_url_name() == "community:index"
 
 
 @pytest.mark.django_db

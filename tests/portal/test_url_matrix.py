@@ -123,6 +123,12 @@ MATRIX = {
     "wagtaildocs_serve": "the access model decides, 404 otherwise (tests/docs_base)",
     "wagtaildocs_authenticate_with_password": "always 404: not part of the access model",
     "docs_base_review_report": "admin",
+    # Member forum: approved members; forums, topics and posts per audience (every forum x
+    # user in tests/forum/test_access.py); the moderation queue for moderators only.
+    "community:index": APPROVED_ONLY,
+    "community:ask": APPROVED_ONLY,
+    "community:moderation": rule(REDIRECT, NOT_FOUND, moderator=OK, regional_admin=OK),
+    "community:*": "forum, topic and post ids: the permission matrix in tests/forum",
     # Wagtail pages: see PAGES below (the access model decides, 404 when not allowed).
     "wagtail_serve": "pages",
     # The Wagtail admin: staff only, checked on every URL that needs no argument.

@@ -1,0 +1,101 @@
+"""The forum's declaration in the module kit (see ``portal.modules``)."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from machina.apps.forum_conversation.models import Topic
+
+from forum import search_documents
+from forum.models import ForumSpace
+from portal import page_cache
+from portal.accounts.personal_data import Section
+from portal.demo import DemoStep
+from portal.modules import HomeItem, PortalModule
+from portal.notifications.kinds import Channel, NotificationKind
+
+
+def latest(user, limit: int = 5) -> list[HomeItem]:
+    """The latest discussions the user may view, for the home page."""
+    from forum.services import topics_for
+
+    topics = topics_for(user).filter(approved=True).order_by("-last_post_on")[:limit]
+    return [
+        HomeItem(
+            title=topic.subject,
+            url=reverse("community:topic", args=[topic.pk]),
+            date=topic.last_post_on and topic.last_post_on.date(),
+        )
+        for topic in topics
+    ]
+
+
+def _post_audience(user, post) -> bool:
+    from forum.services import can_view_post
+
+    return can_view_post(user, post)
+
+
+def _forum_audience(user, post) -> bool:
+    from forum.permissions import can_read
+
+    space = ForumSpace.objects.filter(forum_id=post.topic.forum_id).first()
+    return space is not None and can_read(user, space)
+
+
+def _followers(post):
+    from forum.services import followers
+
+    return followers(post)
+
+
+def _export(user):
+    from forum.services import export_member
+
+    return export_member(user)
+
+
+def _erase(user):
+    from forum.services import erase_member
+
+    return erase_member(user)
+
+
+# The keys forum.reply and forum.mention carry members' former forum preferences: keep them.
+NOTIFICATION_KINDS = tuple(
+    NotificationKind(
+        key=key,
+        label=label,
+        module="forum",
+        default_channel=channel,
+        recipients=recipients,
+        audience=audience,
+    )
+    for key, label, channel, recipients, audience in (
+        ("forum.topic", _("New topic in a forum I follow"), Channel.DAILY, _followers,
+         _post_audience),
+        ("forum.reply", _("New reply in a topic I follow"), Channel.IMMEDIATE, _followers,
+         _post_audience),
+        ("forum.mention", _("Someone mentions me in the forum"), Channel.IMMEDIATE, None,
+         _post_audience),
+        ("forum.report_outcome", _("Outcome of my forum reports"), Channel.PORTAL, None,
+         _forum_audience),
+    )
+)  # fmt: skip
+
+
+class ForumModule(PortalModule):
+    key = "forum"
+    label = _("Forum")
+    url_name = "community:index"
+    urls = "forum.urls"
+    order = 40
+    # The search page's "ask the community" (with ?ask=<query>: a new topic titled with it).
+    community_url_name = "community:index"
+    latest = staticmethod(latest)
+    search_sources = (search_documents.SOURCE,)
+    search_facets = search_documents.FACETS
+    personal_data = Section(name="forum", export=_export, erase=_erase)
+    notification_kinds = NOTIFICATION_KINDS
+    demo_steps = (DemoStep(35, "Forum", "forum.demo.loader.build_forum"),)
+    # Only the home page shows forum content from the page cache (its latest discussions); a
+    # post updates its topic (last post), so Topic covers posts.
+    page_cache_tags = {Topic: (page_cache.HOME,), ForumSpace: (page_cache.HOME,)}

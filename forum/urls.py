@@ -1,0 +1,33 @@
+from django.urls import include, path
+
+from forum import views
+
+app_name = "community"
+
+routes = [
+    path("", views.index, name="index"),
+    path("<int:forum_id>/", views.forum_view, name="forum"),
+    path("<int:forum_id>/new/", views.new_topic, name="new_topic"),
+    path("<int:forum_id>/follow/", views.follow_forum, name="follow_forum"),
+    path("ask/", views.ask, name="ask"),
+    path("topic/<int:topic_id>/", views.topic_view, name="topic"),
+    path("topic/<int:topic_id>/reply/", views.reply, name="reply"),
+    path("topic/<int:topic_id>/follow/", views.follow_topic, name="follow_topic"),
+    path("topic/<int:topic_id>/mentions/", views.mentions, name="mentions"),
+    path("topic/<int:topic_id>/lock/", views.lock_topic, name="lock_topic"),
+    path("topic/<int:topic_id>/move/", views.move_topic, name="move_topic"),
+    path("post/<int:post_id>/", views.post_view, name="post"),
+    path("post/<int:post_id>/edit/", views.edit_post, name="edit_post"),
+    path("post/<int:post_id>/report/", views.report_post, name="report_post"),
+    path("post/<int:post_id>/solution/", views.mark_solution, name="solution"),
+    path("post/<int:post_id>/hide/", views.hide_post, name="hide_post"),
+    path("post/<int:post_id>/approve/", views.approve_post, name="approve_post"),
+    path("post/<int:post_id>/history/", views.post_history, name="post_history"),
+    path("attachment/<int:attachment_id>/", views.attachment, name="attachment"),
+    path("moderation/", views.moderation, name="moderation"),
+    path("moderation/report/<int:report_id>/", views.handle_report, name="handle_report"),
+]
+
+# Under "~forum/": a page slug never holds "~", so no route shadows a page (README, *Adding a
+# module*).
+urlpatterns = [path("~forum/", include(routes))]

@@ -1,0 +1,425 @@
+"""Forum pages: thin views over ``forum.services``; every lookup goes through the access model
+(a forum, topic or post the user may not view answers 404, logged)."""
+
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from machina.apps.forum_conversation.models import Post
+
+from forum import services
+from forum.forms import MoveForm, PostForm, ReasonForm, ReportForm, TopicForm
+from forum.markup import render as render_markdown
+from forum.models import ForumFollow, PostReport, PostRevision, ReportStatus
+from forum.permissions import can_post, is_moderator
+from portal.access import membership_of, refuse
+
+TOPICS_PER_PAGE = 30
+POSTS_PER_PAGE = 50
+FILTERS = ("all", "solved", "unanswered", "mine")
+
+
+def approved_member_required(view):
+    """Visitors go to the login; people who are not approved members get 404."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        member = membership_of(request.user)
+        if not (member.approved or member.is_superuser):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _moderator_or_404(request):
+    if not is_moderator(request.user):
+        refuse(request, Post, moderation="refused")
+
+
+@approved_member_required
+def index(request):
+    if "ask" in request.GET:  # from the search page: "ask on the forum"
+        return redirect(reverse("community:ask") + "?" + urlencode({"q": request.GET["ask"]}))
+    spaces = list(services.spaces_for(request.user))
+    return render(
+        request,
+        "forum/index.html",
+        {"spaces": spaces, "moderator": is_moderator(request.user)},
+    )
+
+
+@approved_member_required
+def forum_view(request, forum_id):
+    space = services.space_or_404(request, forum_id)
+    which = request.GET.get("filter", "all")
+    which = which if which in FILTERS else "all"
+    topics = services.filter_topics(
+        services.topics_for(request.user, [space.forum_id]), request.user, which
+    )
+    topics = services.with_list_data(topics, request.user).order_by("-type", "-last_post_on")
+    page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "forum/forum.html",
+        {
+            "space": space,
+            "page": page,
+            "filter": which,
+            "filters": [(f, FILTER_LABELS[f]) for f in FILTERS],
+            "may_post": can_post(request.user, space),
+            "following": ForumFollow.objects.filter(
+                user=request.user, forum_id=space.forum_id
+            ).exists(),
+        },
+    )
+
+
+FILTER_LABELS = {
+    "all": gettext_lazy("All topics"),
+    "solved": gettext_lazy("Solved"),
+    "unanswered": gettext_lazy("Unanswered"),
+    "mine": gettext_lazy("My topics"),
+}
+
+
+def _topic_form_page(request, space, form, preview=""):
+    return render(
+        request,
+        "forum/post_form.html",
+        {"space": space, "form": form, "preview": preview, "new_topic": True},
+    )
+
+
+@approved_member_required
+def new_topic(request, forum_id):
+    space = services.space_or_404(request, forum_id)
+    if not can_post(request.user, space):
+        refuse(request, type(space), pk=forum_id, action="post")
+    if request.method != "POST":
+        initial = {"subject": request.GET.get("q", "")[:200]}
+        return _topic_form_page(request, space, TopicForm(initial=initial))
+    form = TopicForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _topic_form_page(request, space, form)
+    if "preview" in request.POST:
+        return _topic_form_page(request, space, form, render_markdown(form.cleaned_data["content"]))
+    try:
+        post, unknown = services.start_topic(
+            request.user,
+            space,
+            form.cleaned_data["subject"],
+            form.cleaned_data["content"],
+            form.cleaned_data.get("attachment"),
+        )
+    except services.ForumError as error:
+        form.add_error(None, str(error))
+        return _topic_form_page(request, space, form)
+    _after_post_messages(request, post, unknown)
+    return redirect("community:topic", post.topic_id)
+
+
+def _after_post_messages(request, post, unknown):
+    if not post.approved:
+        messages.info(request, _("Your message will appear once a moderator has approved it."))
+    if unknown:
+        messages.warning(
+            request,
+            _("Nobody was notified for %(handles)s: no member who may read this topic has "
+              "that name.") % {"handles": ", ".join("@" + h for h in unknown)},
+        )  # fmt: skip
+
+
+@approved_member_required
+def ask(request):
+    """The search page's "ask on the forum": choose a forum, the title prefilled with the
+    query."""
+    spaces = [s for s in services.spaces_for(request.user) if can_post(request.user, s)]
+    return render(
+        request, "forum/ask.html", {"spaces": spaces, "query": request.GET.get("q", "")[:200]}
+    )
+
+
+@approved_member_required
+def topic_view(request, topic_id):
+    topic = services.topic_or_404(request, topic_id)
+    space = topic.forum.space
+    posts = services.topic_posts(request.user, topic)
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
+    moderator = is_moderator(request.user)
+    solution = services.solution_of(topic)
+    subscribed = topic.subscribers.filter(pk=request.user.pk).exists()
+    return render(
+        request,
+        "forum/topic.html",
+        {
+            "space": space,
+            "topic": topic,
+            "page": page,
+            "posts": _decorate(page.object_list, request.user, moderator),
+            "solution": solution if solution is not None and _visible(solution) else None,
+            "moderator": moderator,
+            "may_reply": can_post(request.user, space) and (not topic.is_locked or moderator),
+            "may_solve": services.may_mark_solution(request.user, topic),
+            "subscribed": subscribed,
+            "form": PostForm(),
+            "move_form": MoveForm(spaces=services.spaces_for(request.user)) if moderator else None,
+        },
+    )
+
+
+def _visible(post) -> bool:
+    hidden, _reason = services.post_visible_text(post, None)
+    return post.approved and not hidden
+
+
+def _decorate(posts, user, moderator):
+    items = []
+    for post in posts:
+        hidden, reason = services.post_visible_text(post, user)
+        items.append(
+            {
+                "post": post,
+                "author": services.display_name(post.poster),
+                "hidden": hidden,
+                "reason": reason,
+                "show_text": not hidden or moderator or post.poster_id == user.pk,
+                "own": post.poster_id == user.pk,
+            }
+        )
+    return items
+
+
+@approved_member_required
+def reply(request, topic_id):
+    topic = services.topic_or_404(request, topic_id)
+    space = topic.forum.space
+    if not can_post(request.user, space):
+        refuse(request, type(topic), pk=topic_id, action="reply")
+    form = PostForm(request.POST or None, request.FILES or None)
+    preview = ""
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["content"])
+        else:
+            try:
+                post, unknown = services.reply(
+                    request.user,
+                    topic,
+                    form.cleaned_data["content"],
+                    form.cleaned_data.get("attachment"),
+                )
+            except services.ForumError as error:
+                form.add_error(None, str(error))
+            else:
+                _after_post_messages(request, post, unknown)
+                return redirect("community:post", post.pk)
+    return render(
+        request,
+        "forum/post_form.html",
+        {"space": space, "topic": topic, "form": form, "preview": preview},
+    )
+
+
+@approved_member_required
+def post_view(request, post_id):
+    post = services.post_or_404(request, post_id)
+    position = services.posts_for(request.user, post.topic).filter(created__lt=post.created).count()
+    page = position // POSTS_PER_PAGE + 1
+    url = reverse("community:topic", args=[post.topic_id])
+    return redirect(f"{url}?page={page}#post-{post.pk}" if page > 1 else f"{url}#post-{post.pk}")
+
+
+@approved_member_required
+def attachment(request, attachment_id):
+    found = services.visible_attachment(request, attachment_id)
+    response = FileResponse(found.file.open("rb"), as_attachment=True, filename=found.filename)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@approved_member_required
+def edit_post(request, post_id):
+    post = services.post_or_404(request, post_id)
+    space = post.topic.forum.space
+    own = post.poster_id == request.user.pk and can_post(request.user, space)
+    if not (own or is_moderator(request.user)):
+        refuse(request, Post, pk=post_id, action="edit")
+    form = PostForm(request.POST or None, initial={"content": post.content.raw})
+    del form.fields["attachment"]  # attachments are added with a new message
+    preview = ""
+    if request.method == "POST" and form.is_valid():
+        if "preview" in request.POST:
+            preview = render_markdown(form.cleaned_data["content"])
+        else:
+            services.edit_post(request.user, post, form.cleaned_data["content"])
+            messages.success(request, _("Your changes are saved."))
+            return redirect("community:post", post.pk)
+    return render(
+        request,
+        "forum/post_form.html",
+        {"space": space, "topic": post.topic, "form": form, "preview": preview, "editing": post},
+    )
+
+
+@approved_member_required
+def report_post(request, post_id):
+    post = services.post_or_404(request, post_id)
+    form = ReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.report(
+                request.user, post, form.cleaned_data["reason"], form.cleaned_data["comment"]
+            )
+        except services.ForumError as error:
+            messages.info(request, str(error))
+        else:
+            messages.success(
+                request, _("Thank you: the moderators will look at it and tell you the outcome.")
+            )
+        return redirect("community:post", post.pk)
+    return render(request, "forum/report.html", {"post": post, "form": form})
+
+
+@require_POST
+@approved_member_required
+def mark_solution(request, post_id):
+    post = services.post_or_404(request, post_id)
+    try:
+        services.mark_solution(request.user, post)
+    except services.ForumError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Marked as the solution."))
+    return redirect("community:topic", post.topic_id)
+
+
+@require_POST
+@approved_member_required
+def follow_topic(request, topic_id):
+    topic = services.topic_or_404(request, topic_id)
+    on = request.POST.get("on") == "1"
+    services.follow_topic(request.user, topic, on)
+    messages.success(request, _("You follow this topic.") if on else _("You no longer follow it."))
+    return redirect("community:topic", topic.pk)
+
+
+@require_POST
+@approved_member_required
+def follow_forum(request, forum_id):
+    space = services.space_or_404(request, forum_id)
+    on = request.POST.get("on") == "1"
+    services.follow_forum(request.user, space, on)
+    messages.success(request, _("You follow this forum.") if on else _("You no longer follow it."))
+    return redirect("community:forum", space.forum_id)
+
+
+@approved_member_required
+def mentions(request, topic_id):
+    topic = services.topic_or_404(request, topic_id)
+    return JsonResponse(
+        {"members": services.mention_candidates(request.user, topic, request.GET.get("q", ""))}
+    )
+
+
+@require_POST
+@approved_member_required
+def lock_topic(request, topic_id):
+    _moderator_or_404(request)
+    topic = services.topic_or_404(request, topic_id)
+    services.set_locked(request.user, topic, request.POST.get("on") == "1")
+    return redirect("community:topic", topic.pk)
+
+
+@require_POST
+@approved_member_required
+def move_topic(request, topic_id):
+    _moderator_or_404(request)
+    topic = services.topic_or_404(request, topic_id)
+    form = MoveForm(request.POST, spaces=services.spaces_for(request.user))
+    if form.is_valid():
+        space = services.space_or_404(request, form.cleaned_data["forum"])
+        services.move_topic(request.user, topic, space)
+        messages.success(request, _("Topic moved."))
+    else:
+        messages.error(request, _("Choose the forum to move the topic to."))
+    return redirect("community:topic", topic.pk)
+
+
+@require_POST
+@approved_member_required
+def hide_post(request, post_id):
+    _moderator_or_404(request)
+    post = services.post_or_404(request, post_id)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    try:
+        services.set_hidden(
+            request.user, post, request.POST.get("on") == "1", form.cleaned_data.get("reason", "")
+        )
+    except services.ForumError as error:
+        messages.error(request, str(error))
+    return redirect("community:post", post.pk)
+
+
+@require_POST
+@approved_member_required
+def approve_post(request, post_id):
+    _moderator_or_404(request)
+    post = services.post_or_404(request, post_id)
+    services.approve_post(request.user, post)
+    messages.success(request, _("Message approved."))
+    return redirect("community:moderation")
+
+
+@approved_member_required
+def post_history(request, post_id):
+    _moderator_or_404(request)
+    post = services.post_or_404(request, post_id)
+    revisions = PostRevision.objects.filter(post=post).select_related("edited_by")
+    return render(request, "forum/history.html", {"post": post, "revisions": revisions})
+
+
+@approved_member_required
+def moderation(request):
+    _moderator_or_404(request)
+    reports, waiting = services.moderation_queue(request.user)
+    reports, waiting = list(reports), list(waiting)
+    return render(
+        request,
+        "forum/moderation.html",
+        {"reports": reports, "waiting": waiting, "reason_form": ReasonForm()},
+    )
+
+
+@require_POST
+@approved_member_required
+def handle_report(request, report_id):
+    _moderator_or_404(request)
+    report = (
+        PostReport.objects.filter(
+            pk=report_id,
+            status=ReportStatus.OPEN,
+            post__topic__forum_id__in=services.moderated_forum_ids(request.user),
+        )
+        .select_related("post__topic")
+        .first()
+    )
+    if report is None:
+        refuse(request, PostReport, pk=report_id)
+    form = ReasonForm(request.POST)
+    form.is_valid()
+    services.handle_report(
+        request.user, report, request.POST.get("uphold") == "1", form.cleaned_data.get("reason", "")
+    )
+    messages.success(request, _("Report handled: the reporter is told the outcome."))
+    return redirect("community:moderation")
