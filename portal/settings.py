@@ -59,8 +59,10 @@ INSTALLED_APPS = [
     "portal.accounts",
     "search",
     "docs_base",
+    "elearning",
     "dsfr",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -211,6 +213,10 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
 CLAMD_URL = env("CLAMD_URL", default="")
+# SCORM 1.2 packages (elearning.scorm): limits on the extracted size, file count and ratio.
+ELEARNING_SCORM_MAX_BYTES = env.int("ELEARNING_SCORM_MAX_BYTES", default=200 * 1024 * 1024)
+ELEARNING_SCORM_MAX_FILES = env.int("ELEARNING_SCORM_MAX_FILES", default=3000)
+ELEARNING_SCORM_MAX_RATIO = env.int("ELEARNING_SCORM_MAX_RATIO", default=100)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

@@ -33,6 +33,9 @@ urlpatterns = single_login + [
     # Wagtail document URLs, served through the access model (never the raw file).
     path("documents/", include("docs_base.urls_document_files")),
     path("healthz", health, name="health"),
+    # E-learning: the navigation's entry and the sandboxed SCORM content (its pages and
+    # their routes are Wagtail pages).
+    path("elearning/", include("elearning.urls")),
 ]
 
 urlpatterns += i18n_patterns(
