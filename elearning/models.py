@@ -102,7 +102,7 @@ class CourseIndexPage(RoutablePageMixin, PortalPage):
 
         return views.establishment_report(request, self)
 
-    @path("rapports/export.csv", name="report_csv")
+    @path("rapports/export/", name="report_csv")
     def report_csv(self, request):
         from elearning import views
 

@@ -302,7 +302,9 @@ def assign(request, index):
         except NotAllowed as error:
             errors.append(str(error))
         else:
-            services.notify(reminders)
+            from elearning import module
+
+            module.deliver(reminders)
             messages.success(
                 request,
                 _("Course assigned to %(count)s member(s).") % {"count": len(reminders)},
