@@ -101,6 +101,11 @@ MATRIX = {
     "docs_base:favourite": "POST, approved members who may view the document (tests/docs_base)",
     "docs_base:watch": "POST, approved members who may view the document (tests/docs_base)",
     "docs_base:download": "the access model decides, 404 otherwise (tests/docs_base)",
+    # E-learning: "catalogue" redirects to the catalogue page (404 while there is none, as
+    # here); its other views are routes of Wagtail pages. SCORM content needs a signed token
+    # bound to an enrolment (tests/elearning/test_scorm.py).
+    "elearning:catalogue": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "elearning:scorm_content": "token bound to the learner's enrolment, else 404 (tests/elearning)",
     # Wagtail's document URLs go through the same access-checked download view.
     "wagtaildocs_serve": "the access model decides, 404 otherwise (tests/docs_base)",
     "wagtaildocs_authenticate_with_password": "always 404: not part of the access model",
