@@ -109,7 +109,8 @@ def _safe_name(info: zipfile.ZipInfo) -> str:
             _("The package contains a file with a forbidden path: %(name)s") % {"name": name[:100]}
         )
     mode = info.external_attr >> 16
-    if stat.S_ISLNK(mode) or (mode and not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))):
+    kind = stat.S_IFMT(mode)
+    if kind and kind not in (stat.S_IFREG, stat.S_IFDIR):
         raise ValidationError(
             _("The package contains a link or a special file: %(name)s") % {"name": name[:100]}
         )

@@ -447,6 +447,24 @@ def parse_responses(attempt, data) -> dict[str, list[int]]:
     return responses
 
 
+class FormDict(dict):
+    """A plain dict of lists answering ``getlist`` like a QueryDict (demo and scripts)."""
+
+    def getlist(self, key):
+        return self.get(key, [])
+
+
+def correct_responses(attempt) -> dict[str, list[str]]:
+    """The form data answering every drawn question right (demo learners only)."""
+    ids = [item["question"] for item in attempt.layout]
+    data = {f"q{pk}": [] for pk in ids}
+    for question_id, answer_id in Answer.objects.filter(
+        question_id__in=ids, correct=True
+    ).values_list("question_id", "pk"):
+        data[f"q{question_id}"].append(str(answer_id))
+    return data
+
+
 def grade(attempt, responses: dict, now=None) -> QuizAttempt:
     """Grade on the server: a question scores when exactly its correct answers are chosen
     (one answer at most for single choice and true/false)."""
