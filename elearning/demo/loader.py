@@ -38,6 +38,7 @@ LEARNERS = [
     ("Bruno", "Petit", Role.ADMIN_AGENT, "in_progress"),
     ("Céline", "Fabre", Role.CAREGIVER, "expiring"),
     ("David", "Leroy", Role.CAREGIVER, "expired"),
+    ("Emma", "Garnier", Role.CAREGIVER, "new"),
 ]
 
 
@@ -63,6 +64,13 @@ def build(ctx) -> None:
         courses[spec["slug"]] = _course(index, spec, banks, package)
     _learners(ctx, courses)
     page_cache.invalidate()
+    ctx.logins.append(
+        (
+            "Apprenant·e (formations, même établissement que la directrice)",
+            "emma.garnier@demo.example",
+            "",
+        )
+    )
     ctx.write(
         f"{len(courses)} courses, {Question.objects.count()} questions, "
         f"{Enrolment.objects.count()} enrolments"
@@ -156,12 +164,11 @@ def _learners(ctx, courses) -> None:
     User = get_user_model()
     for first, last, role, state in LEARNERS:
         email = f"{first}.{last}@demo.example".lower().replace("é", "e")
-        user, _created = User.objects.get_or_create(
+        user, created = User.objects.get_or_create(
             username=email, defaults={"email": email, "first_name": first, "last_name": last}
         )
-        if _created:
-            user.set_unusable_password()
-            user.save()
+        if created:
+            _login(ctx, user)
         MemberProfile.objects.get_or_create(
             user=user,
             defaults={
@@ -170,7 +177,7 @@ def _learners(ctx, courses) -> None:
                 "status": MemberStatus.APPROVED,
             },
         )
-        if Enrolment.objects.filter(user=user, course=awareness).exists():
+        if state == "new" or Enrolment.objects.filter(user=user, course=awareness).exists():
             continue
         if state == "in_progress":
             enrolment = services.enrol(user, awareness)
@@ -195,6 +202,20 @@ def _learners(ctx, courses) -> None:
                 director, mfa_course, [bruno.pk], today + datetime.timedelta(days=14)
             )
             services.mark_reminded(reminders, today)
+
+
+def _login(ctx, user) -> None:
+    """Demo learners sign in with the common demo password (demo mode only)."""
+    from allauth.account.models import EmailAddress
+
+    if ctx.demo_mode:
+        user.set_password(ctx.password)
+    else:
+        user.set_unusable_password()
+    user.save()
+    EmailAddress.objects.update_or_create(
+        user=user, email=user.email, defaults={"verified": True, "primary": True}
+    )
 
 
 def _complete(user, course):

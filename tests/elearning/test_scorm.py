@@ -98,7 +98,7 @@ def test_bad_manifest_and_types_are_refused():
         extract(
             zip_with([("imsmanifest.xml", '<!DOCTYPE x [<!ENTITY a "b">]><manifest/>')], base=False)
         )
-    with pytest.raises(ValidationError, match="type"):
+    with pytest.raises(ValidationError, match="(?i)type"):
         extract(zip_with([("tool.exe", "MZ")]))
     with pytest.raises(ValidationError, match="zip"):
         extract(b"not a zip")
