@@ -55,6 +55,10 @@ TARGETS = [
     Target("content", "portal", "/programme-regional/"),
     Target("legal", "portal", "/mentions-legales/"),
     Target("logged-in", "portal", "/", logged_in=True),
+    # E-learning (demo content): a lesson and a quiz page as an approved member (the demo
+    # director, not enrolled: the pages are rendered per member, never from the page cache).
+    Target("lesson", "portal", "/formations/sensibilisation-tous-personnels/bons-reflexes/", True),
+    Target("quiz", "portal", "/formations/sensibilisation-tous-personnels/quiz/", True),
 ]
 ANONYMOUS_WITH_TARGET = ("home", "content", "legal")
 

@@ -74,10 +74,13 @@ LESSON_STATUSES = frozenset(
 )
 DONE_STATUSES = frozenset({"passed", "completed"})
 SESSION_TIME = re.compile(r"^(\d{2,4}):([0-5]\d):([0-5]\d)(\.\d{1,2})?$")
+# In the sandbox the document's origin is opaque, so the portal's own address is named
+# beside 'self' for the package's files.
 CONTENT_POLICY = (
-    "sandbox allow-scripts allow-forms; default-src 'self'; "
-    "script-src 'self' 'unsafe-inline' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data:; media-src 'self'; font-src 'self' data:; connect-src 'none'; "
+    "sandbox allow-scripts allow-forms; default-src 'self' {origin}; "
+    "script-src 'self' {origin} 'unsafe-inline' 'unsafe-eval'; "
+    "style-src 'self' {origin} 'unsafe-inline'; img-src 'self' {origin} data:; "
+    "media-src 'self' {origin}; font-src 'self' {origin} data:; connect-src 'none'; "
     "form-action 'none'; base-uri 'self'; object-src 'none'; frame-ancestors 'self'"
 )
 
@@ -313,11 +316,13 @@ def _inject_api(html: bytes, script_url: str) -> bytes:
     return tag + html
 
 
-def _sandboxed(response):
-    response["Content-Security-Policy"] = CONTENT_POLICY
+def _sandboxed(request, response):
+    """No Cross-Origin-Resource-Policy here: the sandboxed document's opaque origin must be
+    able to load the package's own files (which the token protects)."""
+    origin = f"{request.scheme}://{request.get_host()}"
+    response["Content-Security-Policy"] = CONTENT_POLICY.format(origin=origin)
     response["X-Frame-Options"] = "SAMEORIGIN"
     response["Referrer-Policy"] = "no-referrer"
-    response["Cross-Origin-Resource-Policy"] = "same-origin"
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -334,7 +339,7 @@ def content(request, lesson_id: int, name: str):
         path = finders.find("elearning/scorm-api.js")
         if not path:
             raise Http404
-        return _sandboxed(FileResponse(open(path, "rb"), content_type="text/javascript"))
+        return _sandboxed(request, FileResponse(open(path, "rb"), content_type="text/javascript"))
     folder = (root() / lesson.scorm_package.folder).resolve()
     target = (folder / relative).resolve()
     if not target.is_relative_to(folder) or not target.is_file() or target.is_symlink():
@@ -345,8 +350,10 @@ def content(request, lesson_id: int, name: str):
     content_type = mimetypes.guess_type(target.name)[0] or "application/octet-stream"
     if extension in ("html", "htm", "xhtml"):
         body = _inject_api(target.read_bytes(), base + API_SCRIPT)
-        return _sandboxed(HttpResponse(body, content_type=f"{content_type}; charset=utf-8"))
-    return _sandboxed(FileResponse(target.open("rb"), content_type=content_type))
+        return _sandboxed(
+            request, HttpResponse(body, content_type=f"{content_type}; charset=utf-8")
+        )
+    return _sandboxed(request, FileResponse(target.open("rb"), content_type=content_type))
 
 
 # --- Runtime --------------------------------------------------------------------------------
