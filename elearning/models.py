@@ -67,6 +67,8 @@ class CourseIndexPage(RoutablePageMixin, PortalPage):
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = services.catalogue(request.user, self, request.GET)
+        context["can_report"] = services.managed_establishment_id(request.user) is not None
+        context["sees_regional"] = services.sees_regional_figures(request.user)
         return context
 
     # The routes are thin: each calls a view of ``elearning.views``.
@@ -246,6 +248,13 @@ class ScormPackage(models.Model):
 
     def __str__(self):
         return self.title
+
+    def delete(self, *args, **kwargs):
+        from elearning import scorm
+
+        result = super().delete(*args, **kwargs)
+        scorm.remove_files(self)
+        return result
 
 
 class LessonPage(PortalPage):

@@ -277,3 +277,20 @@ def test_report_for_2000_members_has_bounded_queries(django_assert_max_num_queri
     assert len(re.findall(r'<th scope="row">P\d+</th>', response.text)) == 2000
     with django_assert_max_num_queries(25):
         assert client.get(route("report_csv"), {"formation": page.pk}).status_code == 200
+
+
+def test_reminders_command_keeps_reminders_until_the_service_exists():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    page = course(lessons=1)
+    enrolment = complete_course(member(), page)
+    Certificate.objects.filter(pk=enrolment.certificate.pk).update(
+        expires_on=datetime.date.today() + datetime.timedelta(days=5)
+    )
+    out = StringIO()
+    call_command("elearning_reminders", stdout=out)
+    assert "elearning.certificate_expiry (soon)" in out.getvalue()
+    # no notification service on this branch yet: nothing is marked as sent
+    assert Certificate.objects.get().reminded_soon_on is None

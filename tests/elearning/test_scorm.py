@@ -270,3 +270,11 @@ def test_admin_upload_extracts_or_refuses(admin_user):
     assert response.status_code == 302
     package = ScormPackage.objects.get()
     assert package.launch == "index.html" and (scorm.root() / package.folder / "sco.js").is_file()
+
+
+def test_deleting_a_package_removes_its_files():
+    package = scorm_package()
+    folder = scorm.root() / package.folder
+    assert folder.is_dir()
+    package.delete()
+    assert not folder.exists()

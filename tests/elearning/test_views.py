@@ -229,3 +229,52 @@ def test_home_page_shows_new_courses_and_continue_your_course():
     assert "Continue your course" in response.text or "Reprendre" in response.text
     response = Client().get(home_page().url)
     assert "Parcours RSSI" in response.text
+
+
+def test_catalogue_links_managers_to_their_reports():
+    from portal.access import Role
+
+    course()
+    director = member(roles=(Role.DIRECTOR,))
+    html = client_for(director).get(course_index().url).text
+    assert route("report") in html and route("regional") not in html
+    referent = member(roles=(Role.ARS_REFERENT,))
+    html = client_for(referent).get(course_index().url).text
+    assert f'href="{route("regional")}"' in html and f'href="{route("report")}"' not in html
+    html = client_for(member()).get(course_index().url).text
+    assert route("report") not in html
+
+
+def test_admin_refuses_a_single_choice_question_with_two_correct_answers(admin_user):
+    from elearning.models import Question, QuestionBank
+    from tests.portal.factories import with_mfa
+
+    bank = QuestionBank.objects.create(name="Banque")
+    client = client_for(with_mfa(admin_user))
+    data = {
+        "bank": bank.pk,
+        "text": "Question ?",
+        "kind": "single",
+        "category": "bases",
+        "difficulty": "easy",
+        "explanation": "",
+        "answers-TOTAL_FORMS": "2",
+        "answers-INITIAL_FORMS": "0",
+        "answers-MIN_NUM_FORMS": "0",
+        "answers-MAX_NUM_FORMS": "1000",
+    }
+    for n in range(2):
+        data |= {
+            f"answers-{n}-text": f"R{n}",
+            f"answers-{n}-correct": "on",
+            f"answers-{n}-feedback": "",
+            f"answers-{n}-ORDER": str(n + 1),
+            f"answers-{n}-id": "",
+        }
+    url = "/admin/snippets/elearning/question/add/"
+    response = client.post(url, data)
+    assert response.status_code == 200 and not Question.objects.exists()
+    del data["answers-1-correct"]
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()[-2000:]
+    assert Question.objects.get().answers.filter(correct=True).count() == 1
