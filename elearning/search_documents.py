@@ -63,10 +63,12 @@ def document(page) -> SearchDocument | None:
 
 
 def candidates():
+    """Every live course and lesson, as their specific pages (one queryset: it is counted)."""
+    from wagtail.models import Page
+
     from elearning.models import CoursePage, LessonPage
 
-    yield from CoursePage.objects.live().select_related("establishment")
-    yield from LessonPage.objects.live()
+    return Page.objects.live().type(CoursePage, LessonPage).specific().order_by("path")
 
 
 def duration_labels() -> dict[str, str]:

@@ -43,7 +43,8 @@ LEARNERS = [
 
 
 def register_steps() -> None:
-    demo.register(60, "Formations en ligne", build)
+    # After the home page (30), before the document base and REX steps (40, 45).
+    demo.register(35, "Formations en ligne", build)
 
 
 def build(ctx) -> None:

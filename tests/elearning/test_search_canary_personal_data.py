@@ -137,3 +137,12 @@ def test_module_declarations_are_registered():
         services.KIND_COURSE_ASSIGNED,
         services.KIND_COURSE_DUE,
     } <= {k.key for k in kinds.all_kinds()}
+
+
+def test_rebuild_indexes_courses_and_lessons(content):
+    from search.rebuild import all_documents, expected_total
+
+    keys = {document.key for document in all_documents() if document.kind == "courses"}
+    assert f"elearning.lessonpage:{content['lesson'].pk}" in keys
+    assert f"elearning.coursepage:{content['secret'].pk}" in keys
+    assert expected_total() >= 4
