@@ -4,7 +4,7 @@ Extraction refuses path traversal, links, encrypted members, unexpected file typ
 archives over the size, file-count or compression-ratio limits; the manifest must be a
 SCORM 1.2 ``imsmanifest.xml`` whose launch file is in the package.
 
-Content is served from ``/elearning/scorm/<lesson>/<token>/<file>`` with
+Content is served from ``/~elearning/scorm/<lesson>/<token>/<file>`` with
 ``Content-Security-Policy: sandbox allow-scripts ...``: the package runs in an opaque origin,
 so its JavaScript can neither read the portal's cookies nor call the portal as the learner.
 The token (signed, short-lived) binds the URL to one learner's current enrolment: sandboxed

@@ -77,12 +77,6 @@ def duration_labels() -> dict[str, str]:
     return {code: str(label) for code, label in DurationBand.choices}
 
 
-def audience_labels() -> dict[str, str]:
-    from portal.access import Role
-
-    return {code: str(label) for code, label in Role.choices}
-
-
 def source():
     from elearning.models import CoursePage, LessonPage
     from search.registry import Source
@@ -99,9 +93,9 @@ def source():
 
 
 def facets():
+    """The duration facet. A course's "audience" values (roles) use the portal's one
+    "audience" facet, declared by the document base with the same role codes: a facet name is
+    declared once."""
     from search.registry import Facet
 
-    return [
-        Facet(name="audience", label=_("Audience"), choices=audience_labels, order=12),
-        Facet(name="duration", label=_("Duration"), choices=duration_labels, order=40),
-    ]
+    return [Facet(name="duration", label=_("Duration"), choices=duration_labels, order=40)]

@@ -102,7 +102,7 @@ def catalogue(user, index, params) -> Catalogue:
 
 def latest(user, limit: int = 4):
     """The newest courses the user may view, and the one they may continue (home page)."""
-    from portal.registry import HomeItem
+    from portal.modules import HomeItem
 
     items = []
     resume = continue_item(user)
@@ -122,7 +122,7 @@ def latest(user, limit: int = 4):
 
 
 def continue_item(user):
-    from portal.registry import HomeItem
+    from portal.modules import HomeItem
 
     if not is_approved(user):
         return None
@@ -586,8 +586,8 @@ def _months_between(start, end) -> int:
 # --- Reminders (for the notification service) -----------------------------------------------
 
 KIND_CERTIFICATE_EXPIRY = "elearning.certificate_expiry"
-KIND_COURSE_ASSIGNED = "elearning.course_assigned"
-KIND_COURSE_DUE = "elearning.course_due"
+# Assigned courses: assigned, due soon, overdue (the stage tells them apart).
+KIND_COURSE_REMINDER = "elearning.course_reminder"
 
 
 @dataclass(frozen=True)
@@ -628,7 +628,7 @@ def mark_reminded(reminders, today=None) -> None:
                 "reminded_expired_on" if reminder.stage == "expired" else "reminded_soon_on"
             )
             Certificate.objects.filter(pk=obj.pk).update(**{field_name: today})
-        elif reminder.kind in (KIND_COURSE_DUE, KIND_COURSE_ASSIGNED):
+        elif reminder.kind == KIND_COURSE_REMINDER:
             Assignment.objects.filter(pk=obj.pk).update(reminded_on=today)
 
 
@@ -651,10 +651,10 @@ def assignment_reminders(today=None) -> list[Reminder]:
         if today >= assignment.due_on:
             if assignment.reminded_on is None or assignment.reminded_on < assignment.due_on:
                 reminders.append(
-                    Reminder(KIND_COURSE_DUE, (assignment.user,), assignment, "overdue")
+                    Reminder(KIND_COURSE_REMINDER, (assignment.user,), assignment, "overdue")
                 )
         elif assignment.reminded_on is None or assignment.reminded_on < first_notice:
-            reminders.append(Reminder(KIND_COURSE_DUE, (assignment.user,), assignment, "due"))
+            reminders.append(Reminder(KIND_COURSE_REMINDER, (assignment.user,), assignment, "due"))
     return reminders
 
 
@@ -711,7 +711,7 @@ def assign(director, course, user_ids, due_on, today=None) -> list[Reminder]:
                     "reminded_on": None,
                 },
             )
-            reminders.append(Reminder(KIND_COURSE_ASSIGNED, (learner,), assignment, "assigned"))
+            reminders.append(Reminder(KIND_COURSE_REMINDER, (learner,), assignment, "assigned"))
     return reminders
 
 

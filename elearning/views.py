@@ -302,9 +302,9 @@ def assign(request, index):
         except NotAllowed as error:
             errors.append(str(error))
         else:
-            from elearning import module
+            from elearning import notifications
 
-            module.deliver(reminders)
+            notifications.deliver(reminders)
             messages.success(
                 request,
                 _("Course assigned to %(count)s member(s).") % {"count": len(reminders)},

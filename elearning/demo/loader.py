@@ -1,8 +1,8 @@
-"""Demo step of the e-learning module (``manage.py load_demo``): the course catalogue, five
-French courses with lessons and quizzes, 60 questions in five banks, a SCORM course built by
-the project, and demo learners of the demo director's establishment in several states (in
-progress, passed, certificate expiring soon, certificate expired). Idempotent: existing pages,
-banks, packages, learners and enrolments are left as they are."""
+"""Demo step of the e-learning module (``manage.py load_demo``, declared in ``module.py``): the
+course catalogue, five French courses with lessons and quizzes, 60 questions in five banks, a
+SCORM course built by the project, and demo learners of the demo director's establishment in
+several states (in progress, passed, certificate expiring soon, certificate expired).
+Idempotent: existing pages, banks, packages, learners and enrolments are left as they are."""
 
 import datetime
 
@@ -26,7 +26,7 @@ from elearning.models import (
     QuizPage,
     ScormPackage,
 )
-from portal import demo, page_cache
+from portal import page_cache
 from portal.access import Role
 from portal.accounts.models import Establishment, MemberProfile, MemberStatus
 from portal.models import HomePage
@@ -40,11 +40,6 @@ LEARNERS = [
     ("David", "Leroy", Role.CAREGIVER, "expired"),
     ("Emma", "Garnier", Role.CAREGIVER, "new"),
 ]
-
-
-def register_steps() -> None:
-    # After the home page (30), before the document base and REX steps (40, 45).
-    demo.register(35, "Formations en ligne", build)
 
 
 def build(ctx) -> None:

@@ -1,14 +1,13 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
-from portal.access import membership_of
+from portal.access import is_approved_member
 
 
 class AccountAdapter(DefaultAccountAdapter):
     def get_login_redirect_url(self, request):
         """Members not (yet) approved land on their membership status page."""
-        member = membership_of(request.user)
-        if not (member.approved or member.is_superuser):
+        if not is_approved_member(request.user):
             return reverse("membership:status")
         return super().get_login_redirect_url(request)
 

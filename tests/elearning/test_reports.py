@@ -9,6 +9,7 @@ import re
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
+from django.utils import timezone
 
 from elearning import services
 from elearning.models import Assignment, Certificate, Enrolment
@@ -198,11 +199,11 @@ def test_assignment_returns_notices_and_due_reminders():
         director, page, [learner.pk], today + datetime.timedelta(days=10), today=today
     )
     assert [(n.kind, n.recipients, n.stage) for n in notices] == [
-        (services.KIND_COURSE_ASSIGNED, (learner,), "assigned")
+        (services.KIND_COURSE_REMINDER, (learner,), "assigned")
     ]
     assert services.assignment_reminders(today) == []
     due = services.assignment_reminders(today + datetime.timedelta(days=3))
-    assert [(r.kind, r.stage) for r in due] == [(services.KIND_COURSE_DUE, "due")]
+    assert [(r.kind, r.stage) for r in due] == [(services.KIND_COURSE_REMINDER, "due")]
     services.mark_reminded(due, today + datetime.timedelta(days=3))
     assert services.assignment_reminders(today + datetime.timedelta(days=4)) == []
     overdue = services.assignment_reminders(today + datetime.timedelta(days=10))
@@ -279,7 +280,7 @@ def test_report_for_2000_members_has_bounded_queries(django_assert_max_num_queri
         assert client.get(route("report_csv"), {"formation": page.pk}).status_code == 200
 
 
-def test_reminders_command_keeps_reminders_until_the_service_exists():
+def test_reminders_command_keeps_the_reminders_on_dry_run():
     from io import StringIO
 
     from django.core.management import call_command
@@ -290,7 +291,70 @@ def test_reminders_command_keeps_reminders_until_the_service_exists():
         expires_on=datetime.date.today() + datetime.timedelta(days=5)
     )
     out = StringIO()
-    call_command("elearning_reminders", stdout=out)
+    call_command("elearning_reminders", "--dry-run", stdout=out)
     assert "elearning.certificate_expiry (soon)" in out.getvalue()
-    # no notification service on this branch yet: nothing is marked as sent
     assert Certificate.objects.get().reminded_soon_on is None
+
+
+def _expiring_soon(learner):
+    enrolment = complete_course(learner, course("Hygiène numérique", lessons=1))
+    Certificate.objects.filter(pk=enrolment.certificate.pk).update(
+        expires_on=timezone.localdate() + datetime.timedelta(days=5)
+    )
+    return enrolment.certificate
+
+
+def test_a_certificate_reminder_reaches_the_learner_once(django_capture_on_commit_callbacks):
+    from io import StringIO
+
+    from django.core import mail
+    from django.core.management import call_command
+
+    from portal.notifications.models import Notification
+
+    learner = member(email="aurelie@ch.example")
+    other = member(email="bruno@ch.example")
+    _expiring_soon(learner)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("elearning_reminders", stdout=StringIO())
+    notification = Notification.objects.get(kind=services.KIND_CERTIFICATE_EXPIRY)
+    assert notification.user == learner and "Hygiène numérique" in notification.title
+    assert [m.to for m in mail.outbox] == [[learner.email]]
+    assert Certificate.objects.get().reminded_soon_on == timezone.localdate()
+    # run again (the command, then the daily job, even with the mark lost): nothing new
+    Certificate.objects.update(reminded_soon_on=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("elearning_reminders", stdout=StringIO())
+    from portal.notifications import jobs
+
+    Certificate.objects.update(reminded_soon_on=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        jobs.get("elearning.reminders").run()
+    assert Notification.objects.filter(kind=services.KIND_CERTIFICATE_EXPIRY).count() == 1
+    assert len(mail.outbox) == 1
+    assert not Notification.objects.filter(user=other).exists()
+
+
+def test_an_assignment_reminder_reaches_the_learner_once(django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    from elearning import notifications
+    from portal.notifications.models import Notification
+
+    establishment = EstablishmentFactory()
+    page = course("Phishing", lessons=1)
+    director = member(establishment, roles=(Role.DIRECTOR,))
+    learner = member(establishment, email="celine@ch.example")
+    today = timezone.localdate()
+    services.assign(director, page, [learner.pk], today + datetime.timedelta(days=3), today=today)
+    mail.outbox.clear()
+    for _run in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            sent = notifications.send_reminders(today)
+        Assignment.objects.update(reminded_on=None)
+    assert [r.stage for r in sent] == ["due"]
+    notification = Notification.objects.get(user=learner)
+    assert notification.kind == services.KIND_COURSE_REMINDER
+    assert "Phishing" in notification.title and notification.url == page.url
+    assert [m.to for m in mail.outbox] == [[learner.email]]

@@ -53,7 +53,7 @@ def everything_seen(client, content) -> str:
         index.url + index.reverse_subpage("mine"),
         index.url + index.reverse_subpage("report"),
         index.url + index.reverse_subpage("regional"),
-        "/elearning/",
+        "/~elearning/",
     ]
     for url in urls:
         seen.append(client.get(url, follow=True).content.decode())
@@ -125,17 +125,17 @@ def test_personal_data_export_and_erasure():
 
 
 def test_module_declarations_are_registered():
-    from portal import registry
-    from portal.notifications import kinds
+    from portal import modules
+    from portal.notifications import jobs, kinds
     from search import registry as search_registry
 
-    assert "elearning" in {m.key for m in registry.modules()}
+    assert "elearning" in {m.key for m in modules.modules()}
+    assert "elearning.reminders" in {job.name for job in jobs.all_jobs()}
     assert search_registry.source("courses") is not None
     assert {"audience", "duration"} <= {f.name for f in search_registry.facets()}
     assert {
         services.KIND_CERTIFICATE_EXPIRY,
-        services.KIND_COURSE_ASSIGNED,
-        services.KIND_COURSE_DUE,
+        services.KIND_COURSE_REMINDER,
     } <= {k.key for k in kinds.all_kinds()}
 
 

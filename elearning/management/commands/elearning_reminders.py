@@ -1,10 +1,10 @@
-"""Compute today's e-learning reminders (certificates expiring or expired, assigned courses
-due or overdue) and hand them to the portal's notification service. Run it daily, e.g.
-``0 7 * * * cd /srv/cyberportail && .venv/bin/python manage.py elearning_reminders``."""
+"""Today's e-learning reminders (certificates expiring or expired, assigned courses due or
+overdue), by hand: the daily periodic job ``elearning.reminders`` (``manage.py periodic``) does
+the same. Each reminder is notified once, however many times this runs."""
 
 from django.core.management.base import BaseCommand
 
-from elearning import module, services
+from elearning import notifications, services
 
 
 class Command(BaseCommand):
@@ -16,17 +16,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, dry_run=False, **options):
-        reminders = services.certificate_reminders() + services.assignment_reminders()
+        if dry_run:
+            reminders = services.certificate_reminders() + services.assignment_reminders()
+        else:
+            reminders = notifications.send_reminders()
         for reminder in reminders:
             recipients = ", ".join(str(user.pk) for user in reminder.recipients)
             self.stdout.write(f"{reminder.kind} ({reminder.stage}) -> member(s) {recipients}")
         if dry_run:
             self.stdout.write(f"{len(reminders)} reminder(s), none handed over (--dry-run)")
-            return
-        delivered = module.deliver(reminders)
-        if delivered:
-            services.mark_reminded(reminders)
-        self.stdout.write(
-            f"{len(reminders)} reminder(s), {delivered} handed to the notification service"
-            + ("" if delivered or not reminders else " (service not installed: kept for later)")
-        )
+        else:
+            self.stdout.write(f"{len(reminders)} reminder(s) handed to the notification service")
