@@ -28,7 +28,7 @@ run: $(STAMP) compilemessages
 	@echo "Cyberportail santé : http://127.0.0.1:$(PORT)/  (administration : http://127.0.0.1:$(PORT)/admin/)"
 	@echo "Tâches de fond : un worker (manage.py worker) et le planificateur (manage.py periodic --loop)."
 	@DEMO_MODE=1 HTTPS=0 TASKS_BACKEND=database UPLOADS_WITHOUT_ANTIVIRUS=1 sh -c ' \
-		$(BIN)/python manage.py worker & worker=$$!; \
+		$(BIN)/python manage.py worker -v 0 & worker=$$!; \
 		$(BIN)/python manage.py periodic --loop & scheduler=$$!; \
 		trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
 		$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)'

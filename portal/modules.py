@@ -49,7 +49,9 @@ class PortalModule:
     # marks it current on that URL and on a page whose ``module_key`` is this ``key``.
     url_name: str = ""
     # The module's URLconfs, included by ``portal/urls.py``: ``urls`` under the language prefix
-    # (its routes start with "~", which no page slug holds), ``root_urls`` outside it.
+    # (its routes start with "~", which no page slug holds), ``root_urls`` outside it. The
+    # module's own views hang off its index page instead (``portal.routable``); these hold
+    # what is neither a page nor a route (e.g. a header entry's redirect, file downloads).
     urls: str = ""
     root_urls: str = ""
     # Where the search page sends someone who found nothing ("ask the community").

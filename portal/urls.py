@@ -43,7 +43,8 @@ urlpatterns += i18n_patterns(
     path(_("notifications/"), include("portal.notifications.urls")),
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
-    # Modules' own views: their routes start with "~", which no page slug holds.
+    # Modules' URLs that are neither pages nor their index pages' routes (portal.routable):
+    # they start with "~", which no page slug holds.
     *(path("", include(urlconf)) for urlconf in modules.urlconfs("urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

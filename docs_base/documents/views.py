@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST, require_safe
 
 from docs_base.documents import downloads, reader
 from docs_base.models.documents import DocumentIndexPage, DocumentPage
+from docs_base.routes import documents_url
 from portal.access import approved_member_required, get_visible_or_404
 
 FAVOURITES_PER_PAGE = 20
@@ -106,7 +107,7 @@ def favourites_sharing(request):
         messages.success(request, _("Your favourites are shared with your establishment."))
     else:
         messages.success(request, _("Your favourites are no longer shared."))
-    return redirect("docs_base:favourites")
+    return redirect(documents_url("favourites", request=request))
 
 
 @approved_member_required
@@ -114,7 +115,7 @@ def favourites_sharing(request):
 def shared_favourites(request, user_id):
     """A colleague's shared list, each item filtered by the viewer's own access."""
     if user_id == request.user.pk:
-        return redirect("docs_base:favourites")
+        return redirect(documents_url("favourites", request=request))
     if (owner := reader.shared_list_owner(request.user, user_id)) is None:
         raise Http404
     page_obj = Paginator(reader.favourites(request.user, owner), FAVOURITES_PER_PAGE)

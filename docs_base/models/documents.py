@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page, PageManager
 from wagtail.query import PageQuerySet
@@ -20,6 +21,7 @@ from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
 from portal.page_cache import mark_cacheable
 from portal.panels import ACCESS_PANEL
+from portal.routable import ModuleIndexMixin
 
 __all__ = [
     "DocumentAttachment",
@@ -75,8 +77,13 @@ class DocumentLanguage(models.TextChoices):
     ENGLISH = "en", _("English")
 
 
-class DocumentIndexPage(PortalPage):
-    """The catalogue: the documents below it, filtered by facets, for the reader's access."""
+class DocumentIndexPage(ModuleIndexMixin, PortalPage):
+    """The catalogue: the documents below it, filtered by facets, for the reader's access.
+
+    The readers' own views hang off it (``portal.routable``): favourites, votes, follow-ups.
+    Each route delegates to ``docs_base.documents.views``; a child page slugged like a route
+    segment wins. Reverse them with ``docs_base.routes``.
+    """
 
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
 
@@ -99,6 +106,43 @@ class DocumentIndexPage(PortalPage):
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = catalogue.browse(request.user, self, request.GET)
         return context
+
+    # Routes (not at the top: the views import these models).
+    @path(_("favourites/"), name="favourites")
+    def favourites_route(self, request):
+        from docs_base.documents import views
+
+        return views.favourites(request)
+
+    @path(_("favourites/sharing/"), name="favourites_sharing")
+    def favourites_sharing_route(self, request):
+        from docs_base.documents import views
+
+        return views.favourites_sharing(request)
+
+    @path(_("favourites/<int:user_id>/"), name="shared_favourites")
+    def shared_favourites_route(self, request, user_id):
+        from docs_base.documents import views
+
+        return views.shared_favourites(request, user_id)
+
+    @path(_("documents/<int:page_id>/vote/"), name="vote")
+    def vote_route(self, request, page_id):
+        from docs_base.documents import views
+
+        return views.vote(request, page_id)
+
+    @path(_("documents/<int:page_id>/favourite/"), name="favourite")
+    def favourite_route(self, request, page_id):
+        from docs_base.documents import views
+
+        return views.favourite(request, page_id)
+
+    @path(_("documents/<int:page_id>/watch/"), name="watch")
+    def watch_route(self, request, page_id):
+        from docs_base.documents import views
+
+        return views.watch(request, page_id)
 
 
 class DocumentPageQuerySet(PageQuerySet):

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
@@ -22,6 +23,7 @@ from portal.access import Tlp, is_approved_member
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
+from portal.routable import ModuleIndexMixin
 
 __all__ = [
     "CostRange",
@@ -191,8 +193,13 @@ class RexDebrief(models.Model):
         ]
 
 
-class RexIndexPage(PortalPage):
-    """The experience feedback section: the REX the reader may see, filterable."""
+class RexIndexPage(ModuleIndexMixin, PortalPage):
+    """The experience feedback section: the REX the reader may see, filterable.
+
+    The members' own views hang off it (``portal.routable``): sharing a feedback in steps,
+    their list, the regional statistics. Each route delegates to ``docs_base.rex.views``; a
+    child page slugged like a route segment wins. Reverse them with ``docs_base.routes``.
+    """
 
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
 
@@ -216,6 +223,37 @@ class RexIndexPage(PortalPage):
         context["listing"] = services.browse(request.user, self, request.GET)
         context["can_submit"] = is_approved_member(request.user)
         return context
+
+    # Routes (not at the top: the views import these models).
+    @path(_("share/"), name="submit")
+    def submit_route(self, request):
+        from docs_base.rex import views
+
+        return views.submission_new(request)
+
+    @path(_("mine/"), name="mine")
+    def mine_route(self, request):
+        from docs_base.rex import views
+
+        return views.mine(request)
+
+    @path(_("mine/<int:pk>/delete/"), name="submission_delete")
+    def submission_delete_route(self, request, pk):
+        from docs_base.rex import views
+
+        return views.submission_delete(request, pk)
+
+    @path(_("mine/<int:pk>/<slug:step>/"), name="submission_step")
+    def submission_step_route(self, request, pk, step):
+        from docs_base.rex import views
+
+        return views.submission_step(request, pk, step)
+
+    @path(_("statistics/"), name="statistics")
+    def statistics_route(self, request):
+        from docs_base.rex import views
+
+        return views.regional_statistics(request)
 
 
 class RexPage(RexDebrief, AccessControlled, PortalPage):

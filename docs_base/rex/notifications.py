@@ -1,11 +1,12 @@
 """The author of a REX is told at each moderation step, through the notification service."""
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from docs_base.notifications import REX_MODERATION
+from docs_base.routes import rex_url
+from portal.notifications.services import notify
 
 SUBJECTS = {
     "received": lambda: _("Your experience feedback was received"),
@@ -16,8 +17,6 @@ SUBJECTS = {
 
 def tell_author(submission, step: str) -> None:
     """Notify the author about ``step`` once the current transaction is committed."""
-    from portal.notifications.services import notify
-
     with translation.override(settings.LANGUAGE_CODE):
         if step == "received":
             body = _(
@@ -35,6 +34,6 @@ def tell_author(submission, step: str) -> None:
             [submission.owner_id],
             title=f"{SUBJECTS[step]()} : {submission.title}",
             body=body,
-            url=(submission.page.get_url() or "") if published else reverse("docs_base:rex_mine"),
+            url=(submission.page.get_url() or "") if published else rex_url("mine"),
             reference=f"REX-{submission.pk}",
         )

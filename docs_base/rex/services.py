@@ -213,7 +213,9 @@ def _unique_slug(parent, title: str) -> str:
     base = slugify(title)[:70].strip("-") or "rex"
     slug, number = base, 1
     siblings = parent.get_children()
-    while siblings.filter(slug=slug).exists():
+    # A child page wins over a route (portal.routable): keep generated slugs off the routes.
+    reserved = getattr(parent, "route_segments", set)()
+    while slug in reserved or siblings.filter(slug=slug).exists():
         number += 1
         slug = f"{base}-{number}"
     return slug

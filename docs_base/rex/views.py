@@ -1,4 +1,6 @@
-"""Experience feedback views: the member's submission in steps, their list, the statistics."""
+"""Experience feedback views: the member's submission in steps, their list, the statistics.
+
+Served by the REX index page's routes (``RexIndexPage``), except ``rex_home``."""
 
 from django.contrib import messages
 from django.http import Http404
@@ -8,6 +10,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from docs_base.models import RexSubmission, SubmissionStatus
 from docs_base.rex import anonymity, forms, services, statistics
+from docs_base.routes import rex_url
 from portal.access import approved_member_required
 
 
@@ -31,7 +34,7 @@ def submission_new(request):
         services.check_draft_allowance(request.user)
     except services.SubmissionError as error:
         messages.error(request, str(error))
-        return redirect("docs_base:rex_mine")
+        return redirect(rex_url("mine", request=request))
     return _step(request, services.new_submission(request.user), forms.STEPS[0])
 
 
@@ -43,7 +46,7 @@ def submission_step(request, pk, step):
         raise Http404
     if not submission.editable:
         messages.info(request, _("This experience feedback is with the moderators."))
-        return redirect("docs_base:rex_mine")
+        return redirect(rex_url("mine", request=request))
     if current.slug == "review":
         return _review(request, submission, current)
     return _step(request, submission, current)
@@ -79,12 +82,14 @@ def _step(request, submission, step):
                 submission = services.save_step(form, timeline.steps() if timeline else None)
             except services.SubmissionError as error:
                 messages.error(request, str(error))
-                return redirect("docs_base:rex_mine")
+                return redirect(rex_url("mine", request=request))
             if "save_draft" in request.POST:
                 messages.success(request, _("Your draft is saved."))
-                return redirect("docs_base:rex_mine")
+                return redirect(rex_url("mine", request=request))
             _position, _previous, following = _neighbours(step)
-            return redirect("docs_base:rex_submission_step", pk=submission.pk, step=following.slug)
+            return redirect(
+                rex_url("submission_step", submission.pk, following.slug, request=request)
+            )
         messages.error(request, _("Some answers need your attention: nothing was saved."))
     return render(
         request,
@@ -109,7 +114,7 @@ def _review(request, submission, step):
                     "You will be told by e-mail."
                 ),
             )
-            return redirect("docs_base:rex_mine")
+            return redirect(rex_url("mine", request=request))
         submission.refresh_from_db()
     return render(
         request,
@@ -138,7 +143,7 @@ def submission_delete(request, pk):
     else:
         submission.delete()
         messages.success(request, _("The draft is deleted."))
-    return redirect("docs_base:rex_mine")
+    return redirect(rex_url("mine", request=request))
 
 
 @approved_member_required
@@ -146,5 +151,9 @@ def regional_statistics(request):
     return render(
         request,
         "docs_base/rex/statistics.html",
-        {"figures": statistics.regional_figures(request.user), "index": services.rex_index()},
+        {
+            "figures": statistics.regional_figures(request.user),
+            # The index page this route hangs off (portal.routable), else the live one.
+            "index": getattr(request, "routable_page", None) or services.rex_index(),
+        },
     )

@@ -1,6 +1,7 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from django.urls import reverse
 
+from portal import mail
 from portal.access import is_approved_member
 
 
@@ -10,6 +11,13 @@ class AccountAdapter(DefaultAccountAdapter):
         if not is_approved_member(request.user):
             return reverse("membership:status")
         return super().get_login_redirect_url(request)
+
+    def render_mail(self, template_prefix, email, context, headers=None):
+        """allauth's messages (verification, password reset, ...) are sent from the task queue,
+        not in the request that asked for them."""
+        message = super().render_mail(template_prefix, email, context, headers=headers)
+        message.send = lambda fail_silently=False: mail.queue(message)
+        return message
 
 
 def user_display(user) -> str:

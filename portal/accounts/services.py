@@ -7,14 +7,13 @@ confirms them.
 """
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal import region
+from portal import mail, region
 from portal.access.fields import role_token
 from portal.access.membership import forget_membership, membership_of
 from portal.access.roles import Role
@@ -141,10 +140,9 @@ def _mail_member(profile: MemberProfile) -> None:
         MemberStatus.REJECTED: _("Your membership request was not accepted"),
         MemberStatus.SUSPENDED: _("Your membership is suspended"),
     }[profile.status]
-    send_mail(
+    mail.queue_mail(
         f"[{settings.PORTAL_NAME}] {subject}",
         render_to_string("accounts/email/decision.txt", context),
-        None,
         [profile.user.email],
     )
 
@@ -166,14 +164,9 @@ def _notify_approvers(profile: MemberProfile) -> None:
         "portal_name": settings.PORTAL_NAME,
         "site_url": settings.SITE_URL,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            f"[{settings.PORTAL_NAME}] " + _("A membership request is waiting"),
-            render_to_string("accounts/email/request.txt", context),
-            None,
-            approvers,
-        )
-    )
+    body = render_to_string("accounts/email/request.txt", context)
+    subject = f"[{settings.PORTAL_NAME}] " + _("A membership request is waiting")
+    transaction.on_commit(lambda: mail.queue_mail(subject, body, approvers))
 
 
 def _with_pending_claims(queryset):
@@ -330,14 +323,9 @@ def _mail_role_claim(claim: RoleClaim) -> None:
     if not recipients:
         return
     context = _claim_context(claim)
-    transaction.on_commit(
-        lambda: send_mail(
-            f"[{settings.PORTAL_NAME}] " + _("A security role is claimed in your establishment"),
-            render_to_string("accounts/email/role_claim.txt", context),
-            None,
-            sorted(recipients),
-        )
-    )
+    body = render_to_string("accounts/email/role_claim.txt", context)
+    subject = f"[{settings.PORTAL_NAME}] " + _("A security role is claimed in your establishment")
+    transaction.on_commit(lambda: mail.queue_mail(subject, body, sorted(recipients)))
 
 
 def _mail_claim_decision(claim: RoleClaim) -> None:
@@ -349,4 +337,4 @@ def _mail_claim_decision(claim: RoleClaim) -> None:
     context = _claim_context(claim)
     body = render_to_string("accounts/email/role_claim_decision.txt", context)
     for address in {claim.profile.user.email, claim.decided_by.email} - {""}:
-        send_mail(f"[{settings.PORTAL_NAME}] {subject}", body, None, [address])
+        mail.queue_mail(f"[{settings.PORTAL_NAME}] {subject}", body, [address])

@@ -5,10 +5,10 @@ feed nor sitemap.) The RSSI, who may view them, is the control: the same checks 
 
 import pytest
 from django.core import mail
-from django.urls import reverse
 from fpdf import FPDF
 
 from docs_base.models import DocumentWatch
+from docs_base.routes import rex_url
 from portal.access import AccessLevel, Role
 from portal.accounts.models import MemberStatus
 from tests.docs_base.factories import (
@@ -74,7 +74,7 @@ def everything_seen(client, content) -> str:
         seen.append(client.get("/recherche/", {"q": word}).content.decode())
         seen.append(client.get("/recherche/suggestions/", {"q": word[:7]}).content.decode())
     seen.append(client.get("/recherche/", {"q": "procedur intern"}).content.decode())  # typos
-    statistics = client.get(reverse("docs_base:rex_statistics"))
+    statistics = client.get(rex_url("statistics"))
     seen.append(statistics.content.decode())
     for page in (content["secret"], content["rex"]):
         seen.append(f"status:{client.get(page.url).status_code}")

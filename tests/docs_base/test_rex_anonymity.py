@@ -12,6 +12,7 @@ from django.utils import translation
 
 from docs_base.models import RexSubmission, SizeBand
 from docs_base.rex import anonymity, statistics
+from docs_base.routes import rex_url
 from docs_base.search_documents_rex import rex_document
 from portal import region
 from portal.access import Role, Tlp
@@ -220,10 +221,8 @@ def test_author_sees_the_shown_context_and_the_warning(ars_author):
     client = Client()
     client.force_login(ars_author)
     expected = f"{FAMILY_LABELS['regional_body']} · {region.current().name}"
-    review = client.get(
-        reverse("docs_base:rex_submission_step", args=[submission.pk, "review"])
-    ).content.decode()
-    mine = client.get(reverse("docs_base:rex_mine")).content.decode()
+    review = client.get(rex_url("submission_step", submission.pk, "review")).content.decode()
+    mine = client.get(rex_url("mine")).content.decode()
     for html in (review, mine):
         assert expected in html
         assert "rex-identifying" in html
@@ -236,9 +235,10 @@ def test_author_sees_no_warning_when_the_context_is_shared(demo_establishments):
         profile__roles={Role.DIRECTOR},
     )
     submission = rex_submission(author, establishment_type="ch", department="")
+    rex_index()
     client = Client()
     client.force_login(author)
-    review = client.get(reverse("docs_base:rex_submission_step", args=[submission.pk, "review"]))
+    review = client.get(rex_url("submission_step", submission.pk, "review"))
     html = review.content.decode()
     assert f"Centre hospitalier (CH) · {region.current().name}" in html
     assert "rex-identifying" not in html
@@ -305,7 +305,7 @@ def test_statistics_page_names_no_type_the_pages_do_not_show(demo_establishments
     )
     client = Client()
     client.force_login(MemberFactory())
-    html = client.get(reverse("docs_base:rex_statistics")).content.decode()
+    html = client.get(rex_url("statistics")).content.decode()
     assert "Agence régionale de santé" not in html
     assert f'<th scope="row">{FAMILY_LABELS["regional_body"]}</th><td>1</td>' in html
     assert 'id="rex-statistics-anonymity"' in html

@@ -5,6 +5,7 @@ from django.test import Client
 from django.urls import reverse
 
 from docs_base.rex import services
+from docs_base.routes import rex_url
 from portal.access import Role, Tlp
 from tests.docs_base.factories import rex_index, rex_page
 from tests.portal.factories import EstablishmentFactory, home_page
@@ -100,13 +101,13 @@ def test_listing_queries_do_not_grow_with_the_number_of_rex(
 def test_index_links_to_submission_and_statistics(caregiver):
     index = rex_index()
     anonymous = Client().get(index.url).content.decode()
-    assert reverse("docs_base:rex_statistics") in anonymous
-    assert reverse("docs_base:rex_submit") not in anonymous
+    assert rex_url("statistics") in anonymous
+    assert rex_url("submit") not in anonymous
     client = Client()
     client.force_login(caregiver)
     page = client.get(index.url).content.decode()
-    assert reverse("docs_base:rex_submit") in page
-    assert reverse("docs_base:rex_mine") in page
+    assert rex_url("submit") in page
+    assert rex_url("mine") in page
 
 
 def test_navigation_entry_and_home_section(caregiver):

@@ -9,12 +9,19 @@ from django.utils import translation
 from django.utils.html import escape
 
 from docs_base.models import RexSubmission, SubmissionStatus
+from docs_base.routes import rex_url
 from portal.access import Role
 from portal.accounts.models import MemberStatus
 from tests.docs_base.factories import rex_index, rex_submission
 from tests.portal.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _index():
+    """The member's views hang off the REX index page."""
+    return rex_index()
 
 
 @pytest.fixture
@@ -25,7 +32,7 @@ def client(author):
 
 
 def step_url(submission, step):
-    return reverse("docs_base:rex_submission_step", args=[submission.pk, step])
+    return rex_url("submission_step", submission.pk, step)
 
 
 CONTEXT = {
@@ -38,14 +45,14 @@ CONTEXT = {
 
 
 def test_steps_keep_the_draft_between_them(client, author):
-    response = client.get(reverse("docs_base:rex_submit"))
+    response = client.get(rex_url("submit"))
     assert response.status_code == 200
     form = response.context["form"]
     assert form["establishment_type"].value() == "ch"  # prefilled from the establishment
     assert form["department"].value() == "38"
     assert form["show_establishment_name"].value() is False  # anonymous by default
 
-    response = client.post(reverse("docs_base:rex_submit"), CONTEXT)
+    response = client.post(rex_url("submit"), CONTEXT)
     submission = RexSubmission.objects.get(owner=author)
     assert response.status_code == 302
     assert response["Location"] == step_url(submission, "incident")
@@ -94,13 +101,13 @@ def test_steps_keep_the_draft_between_them(client, author):
         step_url(submission, "lessons"),
         {"lessons_learnt": "Des sauvegardes déconnectées et testées.", "save_draft": "1"},
     )
-    assert response["Location"] == reverse("docs_base:rex_mine")
+    assert response["Location"] == rex_url("mine")
     submission.refresh_from_db()
     assert submission.impact_patient_care and submission.impact_billing
     assert not submission.impact_pay
     assert submission.lessons_learnt.startswith("Des sauvegardes")
     assert submission.status == SubmissionStatus.DRAFT
-    mine = client.get(reverse("docs_base:rex_mine")).content.decode()
+    mine = client.get(rex_url("mine")).content.decode()
     assert CONTEXT["title"] in mine
 
 
@@ -170,7 +177,7 @@ def test_bad_timeline_row_saves_nothing(client, author):
 
 
 def test_first_step_with_bad_input_creates_nothing(client, author):
-    response = client.post(reverse("docs_base:rex_submit"), {**CONTEXT, "establishment_type": ""})
+    response = client.post(rex_url("submit"), {**CONTEXT, "establishment_type": ""})
     assert response.status_code == 200
     assert not RexSubmission.objects.exists()
 
@@ -181,16 +188,16 @@ def test_unknown_step_is_404(client, author):
 
 
 def test_only_approved_members(establishment):
-    anonymous = Client().get(reverse("docs_base:rex_submit"))
+    anonymous = Client().get(rex_url("submit"))
     assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
     pending = MemberFactory(
         profile__establishment=establishment, profile__status=MemberStatus.PENDING
     )
     client = Client()
     client.force_login(pending)
-    for name in ("docs_base:rex_submit", "docs_base:rex_mine", "docs_base:rex_statistics"):
-        assert client.get(reverse(name)).status_code == 404
-    assert client.post(reverse("docs_base:rex_submit"), CONTEXT).status_code == 404
+    for name in ("submit", "mine", "statistics"):
+        assert client.get(rex_url(name)).status_code == 404
+    assert client.post(rex_url("submit"), CONTEXT).status_code == 404
     assert not RexSubmission.objects.exists()
 
 
@@ -201,10 +208,10 @@ def test_cannot_see_or_edit_another_members_draft(client, establishment):
     for step in ("context", "review"):
         assert client.get(step_url(theirs, step)).status_code == 404
     assert client.post(step_url(theirs, "context"), CONTEXT).status_code == 404
-    delete = reverse("docs_base:rex_submission_delete", args=[theirs.pk])
+    delete = rex_url("submission_delete", theirs.pk)
     assert client.post(delete).status_code == 404
     assert RexSubmission.objects.filter(pk=theirs.pk).values().get() == before
-    mine = client.get(reverse("docs_base:rex_mine")).content.decode()
+    mine = client.get(rex_url("mine")).content.decode()
     assert "Le brouillon d'un collègue" not in mine
 
 
@@ -241,7 +248,7 @@ def test_strict_marking_needs_the_authors_establishment(client):
 
 def test_delete_a_draft(client, author):
     submission = rex_submission(author)
-    response = client.post(reverse("docs_base:rex_submission_delete", args=[submission.pk]))
+    response = client.post(rex_url("submission_delete", submission.pk))
     assert response.status_code == 302
     assert not RexSubmission.objects.exists()
 
@@ -256,7 +263,7 @@ def test_submitted_feedback_is_not_editable(client, author):
 
 def test_profile_links_to_my_experience_feedback(client):
     profile = client.get(reverse("membership:profile")).content.decode()
-    assert reverse("docs_base:rex_mine") in profile
+    assert rex_url("mine") in profile
 
 
 def test_my_submissions_page_queries_are_bounded(client, author, django_assert_max_num_queries):
@@ -268,7 +275,7 @@ def test_my_submissions_page_queries_are_bounded(client, author, django_assert_m
         rex_submission(author, title=f"Brouillon {number}")
 
     add(0)
-    url = reverse("docs_base:rex_mine")
+    url = rex_url("mine")
     client.get(url)
     with django_assert_max_num_queries(12) as few:
         client.get(url)
@@ -289,15 +296,15 @@ def test_open_drafts_are_capped(client, author, settings):
     rex_submission(author, title="Envoyé", status=SubmissionStatus.IN_MODERATION)
     message = "Vous avez déjà 2 brouillons en cours : envoyez-en un ou supprimez-en un"
     with translation.override("fr"):
-        opened = client.get(reverse("docs_base:rex_submit"), follow=True)
-        posted = client.post(reverse("docs_base:rex_submit"), CONTEXT, follow=True)
+        opened = client.get(rex_url("submit"), follow=True)
+        posted = client.post(rex_url("submit"), CONTEXT, follow=True)
     for response in (opened, posted):
-        assert response.redirect_chain[-1][0] == reverse("docs_base:rex_mine")
+        assert response.redirect_chain[-1][0] == rex_url("mine")
         assert message in response.content.decode()
     assert RexSubmission.objects.filter(owner=author).count() == 3  # nothing created
     # Below the cap again (the one with the moderators never counted): a new draft is saved.
     RexSubmission.objects.filter(title="Brouillon 0").delete()
-    response = client.post(reverse("docs_base:rex_submit"), CONTEXT)
+    response = client.post(rex_url("submit"), CONTEXT)
     assert response.status_code == 302
     assert RexSubmission.objects.filter(owner=author, status=SubmissionStatus.DRAFT).count() == 2
 

@@ -9,8 +9,8 @@ import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
 
+from docs_base.routes import documents_url
 from portal.access import AccessLevel
 from tests.docs_base.factories import document_page, reader
 from tests.portal.factories import standard_page
@@ -77,8 +77,8 @@ def test_a_forbidden_document_id_and_a_missing_one_take_the_same_path(
     forbidden, missing = _same_path(
         client,
         "post",
-        reverse(f"docs_base:{action}", args=[page.pk]),
-        reverse(f"docs_base:{action}", args=[missing_id]),
+        documents_url(action, page.pk),
+        documents_url(action, missing_id),
         django_assert_num_queries,
     )
     assert _body(forbidden, f"/{page.pk}/") == _body(missing, f"/{missing_id}/")

@@ -8,6 +8,7 @@ from fnmatch import fnmatch
 
 import pytest
 from django.test import Client
+from django.utils.module_loading import import_string
 
 from portal.access import AccessLevel, Role
 from tests.portal.factories import home_page, standard_page
@@ -16,6 +17,7 @@ from tests.portal.url_matrix import (
     build_users,
     establishments,
     needs_arguments,
+    routable_page_routes,
     url_patterns,
 )
 
@@ -91,23 +93,31 @@ MATRIX = {
     "notifications:read": "POST, the member's own notifications only (tests/notifications)",
     "notifications:open": "the member's own, while they may view its object (tests/notifications)",
     "notifications:unsubscribe": "signed token, 400 if altered (tests/notifications)",
-    # Experience feedback (REX): the index is a Wagtail page; rex_home redirects to it (404
-    # while there is none, as here); submissions are their author's only (tests/docs_base).
-    "docs_base:rex_home": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
-    "docs_base:rex_submit": APPROVED_ONLY,
-    "docs_base:rex_mine": APPROVED_ONLY,
-    "docs_base:rex_statistics": APPROVED_ONLY,
-    "docs_base:rex_submission_*": "the author's own drafts, 404 for anyone else (tests/docs_base)",
-    # Document base: the catalogue is a Wagtail page; "catalogue" redirects to it (404 while
-    # there is none, as here). Reader features are for approved members; downloads and the
-    # per-document actions are covered with real documents in tests/docs_base/test_documents_*.
-    "docs_base:catalogue": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
-    "docs_base:favourites": APPROVED_ONLY,
-    "docs_base:favourites_sharing": rule(REDIRECT, {405}),  # POST only
-    "docs_base:shared_favourites": "same establishment, shared, else 404 (tests/docs_base)",
-    "docs_base:vote": "POST, approved members who may view the document (tests/docs_base)",
-    "docs_base:favourite": "POST, approved members who may view the document (tests/docs_base)",
-    "docs_base:watch": "POST, approved members who may view the document (tests/docs_base)",
+    # Experience feedback (REX): the index is a Wagtail page (created by the fixture, see
+    # ROUTABLE_INDEXES); rex_home redirects to it. Its routes serve the members' own views;
+    # submissions are their author's only (tests/docs_base).
+    "docs_base:rex_home": rule(REDIRECT, REDIRECT),
+    "docs_base.RexIndexPage:index_route": PUBLIC,
+    "docs_base.RexIndexPage:submit": APPROVED_ONLY,
+    "docs_base.RexIndexPage:mine": APPROVED_ONLY,
+    "docs_base.RexIndexPage:statistics": APPROVED_ONLY,
+    "docs_base.RexIndexPage:submission_*": "the author's own drafts, 404 for anyone else "
+    "(tests/docs_base)",
+    # Document base: the catalogue is a Wagtail page; "catalogue" redirects to it. Reader
+    # features (its routes) are for approved members; downloads and the per-document actions
+    # are covered with real documents in tests/docs_base/test_documents_*.
+    "docs_base:catalogue": rule(REDIRECT, REDIRECT),
+    "docs_base.DocumentIndexPage:index_route": PUBLIC,
+    "docs_base.DocumentIndexPage:favourites": APPROVED_ONLY,
+    "docs_base.DocumentIndexPage:favourites_sharing": rule(REDIRECT, {405}),  # POST only
+    "docs_base.DocumentIndexPage:shared_favourites": "same establishment, shared, else 404 "
+    "(tests/docs_base)",
+    "docs_base.DocumentIndexPage:vote": "POST, approved members who may view the document "
+    "(tests/docs_base)",
+    "docs_base.DocumentIndexPage:favourite": "POST, approved members who may view the "
+    "document (tests/docs_base)",
+    "docs_base.DocumentIndexPage:watch": "POST, approved members who may view the document "
+    "(tests/docs_base)",
     "docs_base:download": "the access model decides, 404 otherwise (tests/docs_base)",
     # E-learning: "catalogue" redirects to the catalogue page (404 while there is none, as
     # here); its other views are routes of Wagtail pages. SCORM content needs a signed token
@@ -131,6 +141,13 @@ MATRIX = {
     "portal_frontend_login": ALWAYS_REDIRECTS,
     "wagtail*": "admin",
     "<unnamed admin/*": "admin",
+}
+
+# Page models whose routes serve a module's own views -> a factory of one live page of each:
+# the matrix requests every route under it, for every user.
+ROUTABLE_INDEXES = {
+    "docs_base.RexIndexPage": "tests.docs_base.factories.rex_index",
+    "docs_base.DocumentIndexPage": "tests.docs_base.factories.document_index",
 }
 
 PAGES = {
@@ -162,12 +179,32 @@ def entry_for(name):
 
 def test_every_url_has_an_entry():
     missing = [name for name, _ in url_patterns() if entry_for(name) is None]
+    missing += [name for name, _, _ in routable_page_routes() if entry_for(name) is None]
     assert not missing, f"declare who may see these URLs in MATRIX: {missing}"
+
+
+def test_every_page_model_with_routes_has_an_index_here():
+    models = {name.split(":")[0] for name, _, _ in routable_page_routes()}
+    assert models == set(ROUTABLE_INDEXES), "declare a factory in ROUTABLE_INDEXES"
+
+
+def all_routes():
+    """(name, URL path without the leading "/") of every URL pattern and every route of a
+    routable index page (the fixture created one live page of each)."""
+    indexes = {}
+    for name, model, route in routable_page_routes():
+        label = name.split(":")[0]
+        if label not in indexes:
+            indexes[label] = model.objects.live().order_by("path").first()
+        yield name, indexes[label].url.lstrip("/") + route
+    yield from url_patterns()
 
 
 @pytest.fixture
 def users():
     home_page()
+    for factory in ROUTABLE_INDEXES.values():
+        import_string(factory)()
     return build_users(*establishments())
 
 
@@ -181,7 +218,7 @@ def _client(users, who):
 def test_portal_urls(users):
     failures = []
     clients = {who: _client(users, who) for who in USERS}
-    for name, route in url_patterns():
+    for name, route in all_routes():
         entry = entry_for(name)
         if not isinstance(entry, dict) or needs_arguments(route):
             continue
@@ -259,7 +296,7 @@ def test_every_post_is_csrf_protected(users):
     client = Client(enforce_csrf_checks=True, raise_request_exception=False)
     client.force_login(users["regional_admin"])
     accepted = []
-    for name, route in url_patterns():
+    for name, route in all_routes():
         if needs_arguments(route) or entry_for(name) == NOT_REQUESTED:
             continue
         status = client.post("/" + route, {"x": "1"}).status_code

@@ -41,6 +41,22 @@ def url_patterns():
     return list(walk(get_resolver().url_patterns))
 
 
+def routable_page_routes():
+    """(name, page model, route) for every route of every page model with routes (the modules'
+    own views hang off their index pages: ``portal.routable``). The name is
+    ``<app_label.Model>:<route name>``; the route is relative to a live page of that model."""
+    from django.apps import apps
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+    from wagtail.models import Page
+
+    routes = []
+    for model in apps.get_models():
+        if issubclass(model, Page) and issubclass(model, RoutablePageMixin):
+            for pattern in model.get_resolver().url_patterns:
+                routes.append((f"{model._meta.label}:{pattern.name}", model, str(pattern.pattern)))
+    return sorted(routes, key=lambda route: route[0])
+
+
 def needs_arguments(route: str) -> bool:
     return "<" in route or "(?P" in route or "^" in route
 

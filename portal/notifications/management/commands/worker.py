@@ -27,7 +27,10 @@ class Command(BaseCommand):
             return self.check_health(backend)
         if backend == "database":
             extra = ["--batch"] if burst else []
-            call_command("db_worker", "--no-reload", "--interval", "1", *extra)
+            call_command(
+                "db_worker", "--no-reload", "--interval", "1", *extra,
+                verbosity=options["verbosity"],
+            )  # fmt: skip
         elif backend == "rq":
             extra = ["--burst"] if burst else []
             call_command(
