@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -22,8 +22,8 @@ from portal.access import Role
 from portal.access.fields import CodeSetField, RoleSetField
 from portal.access.models import AccessControlled
 from portal.models import PortalPage
-from portal.page_cache import mark_cacheable
 from portal.panels import ACCESS_PANEL
+from portal.routable import ModuleIndexMixin
 
 
 class Level(models.TextChoices):
@@ -46,7 +46,7 @@ def duration_band(minutes: int) -> str:
     return DurationBand.MEDIUM if minutes <= 120 else DurationBand.LONG
 
 
-class CourseIndexPage(RoutablePageMixin, PortalPage):
+class CourseIndexPage(ModuleIndexMixin, PortalPage):
     """The public course catalogue; the learner's and managers' pages hang off it."""
 
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"], blank=True)
@@ -71,15 +71,10 @@ class CourseIndexPage(RoutablePageMixin, PortalPage):
         context["sees_regional"] = services.sees_regional_figures(request.user)
         return context
 
-    # The routes are thin: each calls a view of ``elearning.views``.
-    @path("")
-    def catalogue(self, request):
-        return self.serve_catalogue(request)
-
-    def serve_catalogue(self, request):
-        # The catalogue shows nothing personal: it may come from the shared page cache.
-        return mark_cacheable(Page.serve(self, request))
-
+    # The page itself is served by ``PortalPage.serve``: the catalogue shows nothing personal,
+    # it may come from the shared page cache.
+    # The routes are thin: each calls a view of ``elearning.views`` (``portal.routable``: a
+    # child page slugged like a route's first segment wins).
     @path("mes-formations/", name="mine")
     def mine(self, request):
         from elearning import views
@@ -129,7 +124,7 @@ class CourseIndexPage(RoutablePageMixin, PortalPage):
         return views.assign(request, self)
 
 
-class CoursePage(RoutablePageMixin, AccessControlled, PortalPage):
+class CoursePage(ModuleIndexMixin, AccessControlled, PortalPage):
     summary = models.TextField(_("summary"), max_length=600)
     audience = CodeSetField(
         _("audience"),
@@ -196,11 +191,15 @@ class CoursePage(RoutablePageMixin, AccessControlled, PortalPage):
     def quiz(self):
         return QuizPage.objects.child_of(self).live().order_by("path").first()
 
-    def serve(self, request, *args, **kwargs):
+    def serve(self, request, view=None, args=None, kwargs=None):
         from portal.access import ensure_visible
 
         ensure_visible(request, self)
-        return super().serve(request, *args, **kwargs)
+        if view is None:
+            # Enrolment and progress are personal: never from the page cache, so not through
+            # ``PortalPage.serve``.
+            return Page.serve(self, request)
+        return super().serve(request, view, args, kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from elearning import services
@@ -208,10 +207,6 @@ class CoursePage(RoutablePageMixin, AccessControlled, PortalPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(services.course_context(request.user, self))
         return context
-
-    @path("")
-    def course(self, request):
-        return Page.serve(self, request)
 
     @path("inscription/", name="enrol")
     def enrol(self, request):
@@ -308,7 +303,7 @@ class LessonPage(PortalPage):
         return views.lesson(request, self)
 
 
-class QuizPage(RoutablePageMixin, PortalPage):
+class QuizPage(PortalPage):
     """The final quiz of a course: questions drawn at random from the banks at each attempt."""
 
     intro = models.TextField(_("introduction"), blank=True)
