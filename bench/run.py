@@ -64,6 +64,10 @@ TARGETS = [
     # The member forum, as an approved member: its index and a topic page of 50 posts.
     Target("forum", "portal", "/~forum/", logged_in=True),
     Target("forum-topic", "portal", FORUM_TOPIC, logged_in=True),
+    # E-learning (demo content): a lesson and a quiz page as an approved member (the demo
+    # director, not enrolled: the pages are rendered per member, never from the page cache).
+    Target("lesson", "portal", "/formations/sensibilisation-tous-personnels/bons-reflexes/", True),
+    Target("quiz", "portal", "/formations/sensibilisation-tous-personnels/quiz/", True),
 ]
 FORUM_RPS, FORUM_P99_MS = 300.0, 250.0
 ANONYMOUS_WITH_TARGET = ("home", "content", "legal")

@@ -62,8 +62,10 @@ INSTALLED_APPS = [
     "portal.notifications",
     "search",
     "docs_base",
+    "elearning",
     "dsfr",
     "wagtail.contrib.forms",
+    "wagtail.contrib.routable_page",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.embeds",
@@ -263,6 +265,11 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
 CLAMD_URL = env("CLAMD_URL", default="")
+# SCORM 1.2 packages (elearning.scorm): limits on the extracted size, file count and ratio.
+ELEARNING_SCORM_MAX_BYTES = env.int("ELEARNING_SCORM_MAX_BYTES", default=200 * 1024 * 1024)
+ELEARNING_SCORM_MAX_FILES = env.int("ELEARNING_SCORM_MAX_FILES", default=3000)
+ELEARNING_SCORM_MAX_RATIO = env.int("ELEARNING_SCORM_MAX_RATIO", default=100)
+
 # Without an antivirus, uploads are refused unless DEBUG is on or this is set explicitly
 # (``make run``'s demo sets it): the admin's upload forms then say the files are not scanned.
 UPLOADS_WITHOUT_ANTIVIRUS = env.bool("UPLOADS_WITHOUT_ANTIVIRUS", default=False)

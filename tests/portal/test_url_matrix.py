@@ -119,6 +119,37 @@ MATRIX = {
     "docs_base.DocumentIndexPage:watch": "POST, approved members who may view the document "
     "(tests/docs_base)",
     "docs_base:download": "the access model decides, 404 otherwise (tests/docs_base)",
+    # E-learning: "catalogue" redirects to the catalogue page (404 while there is none); its
+    # other views are routes of Wagtail pages (see ROUTABLE_INDEXES). SCORM content needs a
+    # signed token bound to an enrolment (tests/elearning/test_scorm.py).
+    "elearning:catalogue": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "elearning:scorm_content": "token bound to the learner's enrolment, else 404 (tests/elearning)",
+    # The catalogue page's routes (tests/elearning). Managers' views: approved directors and
+    # RSSI of an establishment (report), directors (assign), regional roles (regional figures);
+    # the impostor's claimed RSSI and director roles open nothing.
+    "elearning.CourseIndexPage:index_route": PUBLIC,
+    "elearning.CourseIndexPage:mine": APPROVED_ONLY,
+    "elearning.CourseIndexPage:report": rule(REDIRECT, NOT_FOUND, rssi=OK),
+    # Without ?formation= there is no course to export: 404 for everyone signed in; the export
+    # itself is covered in tests/elearning/test_reports.py.
+    "elearning.CourseIndexPage:report_csv": rule(REDIRECT, NOT_FOUND),
+    "elearning.CourseIndexPage:regional": rule(
+        REDIRECT, NOT_FOUND, moderator=OK, editor=OK, regional_admin=OK
+    ),
+    "elearning.CourseIndexPage:assign": rule(REDIRECT, NOT_FOUND),  # no director here
+    "elearning.CourseIndexPage:verify": "public, by certificate code, 404 for an unknown code "
+    "(tests/elearning)",
+    "elearning.CourseIndexPage:certificate_pdf": "the learner's own certificates, else 404 "
+    "(tests/elearning)",
+    "elearning.CourseIndexPage:scorm_runtime": "POST, the learner's current enrolment in the "
+    "lesson's course, else 404 (tests/elearning/test_scorm.py)",
+    # A course's own routes (the access model decides who may view the course: public here).
+    "elearning.CoursePage:index_route": PUBLIC,
+    "elearning.CoursePage:enrol": ALWAYS_REDIRECTS,  # POST only: a GET goes back to the course
+    # Approved members: to their next step, or the course when not enrolled.
+    "elearning.CoursePage:resume": rule(
+        REDIRECT, REDIRECT, unverified=NOT_FOUND, pending=NOT_FOUND
+    ),
     # Wagtail's document URLs go through the same access-checked download view.
     "wagtaildocs_serve": "the access model decides, 404 otherwise (tests/docs_base)",
     "wagtaildocs_authenticate_with_password": "always 404: not part of the access model",
@@ -149,6 +180,8 @@ MATRIX = {
 ROUTABLE_INDEXES = {
     "docs_base.RexIndexPage": "tests.docs_base.factories.rex_index",
     "docs_base.DocumentIndexPage": "tests.docs_base.factories.document_index",
+    "elearning.CourseIndexPage": "tests.elearning.factories.course_index",
+    "elearning.CoursePage": "tests.elearning.factories.course",
 }
 
 PAGES = {

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ElearningConfig(AppConfig):
+    """Declared to the portal in ``elearning/module.py`` (discovered by the module kit)."""
+
+    name = "elearning"
+    verbose_name = _("E-learning")
+    default_auto_field = "django.db.models.BigAutoField"
