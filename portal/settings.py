@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "portal.accounts",
     "search",
     "docs_base",
+    "benchmarks",
     "dsfr",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
