@@ -55,7 +55,9 @@ def score_chart(key, title, column, value_column, rows, display) -> Chart:
                 x_value=LABEL_WIDTH + width + 6,
             )
         )
-    ticks = [(LABEL_WIDTH + round(usable * tick / MAX_SCORE), tick) for tick in range(MAX_SCORE + 1)]
+    ticks = [
+        (LABEL_WIDTH + round(usable * tick / MAX_SCORE), tick) for tick in range(MAX_SCORE + 1)
+    ]
     return Chart(
         key=key,
         title=title,

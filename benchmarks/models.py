@@ -363,7 +363,9 @@ class Assessment(Orderable):
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
         constraints = [
-            models.UniqueConstraint(fields=["solution", "criterion"], name="one_score_per_criterion")
+            models.UniqueConstraint(
+                fields=["solution", "criterion"], name="one_score_per_criterion"
+            )
         ]
 
 
@@ -502,6 +504,9 @@ class ReviewVersion(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["review", "version"], name="one_row_per_version")
         ]
+
+    def __str__(self):
+        return f"{self.review_id} v{self.version}"
 
 
 class ReportReason(models.TextChoices):

@@ -81,7 +81,9 @@ def review_document(review) -> SearchDocument | None:
 def category_labels() -> dict[str, str]:
     from benchmarks.models import BenchmarkCategoryPage
 
-    return {str(pk): title for pk, title in BenchmarkCategoryPage.objects.values_list("pk", "title")}
+    return {
+        str(pk): title for pk, title in BenchmarkCategoryPage.objects.values_list("pk", "title")
+    }
 
 
 def label_labels() -> dict[str, str]:

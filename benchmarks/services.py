@@ -23,8 +23,8 @@ from benchmarks.models import (
     BenchmarkIndexPage,
     CriterionGroup,
     MethodologyPage,
-    Review,
     ReportReason,
+    Review,
     ReviewReport,
     ReviewStatus,
     ReviewVersion,
@@ -283,7 +283,9 @@ def own_review(user, solution) -> Review | None:
     member = membership_of(user)
     if not member.approved or member.establishment_id is None:
         return None
-    return Review.objects.filter(solution=solution, establishment_id=member.establishment_id).first()
+    return Review.objects.filter(
+        solution=solution, establishment_id=member.establishment_id
+    ).first()
 
 
 REVIEW_CONTENT_FIELDS = (

@@ -24,9 +24,8 @@ def _compare_context(request, index, comparison) -> dict:
         "comparison": comparison,
         "charts": comparison_charts(comparison) if comparison.ok else [],
         "export_query": comparison.query_string() if comparison.ok else "",
-        "compare_url": index.url + index.reverse_subpage(
-            "compare", args=[comparison.category.slug]
-        ),
+        "compare_url": index.url
+        + index.reverse_subpage("compare", args=[comparison.category.slug]),
     }
 
 
