@@ -393,7 +393,7 @@ def anonymous_signature(review) -> str:
     """e.g. "RSSI d'un EHPAD, Isère": the role, the establishment type and the department."""
     role = ROLE_SHORT.get(review.author_role, review.author_role)
     of = OF_ESTABLISHMENT.get(review.establishment_type, "")
-    department = region.current().department_label(review.department) or review.department
+    department = region.current().departments.get(review.department, review.department)
     return _("%(role)s %(of_establishment)s, %(department)s") % {
         "role": role,
         "of_establishment": of,
