@@ -18,6 +18,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from portal.access import ensure_visible
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
@@ -304,6 +305,11 @@ class SolutionPage(AccessControlled, PortalPage):
                     _("These criteria belong to another category: %(names)s")
                     % {"names": ", ".join(wrong)}
                 )
+
+    def serve(self, request, *args, **kwargs):
+        # The page shows its category: a restricted category restricts its solutions too.
+        ensure_visible(request, self.get_parent().specific)
+        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from benchmarks import services

@@ -131,8 +131,25 @@ def _on_review_change(sender, instance, **kwargs) -> None:
     page_cache.invalidate()
 
 
+def _on_category_published(sender, instance, **kwargs) -> None:
+    """A category's access fields flow into its solutions' and reviews' index entries."""
+    from benchmarks.models import Review, ReviewStatus, SolutionPage
+    from search.indexing import reindex
+
+    solutions = list(SolutionPage.objects.child_of(instance).live())
+    reviews = Review.objects.filter(solution__in=solutions, status=ReviewStatus.PUBLISHED)
+    reindex(solutions + list(reviews.select_related("solution")))
+
+
 def _connect_signals() -> None:
-    from benchmarks.models import Review
+    from wagtail.signals import page_published
+
+    from benchmarks.models import BenchmarkCategoryPage, Review
 
     post_save.connect(_on_review_change, sender=Review, dispatch_uid="benchmarks_review_saved")
     post_delete.connect(_on_review_change, sender=Review, dispatch_uid="benchmarks_review_gone")
+    page_published.connect(
+        _on_category_published,
+        sender=BenchmarkCategoryPage,
+        dispatch_uid="benchmarks_category_published",
+    )

@@ -36,10 +36,18 @@ def solution_facets(page, category) -> dict:
     }
 
 
+def solution_access(page, category) -> dict:
+    """A public solution takes its category's access fields (a restricted category restricts
+    its solutions); a restricted solution keeps its own."""
+    if page.access_level == AccessLevel.PUBLIC:
+        return access_fields(category)
+    return access_fields(page)
+
+
 def solution_document(page) -> SearchDocument | None:
     if not indexable(page):
         return None
-    category = page.get_parent()
+    category = page.get_parent().specific
     return SearchDocument(
         key=model_key(page),
         kind="benchmarks",
@@ -50,7 +58,7 @@ def solution_document(page) -> SearchDocument | None:
         tags=(page.vendor, category.title),
         facets=solution_facets(page, category),
         date=page.last_published_at,
-        **access_fields(page),
+        **solution_access(page, category),
     )
 
 
@@ -60,7 +68,8 @@ def review_document(review) -> SearchDocument | None:
     solution = review.solution
     if review.status != ReviewStatus.PUBLISHED or not indexable(solution):
         return None
-    fields = access_fields(solution)
+    category = solution.get_parent().specific
+    fields = solution_access(solution, category)
     if fields["access_level"] == AccessLevel.PUBLIC:
         fields = {"access_level": AccessLevel.MEMBERS, "allowed_roles": frozenset()}
         fields["establishment_id"] = None
@@ -72,7 +81,7 @@ def review_document(review) -> SearchDocument | None:
         % {"solution": solution.title, "who": review.signature},
         url=f"{solution.url}#avis-{review.pk}",
         body=page_text(review.pros, review.cons),
-        facets=solution_facets(solution, solution.get_parent()),
+        facets=solution_facets(solution, category),
         date=review.published_at,
         **fields,
     )

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -85,10 +86,20 @@ def visible_categories(user, index=None):
 
 
 def visible_solutions(user, category=None):
+    """Solutions the user may view, in categories the user may view (a solution inherits its
+    category's restriction: its page shows the category's title)."""
     solutions = SolutionPage.objects.live().public()
     if category is not None:
-        solutions = solutions.child_of(category)
-    return visible_to(user, solutions)
+        return visible_to(user, solutions.child_of(category))
+    parent_path = Substr("path", 1, Length("path") - SolutionPage.steplen)
+    categories = visible_categories(user).values("path")
+    return visible_to(user, solutions.alias(parent_path=parent_path)).filter(
+        parent_path__in=categories
+    )
+
+
+def can_view_solution(user, solution) -> bool:
+    return can_view(user, solution) and can_view(user, solution.get_parent().specific)
 
 
 def categories_for(user, index) -> list:
@@ -318,7 +329,7 @@ def save_review(user, solution, data: dict) -> Review:
     """
     if not can_review(user):
         raise ReviewError(_("Only the director, RSSI or DSI of a member establishment may review."))
-    if not can_view(user, solution) or not solution.live:
+    if not solution.live or not can_view_solution(user, solution):
         raise ReviewError(_("This solution cannot be reviewed."))
     role = data.get("author_role")
     if role not in reviewer_roles(user):
@@ -373,13 +384,13 @@ def visible_review_or_404(user, review_id) -> Review:
         .select_related("solution")
         .first()
     )
-    if review is None or not is_member(user) or not can_view(user, review.solution):
+    if review is None or not is_member(user) or not can_view_solution(user, review.solution):
         raise Http404
     return review
 
 
 def report_review(user, review, reason: str, comment: str = "") -> ReviewReport:
-    if not is_member(user) or not can_view(user, review.solution):
+    if not is_member(user) or not can_view_solution(user, review.solution):
         raise ReviewError(_("This review cannot be reported."))
     if ReviewReport.objects.filter(review=review, reporter=user).exists():
         raise ReviewError(_("You have already reported this review: the moderators will see it."))

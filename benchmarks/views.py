@@ -3,18 +3,26 @@
 Each one checks access through ``portal.access`` (via ``services``); refused reads answer 404.
 """
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.cache import cache
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from benchmarks import charts, exports, services
 from benchmarks.forms import ReportForm, ReviewForm
 from benchmarks.models import SolutionPage
-from portal.access import get_visible_or_404
+from portal import page_cache
+from portal.access import ensure_visible, get_visible_or_404
+from portal.access.membership import audience_key
 from portal.page_cache import mark_cacheable
+
+PDF_CACHE_SECONDS = 600
 
 
 def _compare_context(request, index, comparison) -> dict:
@@ -84,8 +92,26 @@ def compare_csv(request, index, category_slug):
 
 def compare_pdf(request, index, category_slug):
     comparison = _valid_comparison_or_404(request, index, category_slug)
-    context = _compare_context(request, index, comparison)
-    pdf = exports.comparison_pdf(request, context)
+    # A PDF takes a while to lay out: one copy per audience and URL until the next change of
+    # content (the page cache's version), as for the pages themselves.
+    key = (
+        "benchmarks:pdf:"
+        + hashlib.sha256(
+            "|".join(
+                (
+                    str(page_cache.current_version()),
+                    audience_key(request.user),
+                    request.get_host(),
+                    request.get_full_path(),
+                    get_language() or "",
+                )
+            ).encode()
+        ).hexdigest()
+    )
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = exports.comparison_pdf(request, _compare_context(request, index, comparison))
+        cache.set(key, pdf, PDF_CACHE_SECONDS)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = (
         f'attachment; filename="{exports.filename(comparison, "pdf")}"'
@@ -107,6 +133,7 @@ def review_form(request, index, solution_id):
     solution = get_visible_or_404(
         request, SolutionPage.objects.live().public().descendant_of(index), pk=solution_id
     )
+    ensure_visible(request, solution.get_parent().specific)
     existing = services.own_review(request.user, solution)
     form = ReviewForm(
         request.POST or None,

@@ -218,3 +218,33 @@ def test_facet_counts_only_count_what_the_reader_may_see(content):
     member = client_for(build_users()["caregiver"]).get("/recherche/", {"q": "EDR"})
     assert "Hébergement HDS" not in anonymous  # only the members-only solution is HDS
     assert "Hébergement HDS" in member.content.decode()
+
+
+def test_a_restricted_category_restricts_its_public_solutions(client):
+    hidden = f.category("SOC managé", access_level=AccessLevel.MEMBERS)
+    solution = f.solution(hidden, f"Guet {CANARY}", scores=[])
+    f.review(solution, pros=f"Avis {REVIEW_CANARY}")
+    index = f.benchmark_index()
+    assert client.get(solution.url).status_code == 404
+    assert client.get(f"{index.url}avis/{solution.pk}/").status_code == 302
+    assert solution_document(solution).access_level == "members"
+    assert review_document(solution.reviews.get()).access_level == "members"
+    assert CANARY not in client.get("/recherche/", {"q": "guet"}).content.decode()
+    from benchmarks import services
+
+    assert services.latest(None) == []
+    caregiver = build_users()["caregiver"]
+    client.force_login(caregiver)
+    assert client.get(solution.url).status_code == 200
+    assert [item.title for item in services.latest(caregiver)] == [f"Guet {CANARY}"]
+
+
+def test_publishing_a_category_reindexes_its_solutions(content):
+    from search import backends
+
+    edr = content["edr"]
+    edr.access_level = AccessLevel.MEMBERS
+    edr.save_revision().publish()
+    found = client_for(None).get("/recherche/", {"q": "vigie"}).content.decode()
+    assert content["public"].url not in found
+    assert backends.get_database() is not None

@@ -120,3 +120,21 @@ def test_pdf_fetches_nothing_outside(client, edr, monkeypatch):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
     assert exports.method_text()
+
+
+def test_pdf_is_laid_out_once_per_audience_until_content_changes(client, edr, monkeypatch):
+    from benchmarks import exports
+
+    calls = []
+    original = exports.comparison_pdf
+    monkeypatch.setattr(exports, "comparison_pdf", lambda *a: calls.append(1) or original(*a))
+    category, a, b, _hidden = edr
+    url = export_url(category, "pdf", a, b)
+    first = client.get(url).content
+    assert client.get(url).content == first and len(calls) == 1
+    client.force_login(f.reviewer(Role.DIRECTOR))  # another audience: its own copy
+    client.get(url)
+    assert len(calls) == 2
+    f.review(a)  # a change of content: laid out again
+    client.get(url)
+    assert len(calls) == 3
