@@ -2,9 +2,11 @@
 kit in one go): search sources and facets, demo steps, personal-data section, page-type
 placement, cache invalidation and re-indexing when reviews change.
 
-Navigation and home: ``services.latest`` is the home section's "latest" function. It is not
-registered with ``portal.registry`` yet: a ``ModuleEntry`` needs a URL name, and this module
-adds no URL outside its index page (routes hang off ``BenchmarkIndexPage``).
+Navigation and home: ``services.latest`` is the home section's "latest" function and
+``benchmarks.urls`` ("benchmarks:home", a "~" route redirecting to the index page) its entry.
+They are not registered with ``portal.registry`` yet: a ``ModuleEntry`` needs a URL name that
+``portal/urls.py`` includes, which the module kit does for a module's ``urls``. With the kit:
+``url_name = "benchmarks:home"``, ``urls = "benchmarks.urls"``, ``latest = services.latest``.
 """
 
 from django.db.models.signals import post_delete, post_save

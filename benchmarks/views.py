@@ -199,3 +199,11 @@ def my_reviews(request, index):
     return TemplateResponse(
         request, "benchmarks/my_reviews.html", {"page": index, "reviews": list(reviews)}
     )
+
+
+def index_redirect(request):
+    """The section's entry (navigation, home "all of"): the benchmark index page."""
+    index = services.index_page()
+    if index is None or not (url := index.get_url(request)):
+        raise Http404
+    return redirect(url)

@@ -68,3 +68,17 @@ def test_category_filters(client, catalogue):
     assert "Vigie EDR" not in content
     content = client.get(catalogue["edr"].url + "?channel=ugap").content.decode()
     assert "Vigie EDR" in content
+
+
+def test_index_redirect_for_the_navigation_entry(rf):
+    from django.contrib.auth.models import AnonymousUser
+    from django.http import Http404
+
+    from benchmarks.views import index_redirect
+
+    request = rf.get("/~comparatifs/")
+    request.user = AnonymousUser()
+    with pytest.raises(Http404):
+        index_redirect(request)
+    index = f.benchmark_index()
+    assert index_redirect(request).url == index.url
