@@ -4,6 +4,7 @@ sources. The comparison given is already filtered by the access model."""
 
 import csv
 import io
+import logging
 
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -11,6 +12,9 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from benchmarks import scoring, services
+
+# WeasyPrint logs each layout step at INFO: only its warnings matter here.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 
 def filename(comparison, extension: str) -> str:

@@ -90,32 +90,31 @@ def compare_csv(request, index, category_slug):
     return response
 
 
+def _pdf_cache_key(request) -> str:
+    parts = (
+        str(page_cache.current_version()),
+        audience_key(request.user),
+        request.get_host(),
+        request.get_full_path(),
+        get_language() or "",
+    )
+    return "benchmarks:pdf:" + hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
 def compare_pdf(request, index, category_slug):
-    comparison = _valid_comparison_or_404(request, index, category_slug)
     # A PDF takes a while to lay out: one copy per audience and URL until the next change of
-    # content (the page cache's version), as for the pages themselves.
-    key = (
-        "benchmarks:pdf:"
-        + hashlib.sha256(
-            "|".join(
-                (
-                    str(page_cache.current_version()),
-                    audience_key(request.user),
-                    request.get_host(),
-                    request.get_full_path(),
-                    get_language() or "",
-                )
-            ).encode()
-        ).hexdigest()
-    )
-    pdf = cache.get(key)
-    if pdf is None:
+    # content (the page cache's version), as for the pages themselves. A stored copy was made
+    # for the same audience from the same content, so it is served without recomputing.
+    key = _pdf_cache_key(request)
+    stored = cache.get(key)
+    if stored is None:
+        comparison = _valid_comparison_or_404(request, index, category_slug)
         pdf = exports.comparison_pdf(request, _compare_context(request, index, comparison))
-        cache.set(key, pdf, PDF_CACHE_SECONDS)
+        stored = (exports.filename(comparison, "pdf"), pdf)
+        cache.set(key, stored, PDF_CACHE_SECONDS)
+    name, pdf = stored
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="{exports.filename(comparison, "pdf")}"'
-    )
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 
