@@ -41,10 +41,12 @@ def _document(obj):
 
 
 def _page_candidates():
+    """One queryset (counted and iterated in chunks by a rebuild) of both page types."""
+    from wagtail.models import Page
+
     from benchmarks.models import BenchmarkCategoryPage, SolutionPage
 
-    yield from BenchmarkCategoryPage.objects.live().prefetch_related("criteria")
-    yield from SolutionPage.objects.live().prefetch_related("channels")
+    return Page.objects.type(BenchmarkCategoryPage, SolutionPage).live().specific()
 
 
 def _register_search() -> None:

@@ -1,13 +1,12 @@
 """Build the demo benchmarks (``manage.py load_demo``), idempotently.
 
-Pages are found by their slug and left as they are once created; demo reviewer members are
-found by their e-mail; reviews by (solution, establishment). A second run creates nothing.
+Pages are found by their slug and left as they are once created; reviews by (solution,
+establishment). A second run creates nothing. Reviews are signed by the demo account of the
+establishment and role when there is one (see ``_authors``).
 """
 
 import datetime
 import random
-
-from django.contrib.auth import get_user_model
 
 from benchmarks.demo import content
 from benchmarks.models import (
@@ -28,7 +27,7 @@ from benchmarks.models import (
 )
 from portal import region
 from portal.access import AccessLevel, Role
-from portal.accounts.models import Establishment, MemberProfile, MemberStatus
+from portal.accounts.models import Establishment, MemberProfile
 from search.indexing import reindex
 
 REVIEWING_KINDS = ("chu", "ch", "clinic", "espic", "ehpad", "esms", "ght")
@@ -187,22 +186,19 @@ def _solution(category, spec, position, rank) -> SolutionPage:
     return page
 
 
-def _reviewer(establishment, role):
-    """A demo reviewer of the establishment (approved, role granted, no usable password)."""
-    User = get_user_model()
-    domain = establishment.domains[0] if establishment.domains else "demo.example"
-    email = f"avis.{role}.{establishment.finess}@{domain}"
-    user, created = User.objects.get_or_create(
-        username=email, defaults={"email": email, "first_name": "Avis", "last_name": role.upper()}
-    )
-    if created:
-        user.set_unusable_password()
-        user.save()
-    MemberProfile.objects.get_or_create(
-        user=user,
-        defaults={"establishment": establishment, "roles": {role}, "status": MemberStatus.APPROVED},
-    )
-    return user
+def _authors(ctx) -> dict:
+    """(establishment id, role) -> the demo account holding that role there.
+
+    Reviews of other establishments are kept without an author account (as after the deletion
+    of the author's account): the demo has one account per role, which the portal's demo
+    tests and the printed login list rely on.
+    """
+    authors = {}
+    for role, user in ctx.users.items():
+        profile = MemberProfile.objects.filter(user=user).first()
+        if profile is not None and profile.establishment_id is not None:
+            authors[(profile.establishment_id, role)] = user
+    return authors
 
 
 def _reviews(ctx, solutions) -> int:
@@ -211,6 +207,7 @@ def _reviews(ctx, solutions) -> int:
     )
     if not establishments:
         return 0
+    authors = _authors(ctx)
     turn = 0
     for position, rank, solution in solutions:
         count = REVIEW_PLAN[rank]
@@ -218,13 +215,16 @@ def _reviews(ctx, solutions) -> int:
             count = 1
         for n in range(min(count, len(establishments))):
             establishment = establishments[(turn + n * 7) % len(establishments)]
-            _review(solution, establishment, REVIEWER_ROLES[(turn + n) % 3], turn + n)
+            role = REVIEWER_ROLES[(turn + n) % 3]
+            author = authors.get((establishment.pk, role))
+            _review(solution, establishment, role, turn + n, author=author)
         turn += count
     # Two reviews waiting for a moderator, and one report, for the moderation demo.
     pending = solutions[0][2], solutions[3][2]
     for offset, solution in enumerate(pending):
         establishment = establishments[(offset * 5 + 3) % len(establishments)]
-        _review(solution, establishment, Role.RSSI, 1000 + offset, ReviewStatus.PENDING)
+        author = authors.get((establishment.pk, Role.RSSI))
+        _review(solution, establishment, Role.RSSI, 1000 + offset, ReviewStatus.PENDING, author)
     reporter = ctx.users.get(Role.DPO)
     first = Review.objects.filter(status=ReviewStatus.PUBLISHED).order_by("pk").first()
     if reporter is not None and first is not None:
@@ -236,7 +236,7 @@ def _reviews(ctx, solutions) -> int:
     return Review.objects.filter(status=ReviewStatus.PUBLISHED).count()
 
 
-def _review(solution, establishment, role, seed, status=ReviewStatus.PUBLISHED):
+def _review(solution, establishment, role, seed, status=ReviewStatus.PUBLISHED, author=None):
     if Review.objects.filter(solution=solution, establishment=establishment).exists():
         return
     rng = random.Random(f"{solution.slug}-{establishment.finess}")  # noqa: S311
@@ -247,7 +247,7 @@ def _review(solution, establishment, role, seed, status=ReviewStatus.PUBLISHED):
     Review.objects.create(
         solution=solution,
         establishment=establishment,
-        author=_reviewer(establishment, role),
+        author=author,
         author_role=role,
         establishment_type=establishment.kind,
         department=establishment.department,

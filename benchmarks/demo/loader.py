@@ -4,7 +4,8 @@
 def register_steps() -> None:
     from portal import demo
 
-    demo.register(60, "Comparatifs de solutions", build)
+    # After the document base (40), before the experience feedback (45), the last step.
+    demo.register(42, "Comparatifs de solutions", build)
 
 
 def build(ctx) -> None:

@@ -248,3 +248,17 @@ def test_publishing_a_category_reindexes_its_solutions(content):
     found = client_for(None).get("/recherche/", {"q": "vigie"}).content.decode()
     assert content["public"].url not in found
     assert backends.get_database() is not None
+
+
+def test_rebuild_indexes_categories_solutions_and_reviews(content):
+    from django.core.management import call_command
+
+    from search.models import SearchEntry
+
+    SearchEntry.objects.all().delete()
+    call_command("search_index", "rebuild")
+    keys = set(SearchEntry.objects.values_list("key", flat=True))
+    assert f"benchmarks.solutionpage:{content['public'].pk}" in keys
+    assert f"benchmarks.benchmarkcategorypage:{content['edr'].pk}" in keys
+    assert any(key.startswith("benchmarks.review:") for key in keys)
+    call_command("search_index", "check")

@@ -21,8 +21,15 @@ def run_step():
 
 
 def test_demo_builds_the_catalogue_and_is_idempotent():
+    from django.contrib.auth import get_user_model
+
     home_page()
+    ctx = demo.DemoContext(demo_mode=False, password="x", write=lambda text: None)
+    build_establishments(ctx)
+    build_users(ctx)
+    accounts = get_user_model().objects.count()
     run_step()
+    assert get_user_model().objects.count() == accounts  # one demo account per role stays
     counts = (
         BenchmarkCategoryPage.objects.count(),
         SolutionPage.objects.count(),
