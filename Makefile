@@ -26,7 +26,12 @@ run: $(STAMP) compilemessages
 	@DEMO_MODE=1 HTTPS=0 $(BIN)/python manage.py load_demo
 	@echo ""
 	@echo "Cyberportail santé : http://127.0.0.1:$(PORT)/  (administration : http://127.0.0.1:$(PORT)/admin/)"
-	@DEMO_MODE=1 HTTPS=0 $(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)
+	@echo "Tâches de fond : un worker (manage.py worker) et le planificateur (manage.py periodic --loop)."
+	@DEMO_MODE=1 HTTPS=0 TASKS_BACKEND=database UPLOADS_WITHOUT_ANTIVIRUS=1 sh -c ' \
+		$(BIN)/python manage.py worker & worker=$$!; \
+		$(BIN)/python manage.py periodic --loop & scheduler=$$!; \
+		trap "kill $$worker $$scheduler 2>/dev/null" EXIT INT TERM; \
+		$(BIN)/python manage.py runserver --noreload 127.0.0.1:$(PORT)'
 
 test: $(STAMP) compilemessages
 	$(BIN)/python -m pytest -q -p no:cacheprovider

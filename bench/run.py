@@ -6,18 +6,22 @@ prints req/s, p50, p99 and the targets. Exits 0 whatever the numbers; non-zero o
 harness itself fails.
 
     python bench/run.py [--duration 10] [--urls minimal,logged-in] [--worker-class gthread
-                         --workers 2 --threads 4]
+                         --workers 2 --threads 4] [--fanout 2000 --fanout-workers 1]
+
+Then the notification fan-out (bench/fanout.py): one notification to --fanout members.
 """
 
 import argparse
 import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -315,6 +319,67 @@ def run_wrk(wrk, args, url, seconds, cookie) -> Result:
     )
 
 
+# --- Notification fan-out ---------------------------------------------------------------------
+
+
+def bench_fanout(args, env, tmp: Path) -> None:
+    """One notification to N members: the triggering request's time (with 20 and with N
+    recipients: it must not grow), and the time until every e-mail is handed to the backend."""
+    mail_dir = tmp / "fanout-mail"
+    mail_dir.mkdir()
+    env = env | {"EMAIL_URL": f"filemail:///{mail_dir}", "LOG_LEVEL": "WARNING"}
+    if redis_command(args.queue_redis_db, "FLUSHDB"):
+        queue_url = f"redis://{HOST}:{REDIS_PORT}/{args.queue_redis_db}"
+        env |= {"TASKS_BACKEND": "rq", "TASKS_REDIS_URL": queue_url}
+        queue = f"Redis db {args.queue_redis_db} (django-tasks-rq)"
+    else:
+        env |= {"TASKS_BACKEND": "database"}
+        queue = "the database (django-tasks-db)"
+    print(f"\nNotification fan-out: {args.fanout} members follow a document; queue in {queue}, "
+          f"{args.fanout_workers} worker(s), file e-mail backend", flush=True)  # fmt: skip
+    run_checked([PYTHON, "bench/fanout.py", "setup", str(args.fanout)], env, "fan-out setup")
+    workers = [
+        subprocess.Popen(
+            [PYTHON, "manage.py", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )  # fmt: skip
+        for _ in range(args.fanout_workers)
+    ]
+    try:
+        time.sleep(3)  # the workers start
+        runs = {20: [], args.fanout: []}
+        for _round in range(args.fanout_rounds):  # alternated, so that load hits both alike
+            for count, found in runs.items():
+                command = [PYTHON, "bench/fanout.py", "publish", str(count)]
+                found.append(json.loads(run_checked(command, env, "publish").splitlines()[-1]))
+        rows = {
+            count: {name: statistics.median(r[name] for r in found) for name in found[0]}
+            for count, found in runs.items()
+        }
+    finally:
+        for worker in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(worker.pid, signal.SIGTERM)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.wait(20)
+        redis_command(args.queue_redis_db, "FLUSHDB")
+    print(f"(medians of {args.fanout_rounds} publications each)")
+    header = f"{'recipients':>10} {'request ms':>11} {'all e-mails handed over s':>26}"
+    print(f"{header} {'e-mails/s':>10}")
+    for count, row in rows.items():
+        rate = row["sent"] / row["delivered_s"] if row["delivered_s"] else 0
+        print(f"{count:>10} {row['request_ms']:>11.1f} {row['delivered_s']:>26.1f} {rate:>10.0f}"
+              + ("" if row["sent"] == count else f"  (only {row['sent']} sent)"))  # fmt: skip
+    small, large = rows[20]["request_ms"], rows[args.fanout]["request_ms"]
+    ok = large <= max(2 * small, small + 50)
+    print(f"  {'PASS' if ok else 'FAIL'} the request does not grow with the recipients: "
+          f"{small:.0f} ms for 20, {large:.0f} ms for {args.fanout}")  # fmt: skip
+
+
 # --- Report -----------------------------------------------------------------------------------
 
 
@@ -362,6 +427,14 @@ def parse_args():
     parser.add_argument("--workers", type=int, default=3, help="gunicorn worker processes")
     parser.add_argument("--threads", type=int, default=1, help="threads per worker (gthread)")
     parser.add_argument("--redis-db", type=int, default=7, help="Redis db number (flushed)")
+    parser.add_argument(
+        "--fanout", type=int, default=2000, help="members notified at once (0: skip)"
+    )
+    parser.add_argument("--fanout-workers", type=int, default=1, help="task workers")
+    parser.add_argument("--fanout-rounds", type=int, default=3, help="publications per size")
+    parser.add_argument(
+        "--queue-redis-db", type=int, default=12, help="Redis db of the task queue (flushed)"
+    )
     args = parser.parse_args()
     args.urls = [u.strip() for u in args.urls.split(",") if u.strip()]
     if unknown := set(args.urls) - set(names):
@@ -370,7 +443,7 @@ def parse_args():
 
 
 def bench(args, tmp: Path, servers: list) -> None:
-    wrk = find_wrk()
+    wrk = find_wrk() if args.urls else None
     targets = [t for t in TARGETS if t.name in args.urls]
     gunicorn_args = ["--worker-class", args.worker_class, "--workers", str(args.workers)]
     gunicorn_args += ["--threads", str(args.threads)]
@@ -382,11 +455,12 @@ def bench(args, tmp: Path, servers: list) -> None:
           f"{args.warmup} s warm-up + {args.duration} s per URL", flush=True)  # fmt: skip
 
     ports = {}
-    if any(t.server == "portal" for t in targets):
+    if any(t.server == "portal" for t in targets) or args.fanout:
         print("preparing the portal (migrate, collectstatic, load_demo)…", flush=True)
         started = time.monotonic()
         email, password = prepare_portal(env)
         print(f"  ready in {time.monotonic() - started:.0f} s; demo login: {email}", flush=True)
+    if any(t.server == "portal" for t in targets):
         servers.append(Server("portal", "portal.wsgi:application", env,
                               tmp / "portal.log", gunicorn_args))  # fmt: skip
         servers[-1].wait_ready("/healthz")
@@ -405,7 +479,7 @@ def bench(args, tmp: Path, servers: list) -> None:
 
     # The reference is measured first and again last; the better run counts, so a burst of
     # other load during one of them does not lower the bar for the portal.
-    runs = targets + [targets[0]] if targets[0].name == "minimal" and len(targets) > 1 else targets
+    runs = targets + [targets[0]] if len(targets) > 1 and targets[0].name == "minimal" else targets
     results = {}
     for target in runs:
         port = ports[target.server]
@@ -421,6 +495,8 @@ def bench(args, tmp: Path, servers: list) -> None:
         if target.name not in results or result.rps > results[target.name].rps:
             results[target.name] = result
     report(results, {t.name: t.path for t in targets})
+    if args.fanout:
+        bench_fanout(args, env, tmp)
     print(f"\n{load_average()} (other processes' load skews the numbers)")
 
 

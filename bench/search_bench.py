@@ -2,11 +2,18 @@
 PostgreSQL, against Wagtail's stock database search backend as the reference.
 
 Builds a synthetic French corpus (fixed seed), rebuilds the portal's index (timed), then runs
-1-, 2- and 3-word queries through ``search.services.search`` (what the search page calls: access
+1-, 2- and 3-word queries, and misspelt one-word queries (a letter omitted, two swapped or one
+doubled: the search corrects them from the user's vocabulary and shows the corrected results),
+through ``search.services.search`` (what the search page calls: access
 filter, ranking, snippets, facets) as an approved RSSI, after one warm-up pass, and reports p50
 and p95, and how many queries matched too many documents to be scored and counted exactly (see
 ``search.backends.database``). No result is cached: the warm-up pass warms the database's
 pages and the stemmer only.
+
+The relevance set (``tests/search/relevance.toml``) is planted in the corpus, indexed first by
+the rebuild, then indexed again last (deleted and indexed live): its recall@3, hit@1 and
+nDCG@10 among the whole corpus are printed for both placements, and the share of the 1-word
+queries' top 10 that the page's answer has in common with scoring every visible match.
 
 The reference indexes the first ``--reference-docs`` documents with Wagtail's stock
 database backend and runs ``--reference-queries`` of the same queries per length (the stock
@@ -15,6 +22,7 @@ figures; non-zero only when the harness fails.
 
     python bench/search_bench.py [--docs 100000] [--engines sqlite,postgres]
                                   [--reference-docs 10000] [--reference-queries 5]
+                                  [--postgres-db cyberportail_bench]
 """
 
 import argparse
@@ -27,6 +35,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,6 +48,7 @@ POSTGRES_ADMIN_URL = "postgresql://postgres@127.0.0.1:5432/postgres"
 POSTGRES_BENCH_DB = "cyberportail_bench"
 TARGETS_MS = {"sqlite": 30.0, "postgres": 50.0}
 TARGET_REBUILD_S = 120.0
+RELEVANCE = tomllib.loads((ROOT / "tests" / "search" / "relevance.toml").read_text())
 
 DOMAIN = """rançongiciel rançongiciels sauvegarde sauvegardes restauration hameçonnage courriel
 courriels frauduleux messagerie authentification double mot passe compte comptes vpn accès distant
@@ -104,7 +114,7 @@ def corpus(size: int):
 
     documents = []
     for number in range(size):
-        topics = list(set(rng.choices(DOMAIN, domain_weights, k=4)))
+        topics = list(dict.fromkeys(rng.choices(DOMAIN, domain_weights, k=4)))  # no hash order
         level = rng.choices(["public", "members", "roles", "establishment"], [70, 15, 10, 5])[0]
         documents.append(
             SearchDocument(
@@ -133,6 +143,26 @@ def queries() -> dict[int, list[str]]:
         length: [" ".join(rng.sample(DOMAIN, length)) for _ in range(QUERIES_PER_LENGTH)]
         for length in (1, 2, 3)
     }
+
+
+def misspelt_queries() -> list[str]:
+    """One-word queries with a typing slip, each a domain word of six letters or more."""
+    rng = random.Random(SEED + 2)
+    long_words = sorted({word for word in DOMAIN if len(word) >= 6 and word.isalpha()})
+    typos = []
+    while len(typos) < QUERIES_PER_LENGTH:
+        word = rng.choice(long_words)
+        i = rng.randrange(1, len(word) - 1)
+        slip = len(typos) % 3
+        if slip == 0:
+            typo = word[:i] + word[i + 1 :]  # omitted
+        elif slip == 1:
+            typo = word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swapped
+        else:
+            typo = word[:i] + word[i] + word[i:]  # doubled
+        if typo != word and typo not in DOMAIN and typo not in typos:
+            typos.append(typo)
+    return typos
 
 
 def percentiles(samples_ms):
@@ -172,36 +202,110 @@ def run_child(args) -> dict:
     from search.services import SearchParams
 
     call_command("migrate", verbosity=0)
-    report = {"engine": args.engine, "docs": args.docs}
+    report = {"engine": args.engine, "docs": args.docs + len(RELEVANCE["documents"])}
     started = time.perf_counter()
     documents = corpus(args.docs)
     report["generate_s"] = time.perf_counter() - started
 
+    planted = relevance_documents()
     started = time.perf_counter()
-    backends.get_database().rebuild(iter(documents))
+    backends.get_database().rebuild(iter([*planted, *documents]))  # the relevance set first
     report["rebuild_s"] = time.perf_counter() - started
 
     user = member()
-    query_sets = queries()
+    query_sets = queries() | {"misspelt": misspelt_queries()}
     params = {q: SearchParams(query=q) for qs in query_sets.values() for q in qs}
     for query in params:  # warm-up pass
         services.search(user, params[query], record=False)
     report["ours"] = {}
     for length, texts in query_sets.items():
-        samples, totals, estimated = [], [], 0
+        samples, totals, estimated, corrected = [], [], 0, 0
         for text in texts:
             elapsed, found = timed(lambda t=text: services.search(user, params[t], record=False))
             samples.append(elapsed)
             totals.append(found.total)
             estimated += found.estimated
+            corrected += bool(found.corrected)
         report["ours"][length] = percentiles(samples) | {
             "median_hits": statistics.median(totals),
             "estimated": estimated,
+            "corrected": corrected,
         }
 
+    report["relevance"] = {"first": relevance(user)}
+    report["overlap"] = overlap(user, query_sets[1])
+    database = backends.get_database()
+    database.delete([document.key for document in planted])
+    database.index(planted)  # now the most recently indexed
+    report["relevance"]["last"] = relevance(user)
+
     if args.reference_docs:
-        report["reference"] = reference(args, documents[: args.reference_docs], query_sets)
+        report["reference"] = reference(args, documents[: args.reference_docs], queries())
     return report
+
+
+def relevance_documents():
+    """The relevance set's documents (``tests/search/relevance.toml``), planted in the corpus."""
+    from search.documents import SearchDocument
+
+    return [
+        SearchDocument(
+            key=item["key"],
+            kind=item["kind"],
+            title=item["title"],
+            url=f"/{item['key']}/",
+            body=item["body"],
+            tags=tuple(item.get("tags", ())),
+            facets={"theme": (item["theme"],)},
+        )
+        for item in RELEVANCE["documents"]
+    ]
+
+
+def _top(user, text, limit=10):
+    from search.analysis import parse
+    from search.backends.base import SearchRequest
+    from search.services import find, synonyms
+
+    request = SearchRequest(query=parse(text, synonyms()), user=user, limit=limit)
+    return [hit.key for hit in find(request).found.hits]
+
+
+def relevance(user) -> dict:
+    """recall@3, hit@1 and nDCG@10 of the relevance set's queries among the whole corpus."""
+    from tests.search.test_relevance import hit_at_1, ndcg_at_10, recall_at_3
+
+    scores = []
+    for case in RELEVANCE["queries"]:
+        ranked = _top(user, case["query"])
+        relevant = case["relevant"]
+        scores.append(
+            (
+                recall_at_3(ranked, relevant),
+                hit_at_1(ranked, relevant),
+                ndcg_at_10(ranked, relevant),
+            )
+        )
+    names = ("recall@3", "hit@1", "nDCG@10")
+    return {name: sum(s[i] for s in scores) / len(scores) for i, name in enumerate(names)}
+
+
+def overlap(user, texts) -> float:
+    """Mean share of the top 10 that the page's answer has in common with scoring every visible
+    match (the exact path, whatever the number of matches)."""
+    from search import backends
+
+    engine = backends.get_database().engine
+    shares = []
+    for text in texts:
+        page = _top(user, text)
+        limit, engine.exact_limit = engine.exact_limit, 10**9
+        try:
+            exact = _top(user, text)
+        finally:
+            engine.exact_limit = limit
+        shares.append(len(set(page) & set(exact)) / max(1, len(exact)))
+    return sum(shares) / len(shares)
 
 
 def reference(args, documents, query_sets) -> dict:
@@ -247,13 +351,13 @@ def reference(args, documents, query_sets) -> dict:
     return result
 
 
-def prepare_postgres() -> str:
+def prepare_postgres(name: str) -> str:
     import psycopg
 
     with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {POSTGRES_BENCH_DB}")
-        connection.execute(f"CREATE DATABASE {POSTGRES_BENCH_DB}")
-    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{POSTGRES_BENCH_DB}"
+        connection.execute(f"DROP DATABASE IF EXISTS {name}")
+        connection.execute(f"CREATE DATABASE {name}")
+    return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
 def run_engine(args, engine, workdir) -> dict:
@@ -267,7 +371,9 @@ def run_engine(args, engine, workdir) -> dict:
         REDIS_URL="",
         SECRET_KEY="bench-" + "x" * 50,
         DATABASE_URL=(
-            f"sqlite:///{workdir}/bench.sqlite3" if engine == "sqlite" else prepare_postgres()
+            f"sqlite:///{workdir}/bench.sqlite3"
+            if engine == "sqlite"
+            else prepare_postgres(args.postgres_db)
         ),
     )
     command = [
@@ -305,12 +411,24 @@ def print_report(reports):
         worst = 0.0
         for length, figures in report["ours"].items():
             worst = max(worst, figures["p95"])
+            label = "1-word misspelt" if length == "misspelt" else f"{length}-word"
+            corrected = (
+                f"; {figures['corrected']}/{figures['n']} corrected" if length == "misspelt" else ""
+            )
             print(
-                f"  {length}-word  p50 {figures['p50']:7.1f} ms   p95 {figures['p95']:7.1f} ms"
+                f"  {label:<15} p50 {figures['p50']:7.1f} ms   p95 {figures['p95']:7.1f} ms"
                 f"   (median {figures['median_hits']:,.0f} visible matches; "
-                f"{figures['estimated']}/{figures['n']} answered with estimated counts)"
+                f"{figures['estimated']}/{figures['n']} answered with estimated counts{corrected})"
             )
         print(f"  p95 target ≤ {target:.0f} ms: {'met' if worst <= target else 'MISSED'}")
+        for placement, figures in report["relevance"].items():
+            print(
+                f"  relevance set indexed {placement:<5}: "
+                + "   ".join(f"{name} {value:.3f}" for name, value in figures.items())
+            )
+        print(
+            f"  1-word top 10 in common with scoring every visible match: {report['overlap']:.2f}"
+        )
         ref = report.get("reference")
         if ref:
             print(
@@ -332,6 +450,9 @@ def main():
     parser.add_argument("--engines", default="sqlite,postgres")
     parser.add_argument("--reference-docs", type=int, default=10_000)
     parser.add_argument("--reference-queries", type=int, default=5)
+    parser.add_argument(
+        "--postgres-db", default=POSTGRES_BENCH_DB, help="dropped and created afresh"
+    )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--engine", help=argparse.SUPPRESS)
     args = parser.parse_args()

@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+from wagtail.signals import page_published
 
 
 class DocsBaseConfig(AppConfig):
@@ -7,19 +8,12 @@ class DocsBaseConfig(AppConfig):
     verbose_name = _("Document base and experience feedback")
 
     def ready(self):
-        from docs_base import checks, personal_data
+        # Signal receivers live with the services they call, which import the models.
+        from docs_base.documents import reader
+        from docs_base.rex import workflow
+        from portal.access.staff import register_moderation_workflow
 
-        checks.register_deploy_checks()
-        personal_data.register_sections()
-
-        from docs_base.documents import register as register_documents
-
-        register_documents()
-
-        from docs_base.rex.module import register_module as register_rex_module
-        from docs_base.rex.workflow import connect_signals as connect_rex_signals
-        from docs_base.search_documents_rex import register_sources as register_rex_search
-
-        register_rex_module()
-        connect_rex_signals(self)
-        register_rex_search()
+        page_published.connect(reader.page_published, dispatch_uid="docs_base-watchers")
+        workflow.connect_signals(self)
+        # The workflow's moderators see TLP:RED and AMBER+STRICT content in the admin.
+        register_moderation_workflow(workflow.WORKFLOW_NAME)

@@ -1,11 +1,16 @@
 """What the document base and REX hold about a member, for their export and erasure."""
 
-from portal.accounts.personal_data import Section, register
+from docs_base.models import (
+    DocumentFavourite,
+    DocumentVote,
+    DocumentWatch,
+    FavouriteListSharing,
+    RexSubmission,
+)
+from portal.accounts.personal_data import Section
 
 
 def _documents(user) -> dict:
-    from docs_base.models import DocumentFavourite, DocumentVote, DocumentWatch
-
     return {
         "favourites": [
             {"title": f.page.title, "added_at": f.created_at.isoformat()}
@@ -24,16 +29,12 @@ def _documents(user) -> dict:
 
 def _erase_documents(user) -> None:
     """Favourites, watches and the sharing choice go; votes stay as anonymous statistics."""
-    from docs_base.models import DocumentFavourite, DocumentWatch, FavouriteListSharing
-
     DocumentFavourite.objects.filter(user=user).delete()
     DocumentWatch.objects.filter(user=user).delete()
     FavouriteListSharing.objects.filter(user=user).delete()
 
 
 def _rex(user) -> list:
-    from docs_base.models import RexSubmission
-
     return [
         {
             "title": s.title,
@@ -48,11 +49,8 @@ def _rex(user) -> list:
 
 def _erase_rex(user) -> None:
     """Unsubmitted drafts go; what went to moderation belongs to the published REX."""
-    from docs_base.models import RexSubmission
-
     RexSubmission.objects.filter(owner=user, page__isnull=True).delete()
 
 
-def register_sections() -> None:
-    register(Section("documents", _documents, _erase_documents))
-    register(Section("experience_feedback", _rex, _erase_rex))
+DOCUMENTS = Section("documents", _documents, _erase_documents)
+EXPERIENCE_FEEDBACK = Section("experience_feedback", _rex, _erase_rex)

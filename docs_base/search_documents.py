@@ -1,12 +1,23 @@
-"""What the document base puts into the unified search index (the REX part registers its own)."""
+"""What the document base puts into the unified search index (the REX part declares its own)."""
 
 import logging
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.documents import get_document_model
 
-from search.documents import SearchDocument, access_fields, model_key
-from search.pages import indexable, page_text
-from search.registry import Facet, Source, register, register_facet
+from docs_base.models.documents import (
+    DocumentPage,
+    DocumentSource,
+    DocumentStats,
+    DocumentType,
+    Theme,
+)
+from portal.access import Role
+from portal.accounts.models import EstablishmentType
+from search.attachments import extract_text
+from search.documents import SearchDocument
+from search.pages import page_document
+from search.registry import Facet, Source
 
 logger = logging.getLogger(__name__)
 
@@ -14,10 +25,6 @@ KIND = "documents"
 
 
 def _extract(document) -> str:
-    try:
-        from search.attachments import extract_text
-    except ImportError:
-        return ""
     try:
         with document.file.open("rb") as handle:
             return extract_text(handle, document.filename) or ""
@@ -27,8 +34,6 @@ def _extract(document) -> str:
 
 
 def attachments_text(page) -> str:
-    from wagtail.documents import get_document_model
-
     ids = {a.document_id for a in page.attachments.all()}
     ids |= {int(i) for i in page.body_document_ids.split(",") if i}
     documents = get_document_model().objects.filter(pk__in=ids).order_by("pk")
@@ -36,15 +41,13 @@ def attachments_text(page) -> str:
 
 
 def document_page(page) -> SearchDocument | None:
-    if page.archived or not indexable(page):
+    if page.archived:
         return None
-    return SearchDocument(
-        key=model_key(page),
-        kind=KIND,
-        title=page.title,
-        url=page.url or "",
+    return page_document(
+        page,
+        KIND,
         summary=page.summary,
-        body=page_text(page.summary, page.body, attachments_text(page)),
+        body=(page.summary, page.body, attachments_text(page)),
         facets={
             "theme": tuple(sorted(page.themes)),
             "audience": tuple(sorted(page.audiences)),
@@ -54,13 +57,10 @@ def document_page(page) -> SearchDocument | None:
         },
         date=page.last_published_at,
         popularity=_popularity(page),
-        **access_fields(page),
     )
 
 
 def _popularity(page) -> int:
-    from docs_base.models.documents import DocumentStats
-
     try:
         return page.stats.downloads
     except DocumentStats.DoesNotExist:
@@ -71,26 +71,19 @@ def _choices(codes):
     return lambda: {code: str(label) for code, label in codes.choices}
 
 
-def register_documents() -> None:
-    from docs_base.models.documents import DocumentPage, DocumentSource, DocumentType, Theme
-    from portal.access import Role
-    from portal.accounts.models import EstablishmentType
-
-    register(
-        Source(
-            kind=KIND,
-            label=_("Documents"),
-            models=(DocumentPage,),
-            document=document_page,
-            candidates=lambda: (
-                DocumentPage.objects.live()
-                .filter(archived=False)
-                .select_related("establishment", "stats")
-            ),
-            order=10,
-            index_url_name="docs_base:catalogue",
-        )
-    )
+SOURCE = Source(
+    kind=KIND,
+    label=_("Documents"),
+    models=(DocumentPage,),
+    document=document_page,
+    candidates=lambda: (
+        DocumentPage.objects.live().filter(archived=False).select_related("establishment", "stats")
+    ),
+    order=10,
+    index_url_name="docs_base:catalogue",
+)
+FACETS = tuple(
+    Facet(name=name, label=label, choices=_choices(codes), order=10 + order)
     for order, (name, label, codes) in enumerate(
         (
             ("theme", _("Theme"), Theme),
@@ -99,5 +92,5 @@ def register_documents() -> None:
             ("establishment_type", _("Establishment type"), EstablishmentType),
             ("source", _("Source"), DocumentSource),
         )
-    ):
-        register_facet(Facet(name=name, label=label, choices=_choices(codes), order=10 + order))
+    )
+)

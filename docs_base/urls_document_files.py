@@ -1,4 +1,4 @@
-"""Replaces ``wagtail.documents.urls`` under ``documents/``: the names Wagtail reverses for a
+"""Replaces ``wagtail.documents.urls`` (at ``documents/``): the names Wagtail reverses for a
 file's URL go through the access-checked download view (Wagtail's own serve view only checks
 collection privacy)."""
 
@@ -7,9 +7,9 @@ from django.urls import path, re_path
 from docs_base.documents import views
 
 urlpatterns = [
-    re_path(r"^(\d+)/(.*)$", views.download, name="wagtaildocs_serve"),
+    re_path(r"^documents/(\d+)/(.*)$", views.download, name="wagtaildocs_serve"),
     path(
-        "authenticate_with_password/<int:restriction_id>/",
+        "documents/authenticate_with_password/<int:restriction_id>/",
         views.no_password_form,
         name="wagtaildocs_authenticate_with_password",
     ),

@@ -7,7 +7,9 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portal")
 
     def ready(self):
-        from portal import checks, page_cache, security_log
+        # Not at the top: these modules import models, which are not loaded yet at that point.
+        from portal import checks, modules, page_cache, security_log
+        from portal.access import staff_admin
         from portal.accounts import sessions
 
         checks.register()
@@ -15,6 +17,5 @@ class PortalConfig(AppConfig):
         page_cache.connect_signals()
         security_log.connect_signals()
         sessions.connect_signals()
-        from portal.search_documents import register_sources
-
-        register_sources()
+        staff_admin.register_policy()
+        modules.discover()

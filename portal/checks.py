@@ -4,6 +4,8 @@ from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from portal.upload_checks import check_antivirus
+
 
 def check_region(app_configs, **kwargs):
     from portal import region
@@ -53,3 +55,4 @@ def check_shared_cache(app_configs, **kwargs):
 
 def register_deploy_checks() -> None:
     checks.register(check_shared_cache, checks.Tags.security, deploy=True)
+    checks.register(check_antivirus, checks.Tags.security, deploy=True)

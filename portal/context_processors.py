@@ -2,8 +2,11 @@ from django.conf import settings
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
+from wagtail.models import Site
 
-from portal import region, registry
+from portal import modules, region
+from portal.menus import menu_entries
+from portal.models import StandardPage
 
 
 def language_links(request):
@@ -17,19 +20,16 @@ def language_links(request):
 
 
 def header_menu_pages(request):
-    from wagtail.models import Site
-
-    from portal.menus import menu_entries
-
-    site = Site.find_for_request(request)
-    return menu_entries(request.user, site.root_page) if site else []
+    if (site := Site.find_for_request(request)) is None:
+        return []
+    return menu_entries(request.user, site.root_page, StandardPage.in_menu_of(site.root_page))
 
 
 def portal(request):
     return {
         "portal_name": settings.PORTAL_NAME,
         "region": region.current(),
-        "portal_modules": registry.modules(),
+        "portal_modules": modules.navigation(),
         "language_links": SimpleLazyObject(lambda: language_links(request)),
         "header_menu_pages": SimpleLazyObject(lambda: header_menu_pages(request)),
         "demo_mode": settings.DEMO_MODE,

@@ -22,13 +22,11 @@ class MenuEntry:
     intro: str
 
 
-def menu_entries(user, home) -> list[MenuEntry]:
-    from portal.models import StandardPage
-
+def menu_entries(user, home, pages) -> list[MenuEntry]:
+    """``pages``: the menu pages under ``home`` (a queryset, read only when not cached)."""
     key = f"menu:{page_cache.current_version()}:{home.pk}:{audience_key(user)}"
     entries = cache.get(key)
     if entries is None:
-        pages = StandardPage.objects.child_of(home).live().public().in_menu()
         entries = [
             MenuEntry(page.title, page.get_url(), page.intro) for page in visible_to(user, pages)
         ]

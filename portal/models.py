@@ -7,23 +7,40 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
-from portal import registry
-from portal.access import visible_to
+from portal import modules, page_cache
+from portal.access import page_access_q, refuse, visible_to
 from portal.access.models import AccessControlled
 from portal.blocks import body_blocks
 from portal.menus import menu_entries
-from portal.page_cache import mark_cacheable
 from portal.panels import ACCESS_PANEL
 
 
 class PortalPage(Page):
     """Base of every portal page: anonymous hits are served from the page cache."""
 
+    # Page-cache tags besides publications (see ``page_cache.mark_cacheable``).
+    cache_tags: tuple[str, ...] = ()
+    # The key of the module whose index this page is: the header marks that entry current.
+    module_key: str = ""
+
     class Meta:
         abstract = True
 
     def serve(self, request, *args, **kwargs):
-        return mark_cacheable(super().serve(request, *args, **kwargs))
+        return page_cache.mark_cacheable(super().serve(request, *args, **kwargs), self.cache_tags)
+
+    def route(self, request, path_components):
+        """Wagtail's routing, with the access model in the query that finds each child: a
+        restricted slug and a missing one are refused on the same path (one query, 404)."""
+        if not path_components:
+            return super().route(request, path_components)
+        slug = path_components[0]
+        children = self.get_children().filter(page_access_q(request.user))
+        subpage = children.filter(slug=slug).first()
+        if subpage is None:
+            refuse(request, Page, parent=self.pk, slug=slug)
+        subpage._cached_parent_obj = self
+        return subpage.specific.route(request, path_components[1:])
 
 
 class HomePage(PortalPage):
@@ -32,8 +49,8 @@ class HomePage(PortalPage):
     body = StreamField(body_blocks(), verbose_name=_("body"), blank=True)
 
     parent_page_types = ["wagtailcore.Page"]
-    subpage_types = ["portal.StandardPage", "docs_base.DocumentIndexPage", "docs_base.RexIndexPage"]
     max_count = 1
+    cache_tags = (page_cache.HOME,)
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [
         FieldPanel("hero_title"),
@@ -47,11 +64,9 @@ class HomePage(PortalPage):
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
         context["sections"] = [
-            (entry, entry.latest(request.user, 4))
-            for entry in registry.modules()
-            if entry.latest is not None
+            (module, module.latest(request.user, 4)) for module in modules.home_sections()
         ]
-        context["menu_pages"] = menu_entries(request.user, self)
+        context["menu_pages"] = menu_entries(request.user, self, StandardPage.in_menu_of(self))
         return context
 
 
@@ -78,6 +93,11 @@ class StandardPage(AccessControlled, PortalPage):
     @property
     def search_summary(self) -> str:
         return self.intro
+
+    @classmethod
+    def in_menu_of(cls, home):
+        """The live pages right under ``home`` flagged for menus (before the access check)."""
+        return cls.objects.child_of(home).live().public().in_menu()
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -8,7 +8,11 @@ the account links are rendered afresh for each request (the part between ``ACCOU
 A response is stored only when its view opted in (``mark_cacheable``: the page shows nothing
 personal beyond the account links), it answered 200 and it set no cookie. Publishing,
 unpublishing, moving or deleting a page bumps a version number that is part of every key, so
-the next hit renders afresh; modules whose data shows on pages call ``invalidate()``.
+the next hit renders afresh. A response may also name tags (``mark_cacheable(response, tags)``,
+e.g. ``HOME`` for the home page): it is stored with the version of each tag, and
+``invalidate(tag)`` retires only the copies carrying that tag. A module declares which of its
+models invalidate which tags (``PortalModule.page_cache_tags``, see ``invalidate_on_change``),
+so that a new forum post refreshes the home page's "latest" and the forum's pages, nothing else.
 Each process re-reads the shared version at most once per ``VERSION_CHECK_SECONDS`` (the process
 that invalidates sees it at once) and keeps its most used copies in memory, so most hits read
 nothing from the shared cache.
@@ -18,24 +22,31 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
+from wagtail.models import Page
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.access.membership import audience_key
 
 VERSION_KEY = "pagecache:version"
+TAG_VERSION_KEY = "pagecache:tag:{}"
 CACHEABLE_ATTR = "cache_for_audience"
+TAGS_ATTR = "cache_tags"
+HOME = "home"  # the home page (its "latest" sections)
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
 ACCOUNT_MARKERS = (b"<!--portal:account-->", b"<!--/portal:account-->")
 ACCOUNT_TEMPLATE = "layout/account_links.html"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 VERSION_CHECK_SECONDS = 1.0
 _version = {"value": 0, "read_at": float("-inf")}
+_tag_versions: dict[str, tuple[int, float]] = {}  # tag -> (version, read at)
 
 
 def current_version() -> int:
@@ -44,6 +55,25 @@ def current_version() -> int:
         _version["value"] = cache.get(VERSION_KEY, 0)
         _version["read_at"] = now
     return _version["value"]
+
+
+def tag_versions(tags) -> dict[str, int]:
+    """The current version of each tag (re-read at most once per ``VERSION_CHECK_SECONDS``)."""
+    now = time.monotonic()
+    stale = [
+        t
+        for t in tags
+        if now - _tag_versions.get(t, (0, float("-inf")))[1] >= VERSION_CHECK_SECONDS
+    ]
+    if stale:
+        found = cache.get_many([TAG_VERSION_KEY.format(tag) for tag in stale])
+        for tag in stale:
+            _tag_versions[tag] = (found.get(TAG_VERSION_KEY.format(tag), 0), now)
+    return {tag: _tag_versions[tag][0] for tag in tags}
+
+
+def _fresh(versions: dict[str, int]) -> bool:
+    return not versions or tag_versions(versions) == versions
 
 
 class _LocalCopies:
@@ -94,19 +124,51 @@ def reset() -> None:
     """Forget everything this process holds (after the shared cache was cleared)."""
     _local.clear()
     _version["read_at"] = float("-inf")
+    _tag_versions.clear()
 
 
-def mark_cacheable(response):
+def mark_cacheable(response, tags=()):
+    """Let the page cache store ``response``; ``tags``: what else may retire it early."""
     setattr(response, CACHEABLE_ATTR, True)
+    setattr(response, TAGS_ATTR, tuple(tags))
     return response
 
 
-def invalidate(**_kwargs) -> None:
+def _bump(key: str) -> None:
     try:
-        cache.incr(VERSION_KEY)
+        cache.incr(key)
     except ValueError:
-        cache.set(VERSION_KEY, 1, None)
-    _version["read_at"] = float("-inf")
+        cache.set(key, 1, None)
+
+
+def invalidate(*tags, **_kwargs) -> None:
+    """Retire the copies carrying one of ``tags``; with no tag, every copy (a signal receiver)."""
+    if not tags:
+        _bump(VERSION_KEY)
+        _version["read_at"] = float("-inf")
+    for tag in tags:
+        _bump(TAG_VERSION_KEY.format(tag))
+        _tag_versions.pop(tag, None)
+
+
+def invalidate_on_change(model, tags) -> Callable[[], None]:
+    """Saving or deleting an object of ``model`` retires the copies carrying one of ``tags``.
+
+    Returns what undoes it (tests)."""
+    tags = tuple(tags)
+
+    def receiver(**_kwargs):
+        invalidate(*tags)
+
+    uid = f"pagecache-{model._meta.label_lower}-{','.join(tags)}"
+    post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
+
+    def disconnect() -> None:
+        post_save.disconnect(sender=model, dispatch_uid=uid)
+        post_delete.disconnect(sender=model, dispatch_uid=uid)
+
+    return disconnect
 
 
 def _key(request, audience: str) -> str:
@@ -129,6 +191,12 @@ def _storable(request, response) -> bool:
         and not response.streaming
         and not response.cookies
     )
+
+
+def _entry(response, *content) -> tuple:
+    """What is stored: the versions of the response's tags, its status, headers and content."""
+    versions = tag_versions(getattr(response, TAGS_ATTR, ()))
+    return (versions, response.status_code, _headers(response), *content)
 
 
 def _headers(response) -> list:
@@ -157,12 +225,12 @@ class AnonymousPageCacheMiddleware:
         ):
             return self.get_response(request)
         key = _key(request, "anonymous")
-        if (hit := _get(key)) is not None:
-            return _build(*hit)
+        if (hit := _get(key)) is not None and _fresh(hit[0]):
+            return _build(*hit[1:])
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if _storable(request, response) and (user is None or not user.is_authenticated):
-            _set(key, (response.status_code, _headers(response), response.content))
+            _set(key, _entry(response, response.content))
         return response
 
 
@@ -180,8 +248,8 @@ class AudiencePageCacheMiddleware:
         ):
             return self.get_response(request)
         key = _key(request, audience_key(request.user))
-        if (hit := _get(key)) is not None:
-            status, headers, before, after = hit
+        if (hit := _get(key)) is not None and _fresh(hit[0]):
+            _versions, status, headers, before, after = hit
             account = render_to_string(ACCOUNT_TEMPLATE, request=request).encode()
             response = _build(status, headers, before + account + after)
         else:
@@ -197,19 +265,15 @@ class AudiencePageCacheMiddleware:
         before, found, rest = response.content.partition(start)
         _, found_end, after = rest.partition(end)
         if found and found_end:
-            _set(key, (response.status_code, _headers(response), before + start, end + after))
+            _set(key, _entry(response, before + start, end + after))
 
 
 def _page_deleted(sender, **_kwargs):
-    from wagtail.models import Page
-
     if issubclass(sender, Page):
         invalidate()
 
 
 def connect_signals() -> None:
-    from wagtail.signals import page_published, page_unpublished, post_page_move
-
     page_published.connect(invalidate, dispatch_uid="pagecache-published")
     page_unpublished.connect(invalidate, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="pagecache-moved")

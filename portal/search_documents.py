@@ -2,36 +2,28 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from search.documents import SearchDocument, access_fields, model_key
-from search.pages import indexable, page_text
-from search.registry import Source, register
+from portal.models import StandardPage
+from search.pages import page_document
+from search.registry import Source
+
+KIND = "pages"
 
 
-def page_document(page) -> SearchDocument | None:
-    if not indexable(page):
-        return None
-    return SearchDocument(
-        key=model_key(page),
-        kind="pages",
-        title=page.title,
-        url=page.url,
+def standard_page_document(page):
+    return page_document(
+        page,
+        KIND,
         summary=page.intro,
-        body=page_text(page.intro, page.body),
+        body=(page.intro, page.body),
         date=page.last_published_at,
-        **access_fields(page),
     )
 
 
-def register_sources():
-    from portal.models import StandardPage
-
-    register(
-        Source(
-            kind="pages",
-            label=_("Pages"),
-            models=(StandardPage,),
-            document=page_document,
-            candidates=lambda: StandardPage.objects.live().select_related("establishment"),
-            order=900,
-        )
-    )
+SOURCE = Source(
+    kind=KIND,
+    label=_("Pages"),
+    models=(StandardPage,),
+    document=standard_page_document,
+    candidates=lambda: StandardPage.objects.live().select_related("establishment"),
+    order=900,
+)

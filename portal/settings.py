@@ -37,6 +37,8 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# Former keys, still accepted for signatures (sessions, unsubscribe links) while rotating.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
@@ -57,6 +59,7 @@ REGION = region.build(
 INSTALLED_APPS = [
     "portal",
     "portal.accounts",
+    "portal.notifications",
     "search",
     "docs_base",
     "benchmarks",
@@ -80,6 +83,9 @@ INSTALLED_APPS = [
     "allauth.usersessions",
     "allauth.mfa",
     "csp",
+    "django_tasks",
+    "django_tasks_db",
+    "django_rq",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -105,6 +111,8 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "allauth.usersessions.middleware.UserSessionsMiddleware",
     "portal.accounts.mfa.RequireMfaMiddleware",
+    # TLP:RED and AMBER+STRICT content in the admin: moderators and superusers only (404).
+    "portal.access.staff_admin.StaffSensitiveContentMiddleware",
     # Members with the same audience share cached pages; only their account links are theirs.
     "portal.page_cache.AudiencePageCacheMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -176,7 +184,33 @@ ELASTICSEARCH_INDEX = env("ELASTICSEARCH_INDEX", default="cyberportail")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 
 # --- Background work ------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+# E-mails, notifications, digests and search mirroring run as tasks, never in the request.
+# "database" (embedded default): a queue in the database, run by `manage.py db_worker`, which
+# `make run` starts beside the server. "rq" (the default when REDIS_URL is set): a persistent
+# queue on Redis, run by `manage.py rqworker --job-class django_tasks_rq.Job --with-scheduler`.
+# "immediate": in process, inside the request (tests only).
+TASKS_BACKEND = env("TASKS_BACKEND", default="rq" if REDIS_URL else "database")
+# The queue's Redis (keep it apart from the cache's database: a cache clear empties its db).
+TASKS_REDIS_URL = env("TASKS_REDIS_URL", default=REDIS_URL or "redis://127.0.0.1:6379/1")
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "database": "django_tasks_db.DatabaseBackend",
+            "rq": "django_tasks_rq.RQBackend",
+            "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+        }[TASKS_BACKEND],
+        "QUEUES": ["default"],
+    }
+}
+RQ_QUEUES = {"default": {"URL": TASKS_REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+
+# --- Notifications (portal.notifications) ---------------------------------------------------
+# Seconds before each new attempt of an e-mail the SMTP server refused; then it is failed.
+NOTIFICATIONS_RETRY_DELAYS = [
+    int(s) for s in env.list("NOTIFICATIONS_RETRY_DELAYS", default=["60", "300", "1800", "7200"])
+]
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)  # local time
+NOTIFICATIONS_KEEP_READ_DAYS = env.int("NOTIFICATIONS_KEEP_READ_DAYS", default=90)
 
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
@@ -207,11 +241,21 @@ STORAGES = {
     },
 }
 
-# --- Uploads (checked by docs_base.uploads: type, content, size, antivirus) -----------------
+# --- Uploads (checked by portal.uploads: type, content, size, antivirus) -----------------
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 # clamd over a Unix socket, or TCP as tcp://host:3310; neither set = no antivirus scan.
 CLAMD_SOCKET = env("CLAMD_SOCKET", default="")
 CLAMD_URL = env("CLAMD_URL", default="")
+# Without an antivirus, uploads are refused unless DEBUG is on or this is set explicitly
+# (``make run``'s demo sets it): the admin's upload forms then say the files are not scanned.
+UPLOADS_WITHOUT_ANTIVIRUS = env.bool("UPLOADS_WITHOUT_ANTIVIRUS", default=False)
+
+# --- Experience feedback (REX) ---------------------------------------------------------------
+# The context shown with an anonymous REX is coarsened until this many establishments of the
+# region share it (docs_base.rex.anonymity).
+REX_ANONYMITY_K = env.int("REX_ANONYMITY_K", default=5)
+# Drafts a member may have open at once (never submitted).
+REX_MAX_OPEN_DRAFTS = env.int("REX_MAX_OPEN_DRAFTS", default=10)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -280,6 +324,7 @@ ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = True
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_EMAIL_SUBJECT_PREFIX = f"[{PORTAL_NAME}] "
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.MembershipSignupForm"
+ACCOUNT_FORMS = {"signup": "portal.accounts.signup.SignupForm"}
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
 ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
 # --- Two-factor authentication (allauth.mfa) --------------------------------------------------
@@ -303,9 +348,9 @@ WAGTAILADMIN_BASE_URL = SITE_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 # Documents and images uploaded in the admin go through the portal's upload checks.
-WAGTAILDOCS_DOCUMENT_FORM_BASE = "docs_base.upload_forms.SafeDocumentForm"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.upload_forms.SafeDocumentForm"
 WAGTAILDOCS_MAX_UPLOAD_SIZE = UPLOAD_MAX_BYTES
-WAGTAILIMAGES_IMAGE_FORM_BASE = "docs_base.upload_forms.SafeImageForm"
+WAGTAILIMAGES_IMAGE_FORM_BASE = "portal.upload_forms.SafeImageForm"
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 # The admin signs in through the portal's login (rate limits, MFA); no second login form.
 WAGTAILADMIN_LOGIN_URL = "account_login"

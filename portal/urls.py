@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
+from portal import modules
 from portal.views.health import health
 
 handler500 = "portal.views.errors.server_error"
@@ -30,17 +31,20 @@ single_login = [
 
 urlpatterns = single_login + [
     path("admin/", include(wagtailadmin_urls)),
-    # Wagtail document URLs, served through the access model (never the raw file).
-    path("documents/", include("docs_base.urls_document_files")),
+    # Modules' URLs outside the language prefix (e.g. Wagtail's document URLs, served through
+    # the access model).
+    *(path("", include(urlconf)) for urlconf in modules.urlconfs("root_urls")),
     path("healthz", health, name="health"),
 ]
 
 urlpatterns += i18n_patterns(
     path(_("account/"), include("allauth.urls")),
     path(_("membership/"), include("portal.accounts.urls")),
+    path(_("notifications/"), include("portal.notifications.urls")),
     path("", include("portal.urls_legal")),
     path(_("search/"), include("search.urls")),
-    path(_("knowledge-base/"), include("docs_base.urls")),
+    # Modules' own views: their routes start with "~", which no page slug holds.
+    *(path("", include(urlconf)) for urlconf in modules.urlconfs("urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

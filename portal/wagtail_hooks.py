@@ -12,4 +12,11 @@ def enforce_access_model(page, request, serve_args, serve_kwargs):
         ensure_visible(request, page)
 
 
+@hooks.register("construct_page_chooser_queryset")
+def staff_rule_in_page_chooser(pages, request):
+    from portal.access.staff_admin import filter_chooser
+
+    return filter_chooser(pages, request)
+
+
 register_snippet(Establishment)

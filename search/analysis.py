@@ -10,7 +10,7 @@ import re
 import threading
 import unicodedata
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import snowballstemmer
 
@@ -31,6 +31,17 @@ STOPWORDS = frozenset(
         "par pas pour qu que qui sa se ses son sont sur ta te tes toi ton tu un une vos votre "
         "vous y l s c n j m t jusqu lorsqu puisqu quoiqu an and are as at be by for from in is "
         "it of on or that the this to with"
+    ).split()
+)
+
+# Words that make a query a question (« que faire en cas de… », « comment reconnaître… »): a
+# query drops them when other words remain, so that they neither exclude nor outrank the page
+# about its subject. Query side only: indexed text keeps them.
+QUESTION_WORDS = frozenset(
+    (  # noqa: SIM905
+        "comment quoi pourquoi quand quel quelle quels quelles lequel laquelle faire fait cas "
+        "faut dois doit peut puis peux faudrait agir reagir eviter est ce ces what how why when "
+        "should do does can"
     ).split()
 )
 
@@ -67,17 +78,21 @@ def words(text: str) -> list[str]:
 
 
 @lru_cache(maxsize=200_000)
-def _token_terms(token: str) -> tuple[str, ...]:
-    """The terms of one lower-case token as written (folding may split it, e.g. at "_")."""
-    return tuple(stem(word) for word in _WORD.findall(fold(token)) if word not in STOPWORDS)
+def _token_words(token: str) -> tuple[tuple[str, str], ...]:
+    """(word, term) of one lower-case token as written, stop words removed (folding may split
+    a token, e.g. at "_")."""
+    return tuple((word, stem(word)) for word in _WORD.findall(fold(token)) if word not in STOPWORDS)
+
+
+def _tokens(text: str) -> list[str]:
+    return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
 
 
 def terms(text: str) -> list[str]:
     """The indexed terms of a text: folded, stemmed, stop words removed. Tokens are analysed
     once each and remembered (a text repeats its vocabulary); an elided article is a token of
     its own, and a stop word."""
-    tokens = _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
-    return [term for token in tokens for term in _token_terms(token)]
+    return [term for token in _tokens(text) for _word, term in _token_words(token)]
 
 
 def index_text(text: str) -> str:
@@ -85,10 +100,31 @@ def index_text(text: str) -> str:
     return " ".join(terms(text))
 
 
+def analyse(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
+    """``index_text(text)`` and, from the same reading, its words: folded word -> (term, the
+    word as first written, accents kept)."""
+    tokens = _tokens(text)
+    found: dict[str, tuple[str, str]] = {}
+    for token in dict.fromkeys(tokens):
+        pairs = _token_words(token)
+        for word, term in pairs:
+            found.setdefault(word, (term, token if len(pairs) == 1 else word))
+    return " ".join(term for token in tokens for _word, term in _token_words(token)), found
+
+
+class Words(tuple):
+    """An alternative matched by its terms anywhere in a document (a plain tuple is a phrase):
+    the words as typed, when a synonym group knows them as a phrase, so that the group widens
+    what they find and never narrows it."""
+
+    __slots__ = ()
+
+
 @dataclass(frozen=True)
 class ParsedQuery:
     clauses: tuple[frozenset[tuple[str, ...]], ...]  # AND of (OR of phrases)
     text: str
+    searched: str = ""  # the text without question words (what a text-reading engine gets)
 
     def __bool__(self):
         return bool(self.clauses)
@@ -104,7 +140,10 @@ class Synonyms:
 
     def __init__(self, groups: list[list[str]]):
         self._by_phrase: dict[tuple[str, ...], frozenset[tuple[str, ...]]] = {}
+        self.words: dict[str, str] = {}  # folded word -> as written: what a typo may be of
         for group in groups:
+            for phrase in group:
+                self.words |= {w: spelling for w, (_t, spelling) in analyse(phrase)[1].items()}
             phrases = frozenset(tuple(terms(phrase)) for phrase in group) - {()}
             for phrase in phrases:
                 previous = self._by_phrase.get(phrase, frozenset())
@@ -113,6 +152,20 @@ class Synonyms:
 
     def alternatives(self, phrase: tuple[str, ...]) -> frozenset[tuple[str, ...]] | None:
         return self._by_phrase.get(phrase)
+
+    @cached_property
+    def _variants(self) -> dict[str, set[str]]:
+        from search.spelling import variants
+
+        found: dict[str, set[str]] = {}
+        for word in self.words:
+            for variant in variants(word):
+                found.setdefault(variant, set()).add(word)
+        return found
+
+    def neighbours(self, keys) -> set[str]:
+        """The synonyms' words sharing one of ``keys`` (``search.spelling.variants``)."""
+        return set().union(*(self._variants.get(key, ()) for key in keys))
 
 
 NO_SYNONYMS = Synonyms([])
@@ -125,17 +178,45 @@ def parse(query: str, synonyms: Synonyms = NO_SYNONYMS) -> ParsedQuery:
         stems = tuple(terms(phrase))
         if stems:
             clauses.append(frozenset({stems}))
-    free = terms(_QUOTED.sub(" ", query).replace('"', " "))
+    pairs = [
+        pair
+        for token in _tokens(_QUOTED.sub(" ", query).replace('"', " "))
+        for pair in _token_words(token)
+    ]
+    question = bool(clauses) or any(word not in QUESTION_WORDS for word, _term in pairs)
+    free = [term for word, term in pairs if not (question and word in QUESTION_WORDS)]
     position = 0
     while position < len(free):
         for length in range(min(synonyms.longest, len(free) - position), 0, -1):
-            group = synonyms.alternatives(tuple(free[position : position + length]))
+            span = tuple(free[position : position + length])
+            group = synonyms.alternatives(span)
             if group:
-                clauses.append(group)
+                clauses.append(group - {span} | {Words(span)} if length > 1 else group)
                 position += length
                 break
         else:
             clauses.append(frozenset({(free[position],)}))
             position += 1
     unique = list(dict.fromkeys(clauses))[:MAX_CLAUSES]
-    return ParsedQuery(clauses=tuple(unique), text=query.strip())
+    searched = query.strip()
+    if question:  # outside quotes, without the question words
+        searched = " ".join(
+            "".join(
+                part if part.startswith('"') else _TOKEN.sub(_unless_question_word, part)
+                for part in re.split(r'("[^"]*")', query)
+            ).split()
+        )
+    return ParsedQuery(clauses=tuple(unique), text=query.strip(), searched=searched)
+
+
+def ignored_words(text: str) -> list[str]:
+    """The words of ``text`` the analysis cannot read (other scripts than Latin), as typed."""
+    return [
+        token
+        for token in _TOKEN.findall(text)
+        if any(c.isalpha() for c in token) and not _WORD.search(fold(token))
+    ]
+
+
+def _unless_question_word(match) -> str:
+    return " " if fold(match.group()) in QUESTION_WORDS else match.group()

@@ -58,6 +58,46 @@ class SearchFacetValue(models.Model):
         return f"{self.name}={self.value}"
 
 
+class SearchTerm(models.Model):
+    """How many indexed documents of one audience hold a word: the vocabulary that spelling
+    corrections and suggestions draw from, kept with the index (see ``search.spelling``). The
+    audience's access fields are the entries' own, so that ``access_q`` filters words as it
+    filters entries."""
+
+    word = models.CharField(max_length=40)  # folded, as the analysis reads it
+    term = models.CharField(max_length=40, db_index=True)  # its indexed (stemmed) form
+    spelling = models.CharField(max_length=40)  # as written (accents kept), to show
+    audience = models.CharField(max_length=300)  # the access fields below, as one key
+    access_level = models.CharField(max_length=20, choices=AccessLevel.choices)
+    allowed_roles = RoleSetField()
+    establishment_id = models.IntegerField(null=True)
+    documents = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["word", "audience"], name="unique_search_term")
+        ]
+
+    def __str__(self):
+        return f"{self.word} ({self.audience}: {self.documents})"
+
+
+class SearchTermVariant(models.Model):
+    """A word, and each form of it with one letter deleted, leading to the word: two words
+    within one typing slip share a variant (see ``search.spelling``)."""
+
+    variant = models.CharField(max_length=40)
+    word = models.CharField(max_length=40)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["variant", "word"], name="unique_search_variant")
+        ]
+
+    def __str__(self):
+        return f"{self.variant} -> {self.word}"
+
+
 class SynonymGroup(models.Model):
     """Words and phrases a search treats as the same (e.g. rançongiciel, ransomware)."""
 

@@ -4,8 +4,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
 from search import backends, registry
-from search.backends.database import fingerprint
 from search.documents import SearchDocument
+from search.entries import document_from_entry, fingerprint
+from search.models import SearchEntry
 
 
 def _count(candidates) -> int:
@@ -33,9 +34,6 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
     counts = {"database": backends.get_database().rebuild(all_documents(), progress)}
     elastic = backends.get_elasticsearch()
     if elastic is not None:
-        from search.backends.elastic import document_from_entry
-        from search.models import SearchEntry
-
         entries = SearchEntry.objects.order_by("id").iterator(chunk_size=500)
         counts["elasticsearch"] = elastic.rebuild(
             (document_from_entry(entry) for entry in entries), progress

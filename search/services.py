@@ -5,27 +5,26 @@ Backends filter by the access model before ranking and counting; this module par
 Elasticsearch cannot answer), highlights, suggests a spelling and records anonymous statistics.
 """
 
-import difflib
 import math
 import unicodedata
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
-from search import backends, highlight, query_log, registry
-from search.analysis import MAX_QUERY_LENGTH, STOPWORDS, Synonyms, parse, words
+from search import backends, highlight, query_log, registry, spelling
+from search.analysis import MAX_QUERY_LENGTH, Synonyms, ignored_words, parse
 from search.backends.base import PERIODS, SearchRequest, SearchUnavailable
-from search.models import SearchEntry, SynonymGroup
+from search.models import SynonymGroup
 
 PAGE_SIZE = 10
 MAX_PAGE = 500
 MAX_FILTER_VALUES = 20
 SUGGESTIONS = 8
 SYNONYMS_CACHE_KEY = "search:synonyms"
-VOCABULARY_CACHE_KEY = "search:vocabulary"
 PERIOD_LABELS = {
     "month": _("Last 30 days"),
     "year": _("Last 12 months"),
@@ -48,6 +47,8 @@ class SearchParams:
     period: str = ""
     sort: str = "relevance"
     page: int = 1
+    literal: bool = False  # search the words as typed, without correcting them
+    shortened: bool = False  # the typed query was longer than MAX_QUERY_LENGTH
 
     @classmethod
     def from_querydict(cls, data, modules=None) -> "SearchParams":
@@ -65,8 +66,11 @@ class SearchParams:
             page = 1
         period = data.get("period", "")
         sort = data.get("sort", "relevance")
+        typed = data.get("q", "")
         return cls(
-            query=clean_query(data.get("q", "")),
+            query=clean_query(typed),
+            literal=data.get("literal") == "1",
+            shortened=len(" ".join(typed[: MAX_QUERY_LENGTH * 4].split())) > MAX_QUERY_LENGTH,
             modules=frozenset(chosen & kinds),
             facets=facets,
             period=period if period in PERIODS else "",
@@ -108,9 +112,12 @@ class Results:
     page_count: int = 0
     facets: list = field(default_factory=list)
     suggestion: str = ""
+    corrected: str = ""  # the corrected query whose results are shown instead of the typed one
     degraded: bool = False
     any_word: bool = False
     estimated: bool = False  # counts estimated from a sample, rounded: the page says "about"
+    unsearchable: bool = False  # no word to search: only stop words or punctuation
+    ignored: list = field(default_factory=list)  # words in a script the analysis does not read
 
 
 def synonyms() -> Synonyms:
@@ -118,7 +125,13 @@ def synonyms() -> Synonyms:
     if groups is None:
         groups = [group.term_list() for group in SynonymGroup.objects.all()]
         cache.set(SYNONYMS_CACHE_KEY, groups, 3600)
-    return Synonyms(groups)
+    return _synonyms(tuple(map(tuple, groups)))
+
+
+@lru_cache(maxsize=8)
+def _synonyms(groups) -> Synonyms:
+    """One analysed list per version of the groups (analysing them costs more than a query)."""
+    return Synonyms(list(map(list, groups)))
 
 
 def forget_synonyms(**kwargs) -> None:
@@ -138,19 +151,44 @@ def _ask(request: SearchRequest):
         return backends.get_database().search(request), True
 
 
-def find(request: SearchRequest):
-    """(results, degraded, any_word): every word must match; when nothing does, any word."""
+@dataclass
+class Answer:
+    found: object  # BackendResults
+    query: object  # the ParsedQuery answered (the corrected one, when corrected)
+    degraded: bool = False
+    any_word: bool = False
+    corrected: str = ""
+
+
+def find(request: SearchRequest, literal: bool = False) -> Answer:
+    """Every word must match. When nothing does, the words that match nothing the user may view
+    are corrected (unless ``literal``) and the corrected query answers if it finds something;
+    when still nothing matches, any word."""
     found, degraded = _ask(request)
-    if found.total or len(request.query.clauses) < 2:
-        return found, degraded, False
-    found, fallback_degraded = _ask(replace(request, match_any=True))
-    return found, degraded or fallback_degraded, found.total > 0
+    if found.total:
+        return Answer(found, request.query, degraded)
+    corrected = "" if literal else spelling.correct(request.user, request.query.text, synonyms())
+    if corrected:
+        request = replace(request, query=parse(corrected, synonyms()))
+        found, again_degraded = _ask(request)
+        degraded |= again_degraded
+        if found.total:
+            return Answer(found, request.query, degraded, corrected=corrected)
+    if len(request.query.clauses) < 2:
+        return Answer(found, request.query, degraded)
+    found, again_degraded = _ask(replace(request, match_any=True))
+    any_word = found.total > 0
+    return Answer(
+        found, request.query, degraded | again_degraded, any_word, corrected if any_word else ""
+    )
 
 
 def search(user, params: SearchParams, record: bool = True) -> Results:
     results = Results(params=params)
     query = parse(params.query, synonyms())
+    results.ignored = ignored_words(params.query)
     if not query:
+        results.unsearchable = bool(params.query)
         return results
     request = SearchRequest(
         query=query,
@@ -162,14 +200,17 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
         offset=(params.page - 1) * PAGE_SIZE,
         limit=PAGE_SIZE,
     )
-    found, results.degraded, results.any_word = find(request)
+    answer = find(request, literal=params.literal)
+    found = answer.found
+    results.degraded, results.any_word = answer.degraded, answer.any_word
+    results.corrected = answer.corrected
     if found.estimated:
         _round_counts(found)
     results.estimated = found.estimated
     results.total = found.total
     results.page_count = math.ceil(found.total / PAGE_SIZE)
     labels = {source.kind: str(source.label) for source in registry.sources()}
-    stems = query.stems
+    stems = answer.query.stems
     results.hits = [
         Hit(
             kind=hit.kind,
@@ -182,9 +223,9 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
         for hit in found.hits
     ]
     results.facets = _facet_groups(params, found, labels)
-    if not found.total:
+    if not found.total and params.literal:
         results.suggestion = spelling_suggestion(user, params.query)
-    if record and params.page == 1:
+    if record and params.page == 1 and not params.shortened:
         query_log.record(params.query, found.total)
     return results
 
@@ -245,34 +286,12 @@ def _values(counts, labels, selected, keep_order=False) -> list[FacetValue]:
     return values
 
 
-def _vocabulary() -> frozenset[str]:
-    """Words of every indexed title and tag (restricted ones too: a suggestion is only made
-    when it finds something the user may view, so it reveals nothing)."""
-    stamp = SearchEntry.objects.order_by("-indexed_at").values_list("indexed_at", flat=True)
-    latest = stamp.first()
-    key = f"{VOCABULARY_CACHE_KEY}:{SearchEntry.objects.count()}:{latest and latest.timestamp()}"
-    vocabulary = cache.get(key)
-    if vocabulary is None:
-        found = set()
-        for title, tags in SearchEntry.objects.values_list("title", "tags").iterator(2000):
-            found.update(w for w in words(" ".join([title, *tags])) if len(w) > 2)
-        vocabulary = frozenset(found)
-        cache.set(key, vocabulary, 600)
-    return vocabulary
-
-
 def spelling_suggestion(user, text: str) -> str:
-    vocabulary = _vocabulary()
-    original = words(text)
-    corrected = [
-        word
-        if word in vocabulary or word in STOPWORDS or len(word) < 4
-        else next(iter(difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)), word)
-        for word in original
-    ]
-    if corrected == original:
+    """The query corrected from the vocabulary of what ``user`` may view, if it finds some of
+    it; else ""."""
+    candidate = spelling.correct(user, text, synonyms())
+    if not candidate:
         return ""
-    candidate = " ".join(corrected)
     request = SearchRequest(
         query=parse(candidate, synonyms()), user=user, limit=1, with_facets=False
     )

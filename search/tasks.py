@@ -6,6 +6,7 @@ from django_tasks import task
 
 from search import backends
 from search.backends.base import SearchUnavailable
+from search.entries import document_from_entry
 from search.models import SearchEntry
 
 logger = logging.getLogger(__name__)
@@ -17,8 +18,6 @@ def mirror_to_elasticsearch(keys: list[str]) -> None:
 
     If Elasticsearch is unreachable the change stays in the database index, which answers
     searches meanwhile; `search_index check` reports the drift and `rebuild` repairs it."""
-    from search.backends.elastic import document_from_entry
-
     elastic = backends.get_elasticsearch()
     if elastic is None:
         return

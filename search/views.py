@@ -4,7 +4,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
-from portal import registry as portal_registry
+from portal import modules as portal_modules
 from search import registry, services
 from search.services import SearchParams
 
@@ -30,10 +30,10 @@ def _with(request, **changes) -> str:
     return "?" + query.urlencode()
 
 
-def _forum_url() -> str:
-    entry = next((e for e in portal_registry.modules() if e.key == "forum"), None)
+def _community_url() -> str:
+    """Where to ask the community (the forum, when a module offers it), else the contact page."""
     try:
-        return reverse(entry.url_name) if entry else reverse("legal:contact")
+        return reverse(portal_modules.community_url_name() or "legal:contact")
     except NoReverseMatch:
         return ""
 
@@ -75,8 +75,13 @@ def results(request):
             "suggestion_url": (
                 _with(request, q=found.suggestion, page=1) if found and found.suggestion else ""
             ),
+            "literal_url": (
+                _with(request, q=params.query, literal=1, page=1)
+                if found and found.corrected
+                else ""
+            ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
-            "forum_url": _forum_url(),
+            "forum_url": _community_url(),
         },
     )
     patch_cache_control(response, private=True, no_store=True)

@@ -1,11 +1,2 @@
-"""The document base: catalogue, life cycle, reader features and downloads.
-
-``register()`` is called from ``DocsBaseConfig.ready``: navigation entry and home section,
-search source and facets, the watchers' e-mail on publication, the Wagtail admin hooks.
-"""
-
-
-def register() -> None:
-    from docs_base.documents import setup
-
-    setup.register()
+"""The document base: catalogue, life cycle, reader features and downloads (declared in
+``module.py``, its admin hooks in ``docs_base/wagtail_hooks.py``)."""

@@ -17,7 +17,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from docs_base.models.documents import DocumentPage, DocumentSource, DocumentType, Theme
-from portal.access import Role, visible_to
+from portal.access import Role
 from portal.accounts.models import EstablishmentType
 
 # The roles documents are written for (staff roles publish, they are not an audience).
@@ -134,8 +134,7 @@ class Catalogue:
 
 def listed_documents(user, queryset=None):
     """Live, non-archived documents outside Wagtail privacy that the user may view."""
-    queryset = DocumentPage.objects.all() if queryset is None else queryset
-    return visible_to(user, queryset.live().public().filter(archived=False))
+    return (DocumentPage.objects.all() if queryset is None else queryset).listed(user)
 
 
 def selection(params) -> dict[str, list[str]]:

@@ -4,17 +4,20 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Count, F, IntegerField, Q
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
-from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from wagtail.models import PageLogEntry
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
-from docs_base.admin_access import has_admin_access
 from docs_base.models.documents import DocumentPage, DocumentVote
+from docs_base.notifications import REVIEW_DUE
+from portal.access.editors import has_admin_access
+from portal.notifications.services import notify
+from search.query_log import zero_result_queries
 
 MAX_CHANGES = 10
 READOUT_LIMIT = 50
@@ -105,12 +108,8 @@ def least_helpful_documents(limit: int = READOUT_LIMIT) -> list:
     return pages
 
 
-def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]] | None:
-    """The most frequent searches without any result, or None when search does not log them."""
-    try:
-        from search.query_log import zero_result_queries
-    except ImportError:
-        return None
+def zero_result_searches(limit: int = READOUT_LIMIT) -> list[tuple[str, int]]:
+    """The most frequent searches without any result (``search`` logs them)."""
     return list(zero_result_queries(limit))
 
 
@@ -120,32 +119,23 @@ def can_review_documents(user) -> bool:
         return False
     if user.is_superuser:
         return True
-    from wagtail.permission_policies.pages import PagePermissionPolicy
-
     return PagePermissionPolicy().user_has_any_permission(user, {"add", "change", "publish"})
 
 
-def send_review_reminders(today=None) -> int:
-    """E-mail each owner the list of their documents past review; returns the e-mails sent."""
-    by_owner = defaultdict(list)
-    for page in overdue_documents(today).filter(owner__isnull=False, owner__is_active=True):
-        by_owner[page.owner].append(page)
-    sent = 0
-    for owner, pages in by_owner.items():
-        if not owner.email:
-            continue
-        context = {
-            "owner": owner,
-            "documents": [(page, site_url(page.url or "")) for page in pages],
-            "portal_name": settings.PORTAL_NAME,
-            "admin_url": site_url("/admin/"),
-        }
-        send_mail(
-            f"[{settings.PORTAL_NAME}] "
-            + _("%(count)d document(s) to review") % {"count": len(pages)},
-            render_to_string("docs_base/documents/email/review_reminder.txt", context),
-            None,
-            [owner.email],
+def send_review_reminders(today=None) -> tuple[int, int]:
+    """Notify each owner of their documents past review (kind ``documents.review_due``: by
+    default in the owner's daily digest, one e-mail listing them). Returns (documents, owners).
+    """
+    today = today or timezone.localdate()
+    pages = list(overdue_documents(today).filter(owner__isnull=False, owner__is_active=True))
+    for page in pages:
+        notify(
+            REVIEW_DUE,
+            page,
+            [page.owner_id],
+            key=f"{REVIEW_DUE}:{page.pk}:{today.isoformat()}",
+            title=page.title,
+            body=_("Review due on %(date)s.") % {"date": date_format(page.review_due)},
+            reference=f"DOC-{page.pk}",
         )
-        sent += 1
-    return sent
+    return len(pages), len({page.owner_id for page in pages})

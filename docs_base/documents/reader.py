@@ -5,15 +5,12 @@ from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
-from django.conf import settings
-from django.core.mail import EmailMessage, get_connection
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from docs_base.documents.catalogue import listed_documents
-from docs_base.documents.lifecycle import site_url
 from docs_base.models.documents import (
     DocumentFavourite,
     DocumentPage,
@@ -21,17 +18,14 @@ from docs_base.models.documents import (
     DocumentWatch,
     FavouriteListSharing,
 )
-from portal.access import can_view, membership_of
+from docs_base.notifications import WATCH
+from portal.access import is_approved_member, membership_of
 from portal.access.fields import role_token
+from portal.accounts.models import MemberStatus
+from portal.notifications.services import notify
 
 RELATED_LIMIT = 4
 MAX_REASON_LENGTH = 500
-
-
-def is_member(user) -> bool:
-    """Reader features are for approved members (and superusers)."""
-    member = membership_of(user)
-    return member.approved or member.is_superuser
 
 
 @dataclass(frozen=True)
@@ -42,7 +36,7 @@ class ReaderState:
 
 
 def reader_state(user, page) -> ReaderState | None:
-    if not is_member(user):
+    if not is_approved_member(user):
         return None
     return ReaderState(
         voted=page.live_revision_id is not None
@@ -59,8 +53,20 @@ class VoteRefused(Exception):
     pass
 
 
+class ArchivedRefused(VoteRefused):
+    """Archived documents are kept for reference: no new votes nor favourites."""
+
+
+def refuse_if_archived(page) -> None:
+    if page.archived:
+        raise ArchivedRefused(
+            _("This document is archived: it can no longer be rated nor added to favourites.")
+        )
+
+
 def vote(user, page, helpful: bool, reason: str = "") -> DocumentVote:
     """One vote per member per published revision: a new revision opens a new vote."""
+    refuse_if_archived(page)
     if page.live_revision_id is None:
         raise VoteRefused(_("This document has no published version to rate."))
     reason = (reason or "").strip()
@@ -85,10 +91,12 @@ def vote(user, page, helpful: bool, reason: str = "") -> DocumentVote:
 
 
 def toggle_favourite(user, page) -> bool:
-    """Add or remove a favourite; returns whether the page is now a favourite."""
+    """Add or remove a favourite; returns whether the page is now a favourite. An archived
+    document can still be removed, never added (``ArchivedRefused``)."""
     deleted, _count = DocumentFavourite.objects.filter(user=user, page=page).delete()
     if deleted:
         return False
+    refuse_if_archived(page)
     DocumentFavourite.objects.get_or_create(user=user, page=page)
     return True
 
@@ -114,8 +122,6 @@ def _colleague_q(viewer) -> Q | None:
     member = membership_of(viewer)
     if not member.approved or member.establishment_id is None:
         return None
-    from portal.accounts.models import MemberStatus
-
     return Q(
         member_profile__establishment_id=member.establishment_id,
         member_profile__status=MemberStatus.APPROVED,
@@ -126,8 +132,6 @@ def _colleague_q(viewer) -> Q | None:
 
 def colleagues_sharing(viewer):
     """Colleagues of the viewer's establishment who share their favourites."""
-    from django.contrib.auth import get_user_model
-
     query = _colleague_q(viewer)
     if query is None:
         return get_user_model().objects.none()
@@ -155,44 +159,19 @@ def toggle_watch(user, page) -> bool:
     return True
 
 
-def watch_recipients(page) -> list:
-    """Watchers who may view the page now (approved members; access checked for each)."""
-    if not page.live or page.get_view_restrictions().exists():
-        return []
-    watches = DocumentWatch.objects.filter(page=page, user__is_active=True).select_related(
-        "user__member_profile"
-    )
-    return [
-        w.user for w in watches if w.user.email and is_member(w.user) and can_view(w.user, page)
-    ]
-
-
-def send_watch_emails(page_id: int) -> int:
-    page = DocumentPage.objects.filter(pk=page_id).first()
-    if page is None:
-        return 0
-    recipients = watch_recipients(page)
-    if not recipients:
-        return 0
-    context = {
-        "page": page,
-        "url": site_url(page.url or ""),
-        "portal_name": settings.PORTAL_NAME,
-    }
-    subject = f"[{settings.PORTAL_NAME}] " + _("Document updated: %(title)s") % {
-        "title": page.title
-    }
-    body = render_to_string("docs_base/documents/email/watch.txt", context)
-    messages = [EmailMessage(subject, body, None, [user.email]) for user in recipients]
-    return get_connection().send_messages(messages) or 0
-
-
 def page_published(sender, instance, revision=None, **kwargs) -> None:
-    """Signal receiver: tell the watchers once the publication is committed."""
+    """Signal receiver: tell the watchers through the notification service (after the commit;
+    who may view the page is decided for each watcher when the e-mail is sent)."""
     if not isinstance(instance, DocumentPage):
         return
-    page_id = instance.pk
-    transaction.on_commit(lambda: send_watch_emails(page_id))
+    notify(
+        WATCH,
+        instance,
+        key=f"{WATCH}:{instance.pk}:{revision.pk if revision else instance.latest_revision_id}",
+        title=instance.title,
+        body=instance.change_note or "",
+        reference=f"DOC-{instance.pk}",
+    )
 
 
 # --- Related documents -----------------------------------------------------------------------

@@ -7,37 +7,25 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST, require_safe
-from wagtail.models import Site
 
 from docs_base.documents import downloads, reader
 from docs_base.models.documents import DocumentIndexPage, DocumentPage
-from portal.access import get_visible_or_404
+from portal.access import approved_member_required, get_visible_or_404
 
 FAVOURITES_PER_PAGE = 20
 
 
 @require_GET
 def catalogue(request):
-    """The navigation's entry: the catalogue page (served here when its URL is this one)."""
+    """The navigation's entry: a redirect to the catalogue page."""
     index = DocumentIndexPage.objects.live().public().order_by("path").first()
-    if index is None:
+    if index is None or not (url := index.get_url(request)):
         raise Http404
-    url = index.get_url(request)
-    if url and url != request.path:
-        return redirect(url)
-    from wagtail.views import serve
-
-    site = Site.find_for_request(request)
-    if site is None:
-        raise Http404
-    root_path = site.root_page.url_path
-    return serve(request, index.url_path[len(root_path) :])
+    return redirect(url)
 
 
 def _member_page(request, page_id):
     """A live document page the approved member may view, else 404."""
-    if not reader.is_member(request.user):
-        raise Http404
     return get_visible_or_404(request, DocumentPage.objects.live(), pk=page_id)
 
 
@@ -46,7 +34,8 @@ def _back(request, page):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def vote(request, page_id):
     page = _member_page(request, page_id)
     answer = request.POST.get("helpful")
@@ -63,10 +52,16 @@ def vote(request, page_id):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def favourite(request, page_id):
     page = _member_page(request, page_id)
-    if reader.toggle_favourite(request.user, page):
+    try:
+        added = reader.toggle_favourite(request.user, page)
+    except reader.ArchivedRefused as refusal:
+        messages.error(request, str(refusal))
+        return _back(request, page)
+    if added:
         messages.success(request, _("Added to your favourites."))
     else:
         messages.success(request, _("Removed from your favourites."))
@@ -74,7 +69,8 @@ def favourite(request, page_id):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def watch(request, page_id):
     page = _member_page(request, page_id)
     if reader.toggle_watch(request.user, page):
@@ -84,11 +80,9 @@ def watch(request, page_id):
     return _back(request, page)
 
 
-@login_required
+@approved_member_required
 @require_GET
 def favourites(request):
-    if not reader.is_member(request.user):
-        raise Http404
     page_obj = Paginator(reader.favourites(request.user, request.user), FAVOURITES_PER_PAGE)
     return render(
         request,
@@ -103,10 +97,9 @@ def favourites(request):
 
 
 @login_required
-@require_POST
+@require_POST  # the method is checked before the membership, as the URL matrix expects
+@approved_member_required
 def favourites_sharing(request):
-    if not reader.is_member(request.user):
-        raise Http404
     shared = request.POST.get("shared") == "1"
     reader.set_sharing(request.user, shared)
     if shared:
@@ -116,16 +109,13 @@ def favourites_sharing(request):
     return redirect("docs_base:favourites")
 
 
-@login_required
+@approved_member_required
 @require_GET
 def shared_favourites(request, user_id):
     """A colleague's shared list, each item filtered by the viewer's own access."""
     if user_id == request.user.pk:
         return redirect("docs_base:favourites")
-    owner = (
-        reader.shared_list_owner(request.user, user_id) if reader.is_member(request.user) else None
-    )
-    if owner is None:
+    if (owner := reader.shared_list_owner(request.user, user_id)) is None:
         raise Http404
     page_obj = Paginator(reader.favourites(request.user, owner), FAVOURITES_PER_PAGE)
     return render(

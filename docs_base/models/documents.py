@@ -8,10 +8,12 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.fields import RichTextField, StreamField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from docs_base.blocks import document_body_blocks, downloaded_document_ids
+from portal.access import Role, visible_to
 from portal.access.fields import CodeSetField, RoleSetField
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
@@ -80,6 +82,8 @@ class DocumentIndexPage(PortalPage):
 
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["docs_base.DocumentPage"]
+    max_count = 1
+    module_key = "documents"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]
     template = "docs_base/documents/index_page.html"
@@ -89,11 +93,18 @@ class DocumentIndexPage(PortalPage):
         verbose_name_plural = _("document catalogues")
 
     def get_context(self, request, *args, **kwargs):
+        # Not at the top: the catalogue service imports these models (one-way dependency).
         from docs_base.documents import catalogue
 
         context = super().get_context(request, *args, **kwargs)
         context["catalogue"] = catalogue.browse(request.user, self, request.GET)
         return context
+
+
+class DocumentPageQuerySet(PageQuerySet):
+    def listed(self, user):
+        """Live, non-archived documents outside Wagtail privacy that the user may view."""
+        return visible_to(user, self.live().public().filter(archived=False))
 
 
 class DocumentPage(AccessControlled, PortalPage):
@@ -149,6 +160,8 @@ class DocumentPage(AccessControlled, PortalPage):
     # Ids of the documents offered by the body's "downloads" blocks, as ",1,2," (set on save):
     # the download view finds the pages that offer a file without reading every body.
     body_document_ids = models.CharField(max_length=1000, blank=True, default="", editable=False)
+
+    objects = PageManager.from_queryset(DocumentPageQuerySet)()
 
     parent_page_types = ["docs_base.DocumentIndexPage"]
     subpage_types = []
@@ -240,8 +253,6 @@ class DocumentPage(AccessControlled, PortalPage):
 
     @property
     def audience_labels(self) -> list[str]:
-        from portal.access.roles import Role
-
         return [Role(code).label for code in sorted(self.audiences) if code in Role.values]
 
     @property
@@ -253,6 +264,7 @@ class DocumentPage(AccessControlled, PortalPage):
         ]
 
     def get_context(self, request, *args, **kwargs):
+        # Not at the top: the reader and life-cycle services import these models.
         from docs_base.documents import lifecycle, reader
 
         context = super().get_context(request, *args, **kwargs)

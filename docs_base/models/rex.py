@@ -16,8 +16,9 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from docs_base.rex.blocks import cited_page_blocks, timeline_blocks
+from docs_base.rex.panels import ShownContextPanel
 from portal import region
-from portal.access import Tlp
+from portal.access import Tlp, is_approved_member
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
@@ -198,6 +199,7 @@ class RexIndexPage(PortalPage):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["docs_base.RexPage"]
     max_count = 1
+    module_key = "rex"
     template = "docs_base/rex/index_page.html"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -207,11 +209,12 @@ class RexIndexPage(PortalPage):
         verbose_name_plural = _("experience feedback indexes")
 
     def get_context(self, request, *args, **kwargs):
+        # Not at the top: the REX services import these models (models -> services only here).
         from docs_base.rex import services
 
         context = super().get_context(request, *args, **kwargs)
         context["listing"] = services.browse(request.user, self, request.GET)
-        context["can_submit"] = services.can_submit(request.user)
+        context["can_submit"] = is_approved_member(request.user)
         return context
 
 
@@ -269,6 +272,7 @@ class RexPage(RexDebrief, AccessControlled, PortalPage):
                 FieldPanel("department"),
                 FieldPanel("reporting_establishment"),
                 FieldPanel("show_establishment_name"),
+                ShownContextPanel(heading=_("What readers see")),
             ],
             heading=_("Context"),
         ),
@@ -354,10 +358,12 @@ class RexPage(RexDebrief, AccessControlled, PortalPage):
         return ""
 
     def get_context(self, request, *args, **kwargs):
-        from docs_base.rex import services
+        # Not at the top: the REX services import these models (models -> services only here).
+        from docs_base.rex import anonymity, services
 
         context = super().get_context(request, *args, **kwargs)
         context["cited"] = services.visible_cited_pages(request.user, self)
+        context["shown_context"] = anonymity.shown_context(self)
         return context
 
 

@@ -1,13 +1,11 @@
-"""E-mails to the author of a REX at each moderation step (sent once committed)."""
+"""The author of a REX is told at each moderation step, through the notification service."""
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
-from portal import region
+from docs_base.notifications import REX_MODERATION
 
 SUBJECTS = {
     "received": lambda: _("Your experience feedback was received"),
@@ -16,24 +14,27 @@ SUBJECTS = {
 }
 
 
-def absolute(url: str) -> str:
-    return url if url.startswith("http") else settings.SITE_URL.rstrip("/") + url
-
-
 def tell_author(submission, step: str) -> None:
-    """E-mail the author about ``step`` once the current transaction is committed."""
-    author = submission.owner
-    if not author.email or not author.is_active:
-        return
-    context = {
-        "step": step,
-        "submission": submission,
-        "name": author.get_full_name() or author.email,
-        "portal_name": settings.PORTAL_NAME,
-        "region": region.current(),
-        "mine_url": absolute(reverse("docs_base:rex_mine")),
-        "page_url": absolute(submission.page.get_url() or "") if submission.page else "",
-    }
-    subject = f"[{settings.PORTAL_NAME}] {SUBJECTS[step]()}"
-    body = render_to_string("docs_base/rex/email/moderation_step.txt", context)
-    transaction.on_commit(lambda: send_mail(subject, body, None, [author.email]))
+    """Notify the author about ``step`` once the current transaction is committed."""
+    from portal.notifications.services import notify
+
+    with translation.override(settings.LANGUAGE_CODE):
+        if step == "received":
+            body = _(
+                "A moderator of the portal will read it, anonymise it where needed and publish "
+                "it, or ask you for changes."
+            )
+        elif step == "changes_requested":
+            body = _("The moderator's comment:") + "\n" + (submission.moderator_comment or "—")
+        else:
+            body = _("Thank you for sharing it with your peers.")
+        published = step == "published" and submission.page
+        notify(
+            REX_MODERATION,
+            submission,
+            [submission.owner_id],
+            title=f"{SUBJECTS[step]()} : {submission.title}",
+            body=body,
+            url=(submission.page.get_url() or "") if published else reverse("docs_base:rex_mine"),
+            reference=f"REX-{submission.pk}",
+        )

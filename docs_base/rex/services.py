@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass
 
 from django import forms
+from django.conf import settings
 from django.core.paginator import Page as PaginatorPage
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,9 +14,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail.models import Page
 
-from portal.access import can_view, membership_of, visible_to
-from portal.accounts.models import EstablishmentType
-from portal.registry import HomeItem
+from docs_base.models.rex import (
+    IncidentType,
+    RexIndexPage,
+    RexPage,
+    RexSubmission,
+    SubmissionStatus,
+)
+from docs_base.rex import anonymity
+from docs_base.rex.forms import STEPS
+from docs_base.rex.workflow import ensure_rex_workflow
+from portal.access import can_view, visible_to
+from portal.modules import HomeItem
 
 PER_PAGE = 12
 # The debrief fields a submission and its page share (``RexDebrief``), copied both ways.
@@ -48,20 +58,11 @@ class SubmissionError(Exception):
     """A submission that cannot be sent to moderation; the message is for the author."""
 
 
-def can_submit(user) -> bool:
-    """Approved members write experience feedback."""
-    return membership_of(user).approved
-
-
 def rex_index():
-    from docs_base.models import RexIndexPage
-
     return RexIndexPage.objects.live().order_by("path").first()
 
 
 def live_rex():
-    from docs_base.models import RexPage
-
     return RexPage.objects.live().public()
 
 
@@ -70,15 +71,17 @@ def live_rex():
 
 class RexFilterForm(forms.Form):
     incident_type = forms.ChoiceField(label=gettext_lazy("Incident type"), required=False)
+    # Only the types shown as such region-wide, and the families (docs_base.rex.anonymity):
+    # filtering by a rarer type would tell which REX come from it.
     establishment_type = forms.ChoiceField(label=gettext_lazy("Establishment type"), required=False)
 
-    def __init__(self, *args, **kwargs):
-        from docs_base.models import IncidentType
-
+    def __init__(self, *args, population, **kwargs):
         super().__init__(*args, **kwargs)
         everything = [("", gettext_lazy("All"))]
         self.fields["incident_type"].choices = everything + list(IncidentType.choices)
-        self.fields["establishment_type"].choices = everything + list(EstablishmentType.choices)
+        self.fields["establishment_type"].choices = everything + anonymity.type_filter_choices(
+            population
+        )
 
 
 @dataclass
@@ -91,30 +94,37 @@ class Listing:
 
 
 def browse(user, index, params) -> Listing:
-    """The REX under ``index`` that ``user`` may view, filtered and paginated (3 queries)."""
-    from docs_base.models import RexPage
-
-    form = RexFilterForm(params)
+    """The REX under ``index`` that ``user`` may view, filtered and paginated, each with the
+    context shown to readers (4 queries)."""
+    population = anonymity.Population.load()
+    form = RexFilterForm(params, population=population)
     queryset = visible_to(user, RexPage.objects.child_of(index).live().public())
     filtered = False
     if form.is_valid():
-        for name in ("incident_type", "establishment_type"):
-            if value := form.cleaned_data[name]:
-                queryset = queryset.filter(**{name: value})
-                filtered = True
+        if value := form.cleaned_data["incident_type"]:
+            queryset = queryset.filter(incident_type=value)
+            filtered = True
+        if value := form.cleaned_data["establishment_type"]:
+            queryset = queryset.filter(establishment_type__in=anonymity.kinds_for_filter(value))
+            filtered = True
     queryset = queryset.order_by("-first_published_at", "-pk").only(
         "title",
         "url_path",
         "summary",
         "incident_type",
         "establishment_type",
+        "size_band",
         "department",
+        "show_establishment_name",
         "occurred_on",
         "tlp",
         "first_published_at",
         "access_level",
     )
     page = Paginator(queryset, PER_PAGE).get_page(params.get("page"))
+    page.object_list = list(page.object_list)
+    for rex in page.object_list:
+        rex.shown_context = anonymity.shown_context(rex, population)
     numbers = list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
     return Listing(
         form=form, page=page, count=page.paginator.count, filtered=filtered, page_numbers=numbers
@@ -154,10 +164,8 @@ def latest(user, limit: int) -> list[HomeItem]:
 
 def new_submission(user):
     """An unsaved draft for ``user``, its context prefilled from their establishment."""
-    from docs_base.models import RexSubmission
-
-    profile = user.member_profile
-    establishment = profile.establishment
+    profile = getattr(user, "member_profile", None)  # a superuser may have none
+    establishment = profile.establishment if profile is not None else None
     submission = RexSubmission(owner=user, establishment=establishment)
     if establishment is not None:
         submission.establishment_type = establishment.kind
@@ -165,10 +173,27 @@ def new_submission(user):
     return submission
 
 
+def check_draft_allowance(user) -> None:
+    """Refuse a new draft when ``user`` already has ``REX_MAX_OPEN_DRAFTS`` open."""
+    limit = settings.REX_MAX_OPEN_DRAFTS
+    if RexSubmission.objects.filter(owner=user, status=SubmissionStatus.DRAFT).count() >= limit:
+        raise SubmissionError(
+            _(
+                "You already have %(count)s drafts open: send or delete one of them before "
+                "starting another."
+            )
+            % {"count": limit}
+        )
+
+
 @transaction.atomic
 def save_step(form, timeline=None):
-    """Save one step of the draft (its form is valid); ``timeline``: the dated steps, if any."""
+    """Save one step of the draft (its form is valid); ``timeline``: the dated steps, if any.
+
+    A new draft is refused (``SubmissionError``) beyond the member's allowance."""
     submission = form.save(commit=False)
+    if submission.pk is None:
+        check_draft_allowance(submission.owner)
     if timeline is not None:
         submission.timeline = timeline
     submission.save()
@@ -177,8 +202,6 @@ def save_step(form, timeline=None):
 
 def missing_steps(submission) -> list:
     """The steps whose required answers are still missing."""
-    from docs_base.rex.forms import STEPS
-
     return [
         step
         for step in STEPS
@@ -253,9 +276,6 @@ def submit(submission, user):
     The first submission creates the page; after changes were requested, the page's latest
     version is updated and its workflow resumed. Nothing changes if anything fails.
     """
-    from docs_base.models import RexPage, SubmissionStatus
-    from docs_base.rex.workflow import ensure_rex_workflow
-
     if not submission.editable:
         raise SubmissionError(_("This experience feedback is already with the moderators."))
     if missing := missing_steps(submission):
@@ -293,7 +313,10 @@ def submit(submission, user):
     return page
 
 
-def user_submissions(user):
-    from docs_base.models import RexSubmission
-
-    return RexSubmission.objects.filter(owner=user).select_related("page")
+def user_submissions(user) -> list:
+    """The member's submissions, each with the context readers will see (2 queries)."""
+    submissions = list(RexSubmission.objects.filter(owner=user).select_related("page"))
+    population = anonymity.Population.load()
+    for submission in submissions:
+        submission.shown_context = anonymity.shown_context(submission, population)
+    return submissions

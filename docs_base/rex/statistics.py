@@ -1,6 +1,8 @@
 """Regional figures over the published REX the member may view: counts only, never a title.
 
 The access model filters the REX before counting, so a restricted REX is not even counted.
+Counts per establishment type and per department follow the context each REX's page shows
+(``anonymity.shown_context``): a cell never says more than the pages do.
 
 One query reads five small columns of the live REX; everything else is computed here, so the
 cost does not depend on how the figures are cut. The charts are plain SVG geometry computed
@@ -9,11 +11,14 @@ here and drawn by the template (no script, no inline style).
 
 import statistics
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from docs_base.models.rex import IncidentType, RexPage
+from docs_base.rex import anonymity
+from portal import region
 from portal.access import visible_to
-from portal.accounts.models import EstablishmentType
 
 CHART_WIDTH = 640
 LABEL_HEIGHT = 18
@@ -77,6 +82,24 @@ def bar_chart(key: str, title: str, column: str, rows: list[tuple[str, int]]) ->
     )
 
 
+class _Context(NamedTuple):
+    """The context columns of a REX, as ``anonymity.shown_context`` reads them."""
+
+    establishment_type: str
+    size_band: str
+    department: str
+    show_establishment_name: bool
+
+    def get_size_band_display(self) -> str:
+        from docs_base.models import SizeBand
+
+        return str(dict(SizeBand.choices).get(self.size_band, ""))
+
+    @property
+    def department_label(self) -> str:
+        return region.current().department_label(self.department)
+
+
 def quarter_of(day) -> tuple[int, int]:
     return day.year, (day.month - 1) // 3 + 1
 
@@ -108,34 +131,47 @@ class RegionalFigures:
     patient_care_share: int | None  # percentage, None without any REX
     median_duration: float | None  # days, None when no REX gives a duration
     charts: list[Chart]
+    anonymity_k: int  # each REX's context is shared by at least this many establishments
 
 
 def regional_figures(user) -> RegionalFigures:
-    from docs_base.models import IncidentType, RexPage
-
     rows = list(
         visible_to(user, RexPage.objects.live()).values_list(
             "incident_type",
-            "establishment_type",
             "occurred_on",
             "impact_patient_care",
             "duration_days",
+            "establishment_type",
+            "size_band",
+            "department",
+            "show_establishment_name",
         )
     )
     total = len(rows)
+    population = anonymity.Population.load()
     by_incident: dict[str, int] = {}
-    by_establishment: dict[str, int] = {}
-    for incident, establishment, *_rest in rows:
+    by_type: dict[str, int] = {}
+    by_place: dict[str, int] = {}
+    region_name = region.current().name
+    not_shown = _("Department not shown")
+    for incident, _day, _care, _days, *context in rows:
         by_incident[incident] = by_incident.get(incident, 0) + 1
-        by_establishment[establishment] = by_establishment.get(establishment, 0) + 1
+        # Each REX counts under its type and place as its page shows them: a cell never says
+        # more than the pages, and so is shared by k establishments (or flagged there).
+        shown = anonymity.shown_context(_Context(*context), population)
+        by_type[shown.type_label] = by_type.get(shown.type_label, 0) + 1
+        place = not_shown if shown.place_label == region_name else shown.place_label
+        by_place[place] = by_place.get(place, 0) + 1
+
+    def ranked(pairs):
+        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
 
     def labelled(counts, choices):
         labels = dict(choices)
-        pairs = [(str(labels.get(code, code)), count) for code, count in counts.items()]
-        return sorted(pairs, key=lambda pair: (-pair[1], pair[0]))
+        return ranked((str(labels.get(code, code)), count) for code, count in counts.items())
 
-    patient_care = sum(1 for row in rows if row[3])
-    durations = [row[4] for row in rows if row[4] is not None]
+    patient_care = sum(1 for row in rows if row[2])
+    durations = [row[3] for row in rows if row[3] is not None]
     charts = [
         bar_chart(
             "incident-type",
@@ -147,13 +183,19 @@ def regional_figures(user) -> RegionalFigures:
             "establishment-type",
             _("Published experience feedback by establishment type"),
             _("Establishment type"),
-            labelled(by_establishment, EstablishmentType.choices),
+            ranked(by_type.items()),
+        ),
+        bar_chart(
+            "department",
+            _("Published experience feedback by department"),
+            _("Department"),
+            ranked(by_place.items()),
         ),
         bar_chart(
             "quarter",
             _("Published experience feedback by quarter of the incident"),
             _("Quarter"),
-            _quarters(row[2] for row in rows if row[2] is not None),
+            _quarters(row[1] for row in rows if row[1] is not None),
         ),
     ]
     return RegionalFigures(
@@ -162,4 +204,5 @@ def regional_figures(user) -> RegionalFigures:
         patient_care_share=round(100 * patient_care / total) if total else None,
         median_duration=statistics.median(durations) if durations else None,
         charts=charts,
+        anonymity_k=population.k,
     )

@@ -1,32 +1,14 @@
 """Experience feedback views: the member's submission in steps, their list, the statistics."""
 
-from functools import wraps
-
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from docs_base.models import RexSubmission, SubmissionStatus
-from docs_base.rex import forms, services, statistics
-from portal.access import membership_of
-
-
-def approved_member_required(view):
-    """Anonymous visitors are sent to the login; signed-in people who are not approved
-    members get 404, as for restricted content."""
-
-    @wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        member = membership_of(request.user)
-        if not (member.approved or member.is_superuser):
-            raise Http404
-        return view(request, *args, **kwargs)
-
-    return wrapper
+from docs_base.rex import anonymity, forms, services, statistics
+from portal.access import approved_member_required
 
 
 def rex_home(request):
@@ -45,8 +27,11 @@ def _own_submission(request, pk):
 @approved_member_required
 @require_http_methods(["GET", "POST"])
 def submission_new(request):
-    if not services.can_submit(request.user):
-        raise Http404
+    try:
+        services.check_draft_allowance(request.user)
+    except services.SubmissionError as error:
+        messages.error(request, str(error))
+        return redirect("docs_base:rex_mine")
     return _step(request, services.new_submission(request.user), forms.STEPS[0])
 
 
@@ -90,7 +75,11 @@ def _step(request, submission, step):
     timeline = forms.timeline_formset(submission, data) if step.slug == "incident" else None
     if data is not None:
         if form.is_valid() and (timeline is None or timeline.is_valid()):
-            submission = services.save_step(form, timeline.steps() if timeline else None)
+            try:
+                submission = services.save_step(form, timeline.steps() if timeline else None)
+            except services.SubmissionError as error:
+                messages.error(request, str(error))
+                return redirect("docs_base:rex_mine")
             if "save_draft" in request.POST:
                 messages.success(request, _("Your draft is saved."))
                 return redirect("docs_base:rex_mine")
@@ -125,7 +114,9 @@ def _review(request, submission, step):
     return render(
         request,
         "docs_base/rex/submission_review.html",
-        _context(submission, step, form=form, missing=missing),
+        _context(
+            submission, step, form=form, missing=missing, shown=anonymity.shown_context(submission)
+        ),
     )
 
 

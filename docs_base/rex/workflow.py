@@ -16,6 +16,17 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.db.models.signals import post_migrate, post_save
 from django.utils import timezone
+from wagtail.models import (
+    GroupApprovalTask,
+    GroupPagePermission,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+from wagtail.signals import page_published, task_submitted, workflow_cancelled, workflow_rejected
+
+from docs_base.models.rex import RexIndexPage, RexPage, RexSubmission, SubmissionStatus
+from docs_base.rex import notifications
 
 WORKFLOW_NAME = "Modération des REX"
 TASK_NAME = "Relecture par les modérateurs"
@@ -35,16 +46,6 @@ def _permission(app_label: str, model: str, codename: str) -> Permission:
 @transaction.atomic
 def ensure_rex_workflow():
     """Create the group, task and workflow if missing; assign them to every REX index."""
-    from wagtail.models import (
-        GroupApprovalTask,
-        GroupPagePermission,
-        Workflow,
-        WorkflowPage,
-        WorkflowTask,
-    )
-
-    from docs_base.models import RexIndexPage
-
     group, _created = Group.objects.get_or_create(name=MODERATORS_GROUP)
     group.permissions.add(_permission("wagtailadmin", "admin", "access_admin"))
     task = GroupApprovalTask.objects.filter(name=TASK_NAME).first()
@@ -78,7 +79,6 @@ def _index_created(sender, instance, created, raw=False, **kwargs):
 
 def _submission_for_state(workflow_state):
     """The submission behind a workflow state on a REX page, or None."""
-    from docs_base.models import RexPage, RexSubmission
 
     if workflow_state.content_type_id != ContentType.objects.get_for_model(RexPage).pk:
         return None
@@ -90,7 +90,6 @@ def _submission_for_state(workflow_state):
 
 
 def _task_submitted(sender, instance, user=None, **kwargs):
-    from docs_base.rex import notifications
 
     submission = _submission_for_state(instance.workflow_state)
     if submission is not None:
@@ -98,8 +97,8 @@ def _task_submitted(sender, instance, user=None, **kwargs):
 
 
 def _workflow_rejected(sender, instance, user=None, **kwargs):
-    from docs_base.models import SubmissionStatus
-    from docs_base.rex import notifications, services
+    # Not at the top: the services start this workflow (``ensure_rex_workflow``).
+    from docs_base.rex import services
 
     submission = _submission_for_state(instance)
     if submission is None:
@@ -114,7 +113,6 @@ def _workflow_rejected(sender, instance, user=None, **kwargs):
 
 def _workflow_cancelled(sender, instance, user=None, **kwargs):
     """Withdrawn from moderation without being published: back to its author."""
-    from docs_base.models import SubmissionStatus
 
     submission = _submission_for_state(instance)
     if (
@@ -128,8 +126,6 @@ def _workflow_cancelled(sender, instance, user=None, **kwargs):
 
 
 def _page_published(sender, instance, **kwargs):
-    from docs_base.models import RexSubmission, SubmissionStatus
-    from docs_base.rex import notifications
 
     submission = (
         RexSubmission.objects.select_related("owner", "page")
@@ -147,15 +143,6 @@ def _page_published(sender, instance, **kwargs):
 
 
 def connect_signals(app_config) -> None:
-    from wagtail.signals import (
-        page_published,
-        task_submitted,
-        workflow_cancelled,
-        workflow_rejected,
-    )
-
-    from docs_base.models import RexIndexPage, RexPage
-
     post_migrate.connect(_after_migrate, sender=app_config, dispatch_uid="rex-workflow-migrate")
     post_save.connect(_index_created, sender=RexIndexPage, dispatch_uid="rex-workflow-index")
     task_submitted.connect(_task_submitted, dispatch_uid="rex-task-submitted")

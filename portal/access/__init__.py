@@ -1,12 +1,15 @@
-"""The one access model (DESIGN.md): every module checks content through these functions."""
+"""The one access model (README.md, *The access model*): every module checks content here."""
 
 from portal.access.levels import TLP_ACCESS, AccessLevel, Tlp
+from portal.access.members import approved_member_required, is_approved_member
 from portal.access.membership import Membership, membership_of
 from portal.access.policy import (
     access_q,
     can_view,
     ensure_visible,
     get_visible_or_404,
+    page_access_q,
+    refuse,
     visible_to,
 )
 from portal.access.roles import SECURITY_ROLES, Role
@@ -19,9 +22,13 @@ __all__ = [
     "SECURITY_ROLES",
     "Tlp",
     "access_q",
+    "approved_member_required",
     "can_view",
     "ensure_visible",
     "get_visible_or_404",
+    "is_approved_member",
     "membership_of",
+    "page_access_q",
+    "refuse",
     "visible_to",
 ]

@@ -5,7 +5,7 @@ inside a query. Both read the access fields of ``AccessControlled`` (or any obje
 ``access_level``, ``allowed_roles`` and ``establishment_id``, such as a search document).
 """
 
-from functools import reduce
+from functools import cache, reduce
 from operator import or_
 
 from django.db.models import Q
@@ -71,23 +71,64 @@ def visible_to(user, queryset):
     return queryset.filter(access_q(user))
 
 
-def _refuse(user, obj, request=None):
+def page_access_q(user) -> Q:
+    """``access_q`` over ``wagtailcore.Page`` rows of any type, in one query: a page whose
+    type carries no access fields passes, the others pass by their own fields."""
+    if membership_of(user).is_superuser:
+        return Q()
+    rule = Q()
+    for path in _access_controlled_page_paths():
+        rule &= Q(**{f"{path}__isnull": True}) | access_q(user, prefix=f"{path}__")
+    return rule
+
+
+@cache
+def _access_controlled_page_paths() -> tuple:
+    """From ``Page``, the relation path to each table holding access fields."""
+    from django.core.exceptions import FieldDoesNotExist
+    from wagtail.models import Page, get_page_models
+
+    paths = []
+    for model in get_page_models():
+        try:
+            owner = model._meta.get_field("access_level").model
+        except FieldDoesNotExist:
+            continue
+        if owner is not model or model is Page:
+            continue  # counted with the concrete parent that holds the field
+        chain = [model]
+        while Page not in chain[0]._meta.parents:
+            chain.insert(0, next(iter(chain[0]._meta.parents)))
+        paths.append("__".join(m._meta.model_name for m in chain))
+    return tuple(sorted(paths))
+
+
+def refuse(request, model, **lookup):
+    """404 for an access-checked lookup that found nothing the user may view.
+
+    A missing object and a restricted one are refused alike, on the same path: the security
+    event names the lookup key, never a fetched object (telling them apart would cost work on
+    the refusal path, hence a timing difference).
+    """
     from portal.security_log import log_event
 
-    log_event("restricted_content_denied", request, user, object=f"{obj._meta.label}:{obj.pk}")
+    key = ",".join(f"{name}={value}" for name, value in sorted(lookup.items()))
+    log_event("restricted_content_denied", request, object=f"{model._meta.label}[{key}]")
     raise Http404
 
 
 def get_visible_or_404(request, queryset, **lookups):
-    """One object the requesting user may view, else 404: a restricted object looks absent."""
-    obj = queryset.filter(**lookups).first()
+    """One object the requesting user may view, else 404: a restricted object looks absent.
+
+    Visibility is decided in the very query that looks the object up."""
+    obj = visible_to(request.user, queryset).filter(**lookups).first()
     if obj is None:
-        raise Http404
-    ensure_visible(request, obj)
+        refuse(request, queryset.model, **lookups)
     return obj
 
 
 def ensure_visible(request, obj) -> None:
-    """404 (logged as a security event) unless the requesting user may view ``obj``."""
+    """404 (logged as a security event) unless the requesting user may view ``obj``: for an
+    object already in hand; a lookup goes through ``get_visible_or_404``."""
     if not can_view(request.user, obj):
-        _refuse(request.user, obj, request)
+        refuse(request, type(obj), pk=obj.pk)

@@ -1,4 +1,4 @@
-"""The roles a member can hold (see DOMAIN.md)."""
+"""The roles a member can hold (directors, security officers, caregivers, GCS staff...)."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _

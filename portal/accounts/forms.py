@@ -6,6 +6,7 @@ from portal.access.roles import Role
 from portal.accounts import services
 from portal.accounts.models import Establishment, EstablishmentType, MemberProfile
 from portal.accounts.validators import validate_finess
+from portal.notifications import forms as notification_forms
 
 
 class MembershipSignupForm(forms.Form):
@@ -86,7 +87,15 @@ class MembershipSignupForm(forms.Form):
 
 
 class DecisionForm(forms.Form):
-    ACTIONS = (("approve", _("Approve")), ("reject", _("Reject")))
+    """A regional administrator's decision on a request, or on an approval by e-mail domain."""
+
+    ACTIONS = (
+        ("approve", _("Approve")),
+        ("reject", _("Reject")),
+        ("keep", _("Keep")),
+        ("revoke", _("Revoke")),
+    )
+    NEEDS_REASON = ("reject", "revoke")
     profile = forms.IntegerField(widget=forms.HiddenInput)
     action = forms.ChoiceField(choices=ACTIONS)
     reason = forms.CharField(
@@ -95,10 +104,27 @@ class DecisionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("action") == "reject" and not cleaned.get("reason", "").strip():
+        if cleaned.get("action") in self.NEEDS_REASON and not cleaned.get("reason", "").strip():
             self.add_error(
                 "reason", _("Give the reason for the rejection: it is sent to the person.")
             )
+        return cleaned
+
+
+class ClaimDecisionForm(forms.Form):
+    """Confirm or decline a member's claim to a security role."""
+
+    ACTIONS = (("confirm", _("Confirm")), ("decline", _("Decline")))
+    claim = forms.IntegerField(widget=forms.HiddenInput)
+    action = forms.ChoiceField(choices=ACTIONS)
+    reason = forms.CharField(
+        label=_("Reason (sent to the person)"), required=False, max_length=2000
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("action") == "decline" and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for declining: it is sent to the person."))
         return cleaned
 
 
@@ -108,22 +134,31 @@ class SuspensionForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    """Name, and the notification preferences table (one channel per kind)."""
+
     first_name = forms.CharField(label=_("First name"), max_length=150)
     last_name = forms.CharField(label=_("Last name"), max_length=150)
 
     class Meta:
         model = MemberProfile
-        fields = ["notify_alerts", "notify_forum", "notify_courses"]
+        fields = []
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["first_name"].initial = user.first_name
         self.fields["last_name"].initial = user.last_name
-        self.order_fields(["first_name", "last_name"])
+        notification_forms.add_preference_fields(self, user)
+
+    def name_fields(self):
+        return [self["first_name"], self["last_name"]]
+
+    def preference_rows(self):
+        return notification_forms.preference_rows(self)
 
     def save(self, commit=True):
         self.user.first_name = self.cleaned_data["first_name"]
         self.user.last_name = self.cleaned_data["last_name"]
         self.user.save(update_fields=["first_name", "last_name"])
+        notification_forms.save_preferences(self, self.user)
         return super().save(commit)

@@ -18,9 +18,9 @@ MFA_REQUIRED_ROLES = frozenset(
 )
 
 
-def _fernet() -> Fernet:
+def _fernet(key: str | None = None) -> Fernet:
     # MFA_ENCRYPTION_KEY comes from the environment; 32 bytes are derived from it.
-    digest = hashlib.sha256(settings.MFA_ENCRYPTION_KEY.encode()).digest()
+    digest = hashlib.sha256((key or settings.MFA_ENCRYPTION_KEY).encode()).digest()
     return Fernet(base64.urlsafe_b64encode(digest))
 
 

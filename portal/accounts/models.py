@@ -41,7 +41,10 @@ class Establishment(models.Model):
     email_domains = models.TextField(
         _("allow-listed e-mail domains"),
         blank=True,
-        help_text=_("One domain per line: addresses on these domains are approved automatically."),
+        help_text=_(
+            "One domain per line: addresses on these domains are approved automatically as "
+            "members; security roles still wait for a person's confirmation."
+        ),
     )
     validated = models.BooleanField(
         _("validated"),
@@ -103,11 +106,10 @@ class MemberProfile(models.Model):
         related_name="+",
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # Approved by the e-mail domain alone, until a regional administrator reviews it.
+    auto_approved = models.BooleanField(_("approved by e-mail domain, to review"), default=False)
     requested_at = models.DateTimeField(_("requested at"), auto_now_add=True, null=True)
-    # Notification preferences, read by the alerts, forum and courses modules.
-    notify_alerts = models.BooleanField(_("e-mail me security alerts"), default=True)
-    notify_forum = models.BooleanField(_("e-mail me replies in the forum"), default=True)
-    notify_courses = models.BooleanField(_("e-mail me about my courses"), default=True)
+    # Notification preferences: per kind, in portal.notifications (Preference).
 
     class Meta:
         verbose_name = _("member profile")
@@ -119,6 +121,63 @@ class MemberProfile(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == MemberStatus.APPROVED
+
+    @property
+    def role_labels(self) -> list[str]:
+        from portal.access.roles import Role
+
+        return [Role(role).label for role in sorted(self.roles)]
+
+
+class ClaimStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting confirmation")
+    CONFIRMED = "confirmed", _("Confirmed")
+    DECLINED = "declined", _("Declined")
+
+
+class RoleClaim(models.Model):
+    """Security roles a member asked for: granted only when a person confirms them.
+
+    The record stays as the audit trail: who confirmed (or declined) which roles, when, and why.
+    """
+
+    profile = models.ForeignKey(
+        MemberProfile,
+        verbose_name=_("member"),
+        on_delete=models.CASCADE,
+        related_name="role_claims",
+    )
+    roles = RoleSetField(_("roles claimed"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_as = RoleSetField(_("roles of the person who decided"))
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    reason = models.TextField(_("reason given"), blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("role claim")
+        verbose_name_plural = _("role claims")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["profile"],
+                condition=models.Q(status="pending"),
+                name="one_pending_role_claim_per_member",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.profile.user} ({self.get_status_display()})"
 
     @property
     def role_labels(self) -> list[str]:

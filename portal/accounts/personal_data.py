@@ -60,11 +60,16 @@ def export(user) -> dict:
             "requested_at": profile.requested_at and profile.requested_at.isoformat(),
             "decided_at": profile.decided_at and profile.decided_at.isoformat(),
             "decision_reason": profile.decision_reason,
-            "notifications": {
-                "alerts": profile.notify_alerts,
-                "forum": profile.notify_forum,
-                "courses": profile.notify_courses,
-            },
+            "role_claims": [
+                {
+                    "roles": sorted(claim.roles),
+                    "status": claim.status,
+                    "requested_at": claim.requested_at.isoformat(),
+                    "decided_at": claim.decided_at and claim.decided_at.isoformat(),
+                    "reason": claim.reason,
+                }
+                for claim in profile.role_claims.all()
+            ],
         },
         "two_factor_methods": sorted(
             Authenticator.objects.filter(user=user).values_list("type", flat=True)

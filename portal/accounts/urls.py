@@ -7,6 +7,7 @@ app_name = "membership"
 urlpatterns = [
     path(_("status/"), views.membership_status, name="status"),
     path(_("requests/"), views.approval_queue, name="queue"),
+    path(_("role-claims/"), views.role_claims, name="claims"),
     path(_("profile/"), views.profile, name="profile"),
     path(_("profile/my-data/"), views.personal_data_export, name="export"),
     path(_("profile/delete/"), views.delete_account, name="delete"),

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts import personal_data, services
-from portal.accounts.forms import DecisionForm, ProfileForm, SuspensionForm
+from portal.accounts.forms import ClaimDecisionForm, DecisionForm, ProfileForm, SuspensionForm
 from portal.accounts.models import MemberProfile, MemberStatus
 
 
@@ -19,7 +19,8 @@ def membership_status(request):
     profile = (
         MemberProfile.objects.filter(user=request.user).select_related("establishment").first()
     )
-    return render(request, "accounts/status.html", {"profile": profile})
+    claims = profile.role_claims.order_by("-requested_at", "-pk") if profile else []
+    return render(request, "accounts/status.html", {"profile": profile, "claims": claims})
 
 
 @login_required
@@ -48,26 +49,74 @@ def approval_queue(request):
         decision_form = DecisionForm(request.POST)
         if decision_form.is_valid():
             data = decision_form.cleaned_data
-            profile = services.pending_queue().filter(pk=data["profile"]).first()
+            action = data["action"]
+            if action in ("approve", "reject"):
+                profile = services.pending_queue().filter(pk=data["profile"]).first()
+            else:
+                profile = services.auto_approvals().filter(pk=data["profile"]).first()
             if profile is None:
                 messages.error(request, _("This request has already been decided."))
-            elif data["action"] == "approve":
+            elif action == "approve":
                 services.approve(profile, request.user, data["reason"], request)
                 messages.success(request, _("Membership approved; the person has been told."))
-            else:
+            elif action == "reject":
                 services.reject(profile, request.user, data["reason"], request)
                 messages.success(request, _("Request rejected; the person has been told why."))
+            elif action == "keep":
+                services.keep_auto_approval(profile, request.user, request)
+                messages.success(request, _("The membership is kept."))
+            else:
+                services.revoke_auto_approval(profile, request.user, data["reason"], request)
+                messages.success(
+                    request, _("The membership is revoked; the person has been told why.")
+                )
             return redirect("membership:queue")
     return render(
         request,
         "accounts/queue.html",
         {
             "queue": services.pending_queue(),
+            "auto_approvals": services.auto_approvals(),
+            "claims_count": services.claims_to_decide(request.user).count(),
             "decision_form": decision_form,
             "suspension_form": suspension_form,
             "members_count": get_user_model()
             .objects.filter(member_profile__status=MemberStatus.APPROVED)
             .count(),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def role_claims(request):
+    """Approved directors and RSSI confirm the security roles claimed in their establishment;
+    regional administrators, everywhere. Anyone else gets 404."""
+    if not services.may_confirm_claims(request.user):
+        raise Http404
+    form = ClaimDecisionForm()
+    if request.method == "POST":
+        form = ClaimDecisionForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            confirm = data["action"] == "confirm"
+            claim = services.decide_claim(
+                data["claim"], request.user, confirm, data["reason"], request
+            )
+            if claim is None:
+                messages.error(request, _("This claim has already been decided."))
+            elif confirm:
+                messages.success(request, _("Role confirmed; the person has been told."))
+            else:
+                messages.success(request, _("Role declined; the person has been told why."))
+            return redirect("membership:claims")
+    return render(
+        request,
+        "accounts/claims.html",
+        {
+            "claims": services.claims_to_decide(request.user).order_by("requested_at", "pk"),
+            "form": form,
+            "regional": services.can_decide(request.user),
         },
     )
 
@@ -91,7 +140,13 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "profile": member_profile, "contacts": contacts},
+        {
+            "form": form,
+            "profile": member_profile,
+            "contacts": contacts,
+            "pending_claim": services.pending_claim(member_profile),
+            "confirms_claims": services.may_confirm_claims(request.user),
+        },
     )
 
 

@@ -1,11 +1,13 @@
-"""Demo content: ``manage.py load_demo`` runs every registered step, idempotently.
+"""Demo content: ``manage.py load_demo`` runs every declared step, idempotently.
 
-Each module contributes its own step with ``register(order, label, build)``; ``build``
-receives a ``DemoContext`` and must neither fail nor duplicate on a second run.
+Each module declares its steps (``PortalModule.demo_steps``); ``build`` receives a
+``DemoContext`` and must neither fail nor duplicate on a second run.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from django.utils.module_loading import import_string
 
 
 @dataclass
@@ -21,29 +23,20 @@ class DemoContext:
 class DemoStep:
     order: int
     label: str
-    build: Callable[[DemoContext], None]
+    # The builder, or its dotted path: demo builders (PDF, Office files) load only when run.
+    build: Callable[[DemoContext], None] | str
+
+    def run(self, ctx: DemoContext) -> None:
+        build = import_string(self.build) if isinstance(self.build, str) else self.build
+        build(ctx)
 
 
 _steps: dict[str, DemoStep] = {}
 
 
-def register(order: int, label: str, build: Callable[[DemoContext], None]) -> None:
-    _steps[label] = DemoStep(order, label, build)
+def register_step(step: DemoStep) -> None:
+    _steps[step.label] = step
 
 
 def steps() -> list[DemoStep]:
     return sorted(_steps.values(), key=lambda step: (step.order, step.label))
-
-
-def register_module_steps() -> None:
-    """Let every installed module with a ``demo/loader.py`` register its steps
-    (``register_steps()``), so that the portal imports no feature module by name."""
-    from importlib import import_module
-    from importlib.util import find_spec
-
-    from django.apps import apps
-
-    for app in apps.get_app_configs():
-        name = f"{app.name}.demo.loader"
-        if app.name != "portal" and find_spec(f"{app.name}.demo") and find_spec(name):
-            import_module(name).register_steps()

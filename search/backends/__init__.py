@@ -23,6 +23,7 @@ def get_database() -> Backend:
 def get_elasticsearch() -> Backend | None:
     if settings.SEARCH_BACKEND != "elasticsearch":
         return None
+    # Here, not at the top: Elasticsearch's client loads only when that backend is active.
     from search.backends.elastic import ElasticsearchBackend
 
     return ElasticsearchBackend(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_INDEX)

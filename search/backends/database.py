@@ -12,8 +12,6 @@ matches whose title or tags match first, then the others, each most recently ind
 date when the user sorts by date).
 """
 
-import hashlib
-import json
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
@@ -21,7 +19,8 @@ from itertools import islice
 from django.db import connection, transaction
 
 from portal.access import access_q
-from search.analysis import index_text
+from search import spelling
+from search.analysis import analyse
 from search.backends import fulltext
 from search.backends.base import (
     Backend,
@@ -34,56 +33,21 @@ from search.backends.base import (
 from search.backends.fulltext import FACET, prefix_terms, where_sql
 from search.backends.postgres_fts import PostgresFullText
 from search.backends.sqlite_fts import SqliteFullText
+from search.entries import entry_from_document
 from search.models import SearchEntry, SearchFacetValue
 
 BATCH = 1000
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds at most 1 MB
 
 
-def fingerprint(document) -> str:
-    """What must match between content and index (popularity, a ranking hint that changes with
-    every download, may lag until the next save or rebuild)."""
-    payload = [
-        document.kind,
-        document.title,
-        document.url,
-        document.summary,
-        document.body,
-        list(document.tags),
-        {name: list(values) for name, values in sorted(document.facets.items())},
-        document.date.isoformat() if document.date else None,
-        document.access_level,
-        sorted(document.allowed_roles),
-        document.establishment_id,
-    ]
-    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
-
-
-def _entry(document) -> SearchEntry:
-    return SearchEntry(
-        key=document.key,
-        kind=document.kind,
-        title=document.title[:500],
-        url=document.url[:500],
-        summary=document.summary,
-        body=document.body,
-        tags=list(document.tags),
-        facets={name: list(values) for name, values in document.facets.items()},
-        date=document.date,
-        popularity=document.popularity,
-        access_level=document.access_level,
-        allowed_roles=document.allowed_roles,
-        establishment_id=document.establishment_id,
-        fingerprint=fingerprint(document),
-    )
-
-
-def _terms(entry: SearchEntry) -> tuple[str, str, str]:
-    return (
-        index_text(entry.title),
-        index_text(" ".join(entry.tags)),
-        index_text(entry.body[:MAX_INDEXED_CHARS]),
-    )
+def analysed_entry(entry: SearchEntry):
+    """The indexed text of the title, tags and body, and their words (``analysis.analyse``)."""
+    texts, found = [], {}
+    for text in (entry.title, " ".join(entry.tags), entry.body[:MAX_INDEXED_CHARS]):
+        indexed, words = analyse(text)
+        texts.append(indexed)
+        found = words | found  # the first spelling seen wins
+    return tuple(texts), found
 
 
 def filtered_entries(request: SearchRequest):
@@ -117,15 +81,32 @@ class DatabaseBackend(Backend):
     def index(self, documents) -> None:
         with transaction.atomic():
             self.delete([document.key for document in documents])
-            self._write(self._prepare(documents))
+            vocabulary = spelling.Vocabulary()
+            self._write(self._prepare(documents), vocabulary)
+            vocabulary.write()
 
     def delete(self, keys) -> None:
         if not keys:
             return
         with transaction.atomic():
-            ids = list(SearchEntry.objects.filter(key__in=keys).values_list("id", flat=True))
+            entries = list(
+                SearchEntry.objects.filter(key__in=keys).only(
+                    "id",
+                    "title",
+                    "tags",
+                    "body",
+                    "access_level",
+                    "allowed_roles",
+                    "establishment_id",
+                )
+            )
+            vocabulary = spelling.Vocabulary()
+            for entry in entries:
+                vocabulary.add(entry, analysed_entry(entry)[1], sign=-1)
+            ids = [entry.id for entry in entries]
             self.engine.delete(ids)
             SearchEntry.objects.filter(id__in=ids).delete()
+            vocabulary.write()
 
     def rebuild(self, documents, progress=None) -> int:
         """Replace the whole index in one transaction: readers see the old index until then.
@@ -133,9 +114,10 @@ class DatabaseBackend(Backend):
         Documents are read here (sources may query the database). With a database server,
         a worker thread analyses each batch while the server writes the previous one; SQLite
         works in this process, so there is nothing to overlap."""
-        count, pending = 0, None
+        count, pending, vocabulary = 0, None, spelling.Vocabulary()
         with transaction.atomic(), ThreadPoolExecutor(max_workers=1) as worker:
             self.engine.clear()
+            spelling.clear()
             SearchFacetValue.objects.all().delete()
             SearchEntry.objects.all().delete()
             iterator = iter(documents)
@@ -143,13 +125,15 @@ class DatabaseBackend(Backend):
                 batch = list(islice(iterator, BATCH))
                 prepared = self._submit(worker, batch) if batch else None
                 if pending:
-                    count += self._write(pending.result())
+                    count += self._write(pending.result(), vocabulary)
                     if progress:
                         progress(count)
                 if not prepared:
                     break
                 pending = prepared
+            vocabulary.write()
         self.engine.analyze()
+        spelling.analyze()
         return count
 
     def _submit(self, worker, batch) -> Future:
@@ -162,11 +146,16 @@ class DatabaseBackend(Backend):
     def _prepare(self, documents):
         """Entries and their analysed text, as the engine writes them (no database access)."""
         unique = {document.key: document for document in documents}
-        entries = [_entry(document) for document in unique.values()]
-        return entries, self.engine.prepare(entries, [_terms(entry) for entry in entries])
+        entries = [entry_from_document(document) for document in unique.values()]
+        analysed = [analysed_entry(entry) for entry in entries]
+        rows = self.engine.prepare(entries, [texts for texts, _words in analysed])
+        return entries, rows, [found for _texts, found in analysed]
 
-    def _write(self, prepared) -> int:
-        entries, rows = prepared
+    def _write(self, prepared, vocabulary) -> int:
+        """Write prepared entries; count their words into ``vocabulary``."""
+        entries, rows, found = prepared
+        for entry, words in zip(entries, found, strict=True):
+            vocabulary.add(entry, words)
         self.engine.insert(entries, rows)
         _insert_rows(
             FACET,

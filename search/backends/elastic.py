@@ -39,6 +39,7 @@ from search.backends.base import (
     period_bounds,
 )
 from search.documents import SearchDocument
+from search.entries import document_from_entry, fingerprint
 
 ELISION = token_filter(
     "portal_elision",
@@ -85,24 +86,6 @@ class IndexedDocument(Document):
 
     class Meta:
         dynamic_templates = [{"facets": {"path_match": "facets.*", "mapping": {"type": "keyword"}}}]
-
-
-def document_from_entry(entry) -> SearchDocument:
-    return SearchDocument(
-        key=entry.key,
-        kind=entry.kind,
-        title=entry.title,
-        url=entry.url,
-        body=entry.body,
-        summary=entry.summary,
-        tags=tuple(entry.tags),
-        facets={name: tuple(values) for name, values in entry.facets.items()},
-        date=entry.date,
-        popularity=entry.popularity,
-        access_level=entry.access_level,
-        allowed_roles=entry.allowed_roles,
-        establishment_id=entry.establishment_id,
-    )
 
 
 def access_filter(user):
@@ -184,8 +167,6 @@ class ElasticsearchBackend(Backend):
 
     @staticmethod
     def _source(document: SearchDocument) -> dict:
-        from search.backends.database import fingerprint
-
         return {
             "key": document.key,
             "kind": document.kind,
@@ -301,7 +282,7 @@ class ElasticsearchBackend(Backend):
 
     def search(self, request) -> BackendResults:
         operator = "or" if request.match_any else "and"
-        text = request.query.text
+        text = request.query.searched or request.query.text  # question words dropped
         query = Q(
             "bool",
             should=[

@@ -5,6 +5,7 @@ import zlib
 
 from django.db import connection
 
+from search.analysis import Words
 from search.backends import fulltext
 from search.backends.fulltext import ENTRY, FACET, fetch
 from search.models import SearchEntry
@@ -103,6 +104,8 @@ class PostgresFullText:
         """A ``tsquery`` literal: lexemes quoted, taken as they are (terms are [a-z0-9]+)."""
 
         def phrase(stems):
+            if isinstance(stems, Words):
+                return "(" + " & ".join(f"'{stem}'" for stem in stems) + ")"
             return " <-> ".join(f"'{stem}'" for stem in stems)
 
         clauses = ["(" + " | ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]

@@ -2,6 +2,7 @@
 
 from django.db import connection
 
+from search.analysis import Words
 from search.backends import fulltext
 from search.backends.fulltext import ENTRY, FACET, fetch
 from search.models import SearchEntry
@@ -69,6 +70,8 @@ class SqliteFullText:
     @staticmethod
     def expression(query, match_any=False) -> str:
         def phrase(stems):
+            if isinstance(stems, Words):
+                return "(" + " AND ".join(f'"{stem}"' for stem in stems) + ")"
             return '"' + " ".join(stems) + '"'
 
         clauses = ["(" + " OR ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]

@@ -5,7 +5,7 @@ feed nor sitemap.) The RSSI, who may view them, is the control: the same checks 
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.urls import reverse
 from fpdf import FPDF
 
 from docs_base.models import DocumentWatch
@@ -19,7 +19,7 @@ from tests.docs_base.factories import (
     rex_page,
     wagtail_document,
 )
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import EstablishmentFactory, MemberFactory, client_for, home_page
 
 pytestmark = pytest.mark.django_db
 
@@ -64,13 +64,6 @@ def content():
     return {"public": public, "secret": secret, "rex": rex}
 
 
-def client_for(user):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
-
-
 def everything_seen(client, content) -> str:
     """Every channel's answer, concatenated (statuses of the restricted pages included)."""
     seen = []
@@ -81,7 +74,7 @@ def everything_seen(client, content) -> str:
         seen.append(client.get("/recherche/", {"q": word}).content.decode())
         seen.append(client.get("/recherche/suggestions/", {"q": word[:7]}).content.decode())
     seen.append(client.get("/recherche/", {"q": "procedur intern"}).content.decode())  # typos
-    statistics = client.get("/base-documentaire/retours-experience/statistiques/")
+    statistics = client.get(reverse("docs_base:rex_statistics"))
     seen.append(statistics.content.decode())
     for page in (content["secret"], content["rex"]):
         seen.append(f"status:{client.get(page.url).status_code}")
@@ -126,3 +119,39 @@ def test_watch_emails_go_only_to_those_who_may_view(content, django_capture_on_c
     with django_capture_on_commit_callbacks(execute=True):
         publish_new_revision(content["secret"], summary=f"Mise à jour {DOC_CANARY}")
     assert [message.to for message in mail.outbox] == [["rssi@example.org"]]
+
+
+def test_anonymous_rex_context_never_identifies_its_establishment(settings):
+    """With the demo's establishments (every (type, department) pair of a CHU is unique), an
+    anonymous CHU's "CHU · 5 000 professionnels ou plus · 69 Rhône" is shown nowhere: not on
+    its page, in the list, in search or in the statistics; the same REX named with consent is."""
+    from types import SimpleNamespace
+
+    from portal.demo import accounts as demo_accounts
+
+    settings.REX_ANONYMITY_K = 5
+    home_page()
+    rex_index()
+    demo_accounts.build_establishments(SimpleNamespace(write=lambda *args: None))
+    rex = rex_page(
+        title=f"Rançongiciel {REX_CANARY}",
+        establishment_type="chu",
+        size_band="5000_plus",
+        department="69",
+        tlp="clear",
+    )
+    identifying = ("Centre hospitalier universitaire", "CHU)", "5 000 professionnels", "69 Rhône")
+    member = MemberFactory(profile__roles={Role.CAREGIVER})
+    for client in (client_for(None), client_for(member)):
+        seen = [
+            client.get(rex.url).content.decode(),
+            client.get("/retours-experience/").content.decode(),
+            client.get("/recherche/", {"q": "CHU"}).content.decode(),
+            client.get("/recherche/", {"q": REX_CANARY}).content.decode(),
+            client.get("/base-documentaire/retours-experience/statistiques/").content.decode(),
+        ]
+        assert REX_CANARY in seen[0] and REX_CANARY in seen[3]  # the REX itself is public
+        assert not [word for text in seen for word in identifying if word in text]
+    rex.show_establishment_name = True
+    rex.save_revision().publish()
+    assert "69 Rhône" in client_for(None).get(rex.url).content.decode()

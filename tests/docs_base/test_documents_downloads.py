@@ -3,7 +3,6 @@
 import logging
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from wagtail.models import Collection, CollectionViewRestriction, PageViewRestriction
 
@@ -17,7 +16,7 @@ from tests.docs_base.factories import (
     reader,
     wagtail_document,
 )
-from tests.portal.factories import EstablishmentFactory
+from tests.portal.factories import EstablishmentFactory, client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -27,13 +26,6 @@ def urls_of(document):
         reverse("docs_base:download", args=[document.pk, document.filename]),
         document.url,  # Wagtail's own name ("wagtaildocs_serve"), used by the admin
     ]
-
-
-def client_for(user=None):
-    client = Client()
-    if user is not None:
-        client.force_login(user)
-    return client
 
 
 @pytest.fixture
@@ -65,7 +57,9 @@ MATRIX = {
     "pending": (200, 404),
     "caregiver_a": (200, 200),
     "other_establishment": (200, 404),
-    "editor": (200, 200),  # admin access to documents
+    # Admin access to documents, but not to a file of another establishment's page
+    # (AMBER+STRICT / RED: superusers and REX moderators only, tests/portal/test_staff_tlp.py).
+    "editor": (200, 404),
 }
 
 
@@ -102,7 +96,39 @@ def test_a_refused_download_is_logged_and_looks_like_a_missing_file(setting, cap
     assert refused.status_code == missing.status_code == 404
     assert [t.name for t in refused.templates] == [t.name for t in missing.templates]
     assert "restricted_content_denied" in caplog.text
-    assert f"wagtaildocs.Document:{setting['restricted'].pk}" in caplog.text
+    assert f"wagtaildocs.Document[pk={setting['restricted'].pk}]" in caplog.text
+
+
+@pytest.mark.parametrize("user", ["anonymous", "pending", "other_establishment"])
+def test_a_forbidden_file_and_a_missing_one_take_the_same_path(
+    setting, user, django_assert_num_queries
+):
+    """Visibility is decided in the lookup query: same queries, same answer (no timing tell)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(setting["users"][user])
+    restricted = setting["restricted"]
+    forbidden = urls_of(restricted)[0]
+    missing = reverse("docs_base:download", args=[restricted.pk + 1000, restricted.filename])
+    client.get(missing)  # warm the per-process caches (content types, site)
+    with CaptureQueriesContext(connection) as missing_queries:
+        missing_response = client.get(missing)
+    with django_assert_num_queries(len(missing_queries)):
+        forbidden_response = client.get(forbidden)
+    assert forbidden_response.status_code == missing_response.status_code == 404
+    assert _same_body(forbidden_response, restricted.pk) == _same_body(
+        missing_response, restricted.pk + 1000
+    )
+
+
+def _same_body(response, asked_id) -> str:
+    """The body, without what differs by construction: the id in the page's own URL (language
+    links), the masked CSRF token and the CSP nonce."""
+    import re
+
+    body = response.content.decode().replace(f"/{asked_id}/", "/ID/")
+    return re.sub(r'(csrfmiddlewaretoken" value|nonce)="[^"]*"', r"\1", body)
 
 
 def test_raw_media_urls_never_serve_files(setting):
@@ -187,3 +213,29 @@ def test_a_file_linked_from_a_page_s_rich_text_follows_that_page_s_access():
     assert client_for().get(public_file.url).status_code == 200
     assert client_for().get(members_file.url).status_code == 404
     assert client_for(reader()).get(members_file.url).status_code == 200
+
+
+def test_an_archived_page_offers_no_link_that_fails():
+    """Archived files are no longer offered: the page says so instead of linking a 404."""
+    attached = wagtail_document("Ancien plan", "ancien-plan.pdf")
+    in_block = wagtail_document("Ancien modèle", "ancien-modele.docx", b"PK\x03\x04 docx")
+    page = document_page(
+        title="Procédure archivée",
+        attachments=[attached],
+        body=[("downloads", {"title": "Modèles", "documents": [in_block]})],
+        archived=True,
+    )
+    html = client_for(reader()).get(page.url).content.decode()
+    for document in (attached, in_block):
+        assert reverse("docs_base:download", args=[document.pk, document.filename]) not in html
+        assert client_for(reader()).get(urls_of(document)[0]).status_code == 404
+    assert html.count("ne sont plus proposés au téléchargement") == 2
+
+
+def test_a_superuser_downloads_any_file_even_one_no_page_offers():
+    from tests.portal.factories import MemberFactory
+
+    orphan = wagtail_document("Orphelin", "orphelin.pdf")
+    admin = MemberFactory(profile__roles={"regional_admin"}, is_staff=True, is_superuser=True)
+    assert client_for(admin).get(orphan.url).status_code == 200
+    assert client_for(reader()).get(orphan.url).status_code == 404

@@ -10,7 +10,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from docs_base.documents import lifecycle, setup
+from docs_base.documents import lifecycle
+from docs_base.documents import module as documents_module
 from docs_base.documents.reader import related_documents
 from docs_base.models.documents import DocumentPage, DocumentVote
 from tests.docs_base.factories import (
@@ -77,7 +78,9 @@ def test_review_dates_are_validated():
     assert "review_due" in error.value.message_dict
 
 
-def test_review_reminders_email_each_owner_their_overdue_documents():
+def test_review_reminders_email_each_owner_their_overdue_documents(
+    django_capture_on_commit_callbacks,
+):
     owner = UserFactory(email="proprietaire@gcs.example")
     other_owner = UserFactory(email="autre@gcs.example")
     document_page(title="En retard 1", owner=owner, review_due=TODAY - 3 * DAY)
@@ -87,16 +90,20 @@ def test_review_reminders_email_each_owner_their_overdue_documents():
     document_page(title="Brouillon en retard", owner=owner, review_due=TODAY - DAY, publish=False)
     document_page(title="Autre à jour", owner=other_owner, review_due=TODAY)
 
-    call_command("review_reminders", stdout=(out := __import__("io").StringIO()))
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("review_reminders", stdout=(out := __import__("io").StringIO()))
+    assert "2 document(s) to review, 1 owner(s) notified." in out.getvalue()
+    assert mail.outbox == []  # by default, in the owner's daily digest
 
-    assert "1 review reminder(s) sent." in out.getvalue()
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("periodic", "--run", "notifications.daily_digest", stdout=out)
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["proprietaire@gcs.example"]
     assert "En retard 1" in message.body and "En retard 2" in message.body
     assert "À jour" not in message.body
     assert "Archivé" not in message.body and "Brouillon" not in message.body
-    assert "2 document(s)" in message.subject
+    assert "2 notification(s)" in message.subject
 
 
 @pytest.fixture
@@ -176,7 +183,7 @@ def test_archived_documents_are_never_listed_related_or_on_the_home_page():
     page = document_page(title="Active", themes={"backups"})
     archived = document_page(title="Archivée", themes={"backups"}, archived=True, featured=True)
     assert archived not in related_documents(None, page)
-    assert [item.title for item in setup.latest(None, 10)] == ["Active"]
+    assert [item.title for item in documents_module.latest(None, 10)] == ["Active"]
     html = Client().get(archived.url).content.decode()
     assert "fr-alert--warning" in html
     assert "fr-badge--warning" in html

@@ -25,9 +25,10 @@ pytestmark = pytest.mark.django_db
 
 def test_page_hierarchy():
     home = home_page()
-    index = document_index()
-    assert DocumentIndexPage in HomePage.allowed_subpage_models()
     assert DocumentIndexPage.can_create_at(home)
+    index = document_index()
+    assert not DocumentIndexPage.can_create_at(home)  # max_count: one catalogue
+    assert DocumentIndexPage in HomePage.allowed_subpage_models()
     assert DocumentPage.can_create_at(index)
     assert not DocumentPage.can_create_at(home)
     assert DocumentPage.allowed_subpage_models() == []

@@ -257,3 +257,34 @@ def test_personal_state_is_never_served_from_the_audience_cache():
     anonymous = Client()
     anonymous.get(page.url)
     assert anonymous.get(page.url)["X-Page-Cache"] == "hit"
+
+
+# --- Archived documents ------------------------------------------------------------------------
+
+
+def test_archived_documents_cannot_be_rated_nor_added_to_favourites():
+    page = document_page(title="Ancienne procédure", archived=True)
+    client = logged_in(reader())
+
+    html = client.get(page.url).content.decode()
+    assert reverse("docs_base:vote", args=[page.pk]) not in html
+    assert reverse("docs_base:favourite", args=[page.pk]) not in html
+
+    for name in ("vote", "favourite"):
+        response = client.post(
+            reverse(f"docs_base:{name}", args=[page.pk]), {"helpful": "yes"}, follow=True
+        )
+        assert response.status_code == 200
+        assert "il ne peut plus être évalué ni ajouté aux favoris" in response.content.decode()
+    assert not DocumentVote.objects.exists() and not DocumentFavourite.objects.exists()
+
+
+def test_a_favourite_archived_later_can_still_be_removed():
+    page = document_page(title="Procédure")
+    member = reader()
+    DocumentFavourite.objects.create(user=member, page=page)
+    page = publish_new_revision(page, archived=True)
+    client = logged_in(member)
+    assert reverse("docs_base:favourite", args=[page.pk]) in client.get(page.url).content.decode()
+    client.post(reverse("docs_base:favourite", args=[page.pk]))
+    assert not DocumentFavourite.objects.exists()

@@ -4,9 +4,9 @@ import pytest
 from fpdf import FPDF
 from wagtail.models import PageViewRestriction
 
-from docs_base.documents import setup
+from docs_base.documents import module as documents_module
 from docs_base.search_documents import document_page as search_document
-from portal import registry as portal_registry
+from portal import modules as portal_modules
 from portal.access import AccessLevel
 from search import registry
 from search.documents import model_key
@@ -97,12 +97,12 @@ def test_search_within_the_base_respects_access_and_archiving():
 
 
 def test_navigation_entry_and_home_section():
-    entry = next(e for e in portal_registry.modules() if e.key == "documents")
-    assert entry.url_name == "docs_base:catalogue" and entry.latest is setup.latest
+    entry = next(e for e in portal_modules.navigation() if e.key == "documents")
+    assert entry.url_name == "docs_base:catalogue" and entry.latest is documents_module.latest
     document_page(title="Ancien")
     document_page(title="Réservé RSSI", access_level=AccessLevel.ROLES, allowed_roles={"rssi"})
     document_page(title="Archivé", archived=True)
     document_page(title="Nouveau")
-    assert [item.title for item in setup.latest(None, 4)] == ["Nouveau", "Ancien"]
+    assert [item.title for item in documents_module.latest(None, 4)] == ["Nouveau", "Ancien"]
     rssi = reader(roles={"rssi"})
-    assert [item.title for item in setup.latest(rssi, 2)] == ["Nouveau", "Réservé RSSI"]
+    assert [item.title for item in documents_module.latest(rssi, 2)] == ["Nouveau", "Réservé RSSI"]

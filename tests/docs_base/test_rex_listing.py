@@ -7,19 +7,14 @@ from django.urls import reverse
 from docs_base.rex import services
 from portal.access import Role, Tlp
 from tests.docs_base.factories import rex_index, rex_page
-from tests.portal.factories import EstablishmentFactory, MemberFactory, home_page
+from tests.portal.factories import EstablishmentFactory, home_page
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def establishment():
-    return EstablishmentFactory(finess="380000021", name="CH Gamma")
-
-
-@pytest.fixture
-def caregiver(establishment):
-    return MemberFactory(profile__establishment=establishment, profile__roles={Role.CAREGIVER})
+def caregiver(member_of):
+    return member_of(Role.CAREGIVER)
 
 
 def _titles(response):
@@ -42,7 +37,10 @@ def test_lists_only_what_the_reader_may_see(establishment, caregiver):
     assert sorted(_titles(client.get(index.url))) == ["Communauté", "Public"]
 
 
-def test_filters_by_incident_and_establishment_type():
+def test_filters_by_incident_and_establishment_type(settings):
+    settings.REX_ANONYMITY_K = 5
+    for number in range(5):  # enough EHPAD for the type to be a filter of its own
+        EstablishmentFactory(finess=f"69100{number:04d}", kind="ehpad", department="69")
     index = rex_index()
     rex_page(title="Rançongiciel CH", slug="r-ch", incident_type="ransomware", tlp=Tlp.CLEAR)
     rex_page(

@@ -19,31 +19,14 @@ from docs_base.rex.workflow import (
 )
 from portal.access import Role, Tlp
 from tests.docs_base.factories import rex_index, rex_submission
-from tests.portal.factories import EstablishmentFactory, MemberFactory
+from tests.portal.factories import EstablishmentFactory, MemberFactory, client_for
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def establishment():
-    return EstablishmentFactory(finess="380000041", name="CH Epsilon")
-
-
-@pytest.fixture
-def author(establishment):
-    return MemberFactory(
-        username="auteur@ch-epsilon.example",
-        email="auteur@ch-epsilon.example",
-        profile__establishment=establishment,
-        profile__roles={Role.DIRECTOR},
-    )
-
-
-@pytest.fixture
 def author_client(author):
-    client = Client()
-    client.force_login(author)
-    return client
+    return client_for(author)
 
 
 def demo_like_moderator(groups=("Moderators", MODERATORS_GROUP)):

@@ -46,10 +46,12 @@ def test_document_of_a_published_rex():
     assert document.key == model_key(page)
     assert document.kind == "rex"
     assert document.url == page.url
-    assert document.facets == {
-        "incident_type": ("remote_access",),
-        "establishment_type": ("ehpad",),
-    }
+    # No establishment type facet, and only the type's family in the text (a rare type would
+    # pick the REX out: docs_base.rex.anonymity).
+    assert document.facets == {"incident_type": ("remote_access",)}
+    with translation.override("fr"):
+        assert "Établissement médico-social" in rex_document(page).body
+    assert "EHPAD" not in document.body
     for text in (
         "connexions la nuit",
         "annuaire des astreintes",

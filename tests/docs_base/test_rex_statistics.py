@@ -6,13 +6,14 @@ import datetime
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from docs_base.models import IncidentType
 from docs_base.rex.statistics import quarter_label, regional_figures
 from portal.access import Role, Tlp
 from portal.accounts.models import EstablishmentType
 from tests.docs_base.factories import rex_index, rex_page
-from tests.portal.factories import EstablishmentFactory, MemberFactory
+from tests.portal.factories import EstablishmentFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -21,14 +22,8 @@ SECRET_SUMMARY = "Résumé confidentiel du bloc"
 
 
 @pytest.fixture
-def establishment():
-    return EstablishmentFactory(finess="380000051", name="CH Zeta")
-
-
-@pytest.fixture
-def caregiver():
-    other = EstablishmentFactory(finess="690000051", name="CH Eta", department="69")
-    return MemberFactory(profile__establishment=other, profile__roles={Role.CAREGIVER})
+def caregiver(member_of, other_establishment):
+    return member_of(Role.CAREGIVER, establishment=other_establishment)
 
 
 @pytest.fixture
@@ -81,17 +76,22 @@ def _rows(chart):
 
 
 @pytest.fixture
-def rssi(establishment):
+def rssi(member_of):
     """Sees every REX of the fixed set (the RED one is their establishment's)."""
-    return MemberFactory(profile__establishment=establishment, profile__roles={Role.RSSI})
+    return member_of(Role.RSSI)
 
 
-def test_figures_on_a_fixed_set(fixed_set, rssi):
+def test_figures_on_a_fixed_set(fixed_set, rssi, settings):
+    # Every type of the set has an establishment and k = 1: no cell is merged here (merging is
+    # tested in test_rex_anonymity).
+    settings.REX_ANONYMITY_K = 1
+    EstablishmentFactory(finess="690000052", kind="ehpad", department="69")
+    EstablishmentFactory(finess="690000053", kind="clinic", department="69")
     figures = regional_figures(rssi)
     assert figures.total == 4
     assert figures.patient_care_count == 2 and figures.patient_care_share == 50
     assert figures.median_duration == 10
-    by_incident, by_establishment, by_quarter = figures.charts
+    by_incident, by_establishment, by_department, by_quarter = figures.charts
     assert by_incident.rows[0] == (str(IncidentType.RANSOMWARE.label), 2)
     assert _rows(by_incident) == {
         str(IncidentType.RANSOMWARE.label): 2,
@@ -103,6 +103,7 @@ def test_figures_on_a_fixed_set(fixed_set, rssi):
         str(EstablishmentType.EHPAD.label): 1,
         str(EstablishmentType.PRIVATE_CLINIC.label): 1,
     }
+    assert _rows(by_department) == {gettext("Department not shown"): 4}
     assert [count for _label, count in by_quarter.rows] == [1, 1, 2]
     assert by_quarter.rows[0][0] == quarter_label(2023, 4)
     assert by_quarter.rows[2][0] == quarter_label(2024, 2)
@@ -136,8 +137,8 @@ def test_page_shows_charts_and_tables_but_no_restricted_title(fixed_set, caregiv
     assert SECRET_TITLE not in body and SECRET_SUMMARY not in body
     for title in ("Rançongiciel un dimanche", "Faux ordre de virement", "Hameçonnage ciblé"):
         assert title not in body  # counts only, never a title
-    assert body.count('role="img"') == 3
-    assert body.count("<caption>") == 3
+    assert body.count('role="img"') == 4
+    assert body.count("<caption>") == 4
     assert f'<th scope="row">{quarter_label(2024, 2)}</th><td>1</td>' in body  # CLEAR only
     assert 'style="' not in body.split("<main", 1)[1]  # the CSP forbids inline styles
 

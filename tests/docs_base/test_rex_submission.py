@@ -12,24 +12,9 @@ from docs_base.models import RexSubmission, SubmissionStatus
 from portal.access import Role
 from portal.accounts.models import MemberStatus
 from tests.docs_base.factories import rex_index, rex_submission
-from tests.portal.factories import EstablishmentFactory, MemberFactory
+from tests.portal.factories import MemberFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def establishment():
-    return EstablishmentFactory(finess="380000031", name="CH Delta", kind="ch", department="38")
-
-
-@pytest.fixture
-def author(establishment):
-    return MemberFactory(
-        username="dsi@ch-delta.example",
-        first_name="Nadia",
-        profile__establishment=establishment,
-        profile__roles={Role.DIRECTOR},
-    )
 
 
 @pytest.fixture
@@ -294,3 +279,36 @@ def test_my_submissions_page_queries_are_bounded(client, author, django_assert_m
     with django_assert_max_num_queries(few_count):
         response = client.get(url)
     assert response.content.decode().count("data-submission=") == 16
+
+
+def test_open_drafts_are_capped(client, author, settings):
+    settings.REX_MAX_OPEN_DRAFTS = 2
+    rex_index()
+    for number in range(2):
+        rex_submission(author, title=f"Brouillon {number}")
+    rex_submission(author, title="Envoyé", status=SubmissionStatus.IN_MODERATION)
+    message = "Vous avez déjà 2 brouillons en cours : envoyez-en un ou supprimez-en un"
+    with translation.override("fr"):
+        opened = client.get(reverse("docs_base:rex_submit"), follow=True)
+        posted = client.post(reverse("docs_base:rex_submit"), CONTEXT, follow=True)
+    for response in (opened, posted):
+        assert response.redirect_chain[-1][0] == reverse("docs_base:rex_mine")
+        assert message in response.content.decode()
+    assert RexSubmission.objects.filter(owner=author).count() == 3  # nothing created
+    # Below the cap again (the one with the moderators never counted): a new draft is saved.
+    RexSubmission.objects.filter(title="Brouillon 0").delete()
+    response = client.post(reverse("docs_base:rex_submit"), CONTEXT)
+    assert response.status_code == 302
+    assert RexSubmission.objects.filter(owner=author, status=SubmissionStatus.DRAFT).count() == 2
+
+
+def test_draft_cap_is_enforced_by_the_service(author, settings):
+    from docs_base.rex import forms, services
+
+    settings.REX_MAX_OPEN_DRAFTS = 1
+    rex_submission(author)
+    form = forms.ContextForm(CONTEXT, instance=services.new_submission(author))
+    assert form.is_valid()
+    with pytest.raises(services.SubmissionError):
+        services.save_step(form)
+    assert RexSubmission.objects.filter(owner=author).count() == 1

@@ -90,6 +90,9 @@ def _portal(tmp_path_factory, mail_dir):
         PYTHONUNBUFFERED="1",
         # django-environ takes the path after "scheme://" minus its first "/": hence "////".
         EMAIL_URL=f"filemail:///{mail_dir}",
+        # Tasks (e-mails, notifications) run in process, so that a test reads an e-mail as soon
+        # as the page answered; tests/notifications/test_queue.py runs the real workers.
+        TASKS_BACKEND="immediate",
     )
     bin_dir = Path(sys.executable).parent
     pybabel = bin_dir / "pybabel"
@@ -122,7 +125,7 @@ def _portal(tmp_path_factory, mail_dir):
         )
     try:
         _wait_for_health(url, server, log)
-        yield {"url": url, "demo_password": demo_password[1].strip()}
+        yield {"url": url, "demo_password": demo_password[1].strip(), "env": env}
     finally:
         server.terminate()
         try:
@@ -141,6 +144,21 @@ def portal_url(_portal) -> str:
 def demo_password(_portal) -> str:
     """The password load_demo gave every demo account."""
     return _portal["demo_password"]
+
+
+@pytest.fixture(scope="session")
+def manage(_portal):
+    """Run a management command against the served portal (its database and settings)."""
+
+    def run(*args: str) -> str:
+        command = [sys.executable, "manage.py", *args]
+        env = _portal["env"]
+        result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)
+        if result.returncode:
+            pytest.fail(f"manage.py {' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+        return result.stdout
+
+    return run
 
 
 @pytest.fixture(scope="session")

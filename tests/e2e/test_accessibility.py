@@ -33,6 +33,8 @@ MEMBER_URL_NAMES = {
     "rex-submission": "docs_base:rex_submit",
     "rex-mine": "docs_base:rex_mine",
     "favourites": "docs_base:favourites",
+    "profile": "membership:profile",  # the notification preferences table
+    "notifications": "notifications:list",
 }
 MEMBER_PAGES = {
     "member-document": "/base-documentaire/fiche-reflexe-rancongiciel/",

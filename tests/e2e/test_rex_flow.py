@@ -79,7 +79,7 @@ def test_member_submits_a_rex_that_a_moderator_publishes(
     row = page.locator("#rex-submissions tr", has_text=title)
     expect(row).to_have_count(1)
     submission_id = row.get_attribute("data-submission")
-    assert f"({tag})" in _mails_to(mail_dir, AUTHOR)[-1].get_content()
+    assert f"({tag})" in _mails_to(mail_dir, AUTHOR)[-1].get_body(("plain",)).get_content()
 
     # 3. The moderator sets up a second factor, finds the feedback awaiting review in the admin
     #    and approves it from the page editor.
@@ -104,7 +104,7 @@ def test_member_submits_a_rex_that_a_moderator_publishes(
     expect(published).to_have_count(1)
     link = published.get_attribute("href")
     assert link.startswith(REX_INDEX)
-    assert link in _mails_to(mail_dir, AUTHOR)[-1].get_content()
+    assert link in _mails_to(mail_dir, AUTHOR)[-1].get_body(("plain",)).get_content()
     published.click()
     expect(page.locator("main h1")).to_have_text(title)
     expect(page.locator("main")).to_contain_text("TLP:GREEN")

@@ -3,6 +3,9 @@
 A security officer (RSSI) signs up on an address outside their establishment's domains, so a
 regional administrator must approve the request; both have to set up an authenticator app
 (TOTP) before using the portal, and the officer then logs in with password and code.
+
+An impostor with a mailbox on an establishment's domain ticks RSSI and director: the domain
+makes them a member of the establishment, not a security officer; its director declines.
 """
 
 import base64
@@ -22,6 +25,9 @@ pytestmark = pytest.mark.e2e
 
 PASSWORD = "une-phrase-de-passe-tres-solide"  # noqa: S105
 REGIONAL_ADMIN = "sophie.garnier@sara-gcs.example"
+# The demo director, and her establishment's allow-listed domain.
+DIRECTOR = "claire.dubois@ch-bourg-en-bresse.example"
+DIRECTOR_ESTABLISHMENT = "Centre hospitalier de Bourg-en-Bresse"
 TOTP_PERIOD = 30
 MAIL_SEPARATOR = "\n" + "-" * 79 + "\n"
 
@@ -71,6 +77,35 @@ def _log_in(page, address: str, password: str) -> None:
     _submit(page, "Connexion")
 
 
+def _sign_up(page, address: str, establishment: dict, roles: list[str]) -> None:
+    """Fill and send the sign-up form, then follow the confirmation link from the e-mail."""
+    page.goto("/compte/signup/")
+    page.fill("#id_email", address)
+    page.fill("#id_first_name", "Léa")
+    page.fill("#id_last_name", "Martin")
+    page.select_option("#id_establishment", **establishment)
+    for role in roles:
+        # As a person does: the DSFR checkbox is ticked through its label.
+        role_id = page.get_attribute(f"input[name=roles][value={role}]", "id")
+        page.click(f"label[for={role_id}]")
+        expect(page.locator(f"input[name=roles][value={role}]")).to_be_checked()
+    page.fill("#id_password1", PASSWORD)
+    page.fill("#id_password2", PASSWORD)
+    _submit(page, "Création de compte")
+    expect(page).to_have_url(re.compile(r"/compte/confirm-email/$"))
+
+
+def _confirm_address(page, mail_dir, address: str) -> None:
+    (link,) = [
+        match[0]
+        for message in _mails_to(mail_dir, address)
+        if (match := re.search(r"https?://\S+/compte/confirm-email/\S+", message.get_content()))
+    ]
+    page.goto(link)
+    _submit(page, "Confirmer")
+    expect(page).to_have_url(re.compile(r"/compte/login/$"))
+
+
 def _set_up_totp(page, password: str) -> tuple[str, int]:
     """Reauthenticate, then activate an authenticator app: its secret, the period of the code."""
     expect(page).to_have_url(re.compile(r"/compte/reauthenticate/"))
@@ -92,26 +127,10 @@ def test_rssi_signs_up_is_approved_and_logs_in_with_two_factors(
     address = f"lea.{uuid.uuid4().hex[:12]}@exemple-sante.example"
 
     # 1. Sign-up, with an establishment from the list and the RSSI role.
-    page.goto("/compte/signup/")
-    page.fill("#id_email", address)
-    page.fill("#id_first_name", "Léa")
-    page.fill("#id_last_name", "Martin")
-    page.select_option("#id_establishment", index=1)
-    # As a person does: the DSFR checkbox is ticked through its label.
-    role_id = page.get_attribute("input[name=roles][value=rssi]", "id")
-    page.click(f"label[for={role_id}]")
-    expect(page.locator("input[name=roles][value=rssi]")).to_be_checked()
-    page.fill("#id_password1", PASSWORD)
-    page.fill("#id_password2", PASSWORD)
-    _submit(page, "Création de compte")
-    expect(page).to_have_url(re.compile(r"/compte/confirm-email/$"))
+    _sign_up(page, address, {"index": 1}, ["rssi"])
 
     # 2. The confirmation link from the e-mail.
-    (confirmation,) = _mails_to(mail_dir, address)
-    link = re.search(r"https?://\S+/compte/confirm-email/\S+", confirmation.get_content())[0]
-    page.goto(link)
-    _submit(page, "Confirmer")
-    expect(page).to_have_url(re.compile(r"/compte/login/$"))
+    _confirm_address(page, mail_dir, address)
 
     # 3. Logged in while pending: the membership status page.
     _log_in(page, address, PASSWORD)
@@ -145,3 +164,39 @@ def test_rssi_signs_up_is_approved_and_logs_in_with_two_factors(
     _submit(page, "Connexion")
     expect(page).not_to_have_url(re.compile(r"/compte/2fa/"))
     expect(page.get_by_role("button", name="Se déconnecter").filter(visible=True)).to_be_visible()
+
+
+def test_an_impostor_on_the_domain_gets_no_security_role_and_the_director_declines(
+    page, second_page, mail_dir, demo_password
+):
+    address = f"paul.{uuid.uuid4().hex[:12]}@ch-bourg-en-bresse.example"
+    _sign_up(page, address, {"label": DIRECTOR_ESTABLISHMENT}, ["rssi", "director"])
+    _confirm_address(page, mail_dir, address)
+
+    # Approved at once as a member of the establishment (the domain proves that much), but
+    # neither RSSI nor director: no second factor is asked for, the roles await confirmation.
+    _log_in(page, address, PASSWORD)
+    expect(page).not_to_have_url(re.compile(r"/compte/(reauthenticate|2fa)/"))
+    page.goto("/adhesion/statut/")
+    main = page.locator("main")
+    expect(main).to_contain_text("Votre adhésion est approuvée.")
+    expect(main).to_contain_text("attendent la confirmation")
+    expect(main).to_contain_text("aucun rôle accordé")
+    assert page.goto("/adhesion/demandes-de-role/").status == 404
+
+    # The establishment's director is told, and declines with a reason.
+    (claim_mail,) = [m for m in _mails_to(mail_dir, DIRECTOR) if address in m.get_content()]
+    assert "Un rôle de sécurité est demandé" in claim_mail["Subject"]
+    director = second_page
+    _log_in(director, DIRECTOR, demo_password)
+    director.goto("/adhesion/demandes-de-role/")
+    row = director.locator("tr", has_text=address)
+    row.locator("input[name=reason]").fill("Personne inconnue du service.")
+    row.get_by_role("button", name="Refuser").click()
+    expect(director.locator("main")).to_contain_text("Rôle refusé")
+    expect(row).to_have_count(0)
+
+    decisions = [m for m in _mails_to(mail_dir, address) if "refusé" in m["Subject"]]
+    assert decisions and "Personne inconnue du service." in decisions[-1].get_content()
+    page.goto("/adhesion/statut/")
+    expect(page.locator("main")).to_contain_text("Personne inconnue du service.")

@@ -1,5 +1,6 @@
 import factory
 from django.contrib.auth import get_user_model
+from django.test import Client
 from wagtail.models import Page
 
 from portal.accounts.models import Establishment, EstablishmentType, MemberProfile, MemberStatus
@@ -96,3 +97,11 @@ def standard_page(parent=None, **fields):
     parent.add_child(instance=page)
     page.save_revision().publish()
     return page
+
+
+def client_for(user=None):
+    """A test client, signed in as ``user`` when one is given."""
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    return client

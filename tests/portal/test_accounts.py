@@ -198,3 +198,23 @@ def test_session_ends_twelve_hours_after_login_however_active(client, member, mo
     response = client.get("/")
     assert response.status_code == 302 and response["Location"] == "/compte/login/"
     assert "_auth_user_id" not in client.session
+
+
+def test_signup_hashes_the_password_for_known_and_unknown_addresses_alike(
+    client, member, monkeypatch
+):
+    """Same work on both paths: the answer's timing does not tell who is registered."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher_class = type(get_hasher())
+    calls = []
+    original = hasher_class.encode
+    monkeypatch.setattr(
+        hasher_class, "encode", lambda self, *a, **kw: calls.append(1) or original(self, *a, **kw)
+    )
+    data = _signup_data(EstablishmentFactory())
+    client.post("/compte/signup/", {"email": member.email, **data})
+    known = len(calls)
+    Client().post("/compte/signup/", {"email": "nouvelle@ch.example", **data})
+    unknown = len(calls) - known
+    assert known == unknown == 1

@@ -76,7 +76,9 @@ def test_signup_verification_pending_approval_then_member(client, region_setup):
     )
     assert response.status_code == 302
     profile = MemberProfile.objects.get(user__email="lea.martin@ch-autre.example")
-    assert profile.status == MemberStatus.PENDING and profile.roles == {Role.DIRECTOR}
+    # The director role is claimed, not granted, until a person confirms it.
+    assert profile.status == MemberStatus.PENDING and profile.roles == set()
+    assert profile.role_claims.get().roles == {Role.DIRECTOR}
     assert any(admin.email in m.to for m in mail.outbox)  # the approver is told
     _verify_from_email(client)
     assert EmailAddress.objects.get(email="lea.martin@ch-autre.example").verified
@@ -96,6 +98,8 @@ def test_signup_verification_pending_approval_then_member(client, region_setup):
     approver.post("/adhesion/demandes/", {"profile": profile.pk, "action": "approve", "reason": ""})
     profile.refresh_from_db()
     assert profile.status == MemberStatus.APPROVED and profile.decided_by == admin
+    assert profile.roles == {Role.DIRECTOR}  # the administrator decided the claim with it
+    assert profile.role_claims.get().decided_by == admin
     assert mail.outbox[-1].to == ["lea.martin@ch-autre.example"]
     assert "approuvée" in mail.outbox[-1].subject
     assert client.get(members_page.url).status_code == 200
@@ -103,9 +107,9 @@ def test_signup_verification_pending_approval_then_member(client, region_setup):
 
 def test_address_on_an_allow_listed_domain_is_approved_automatically(client, region_setup):
     establishment, _, _ = region_setup
-    _signup(client, "rssi@chu-alpes.example", establishment=establishment.pk)
-    profile = MemberProfile.objects.get(user__email="rssi@chu-alpes.example")
-    assert profile.status == MemberStatus.APPROVED
+    _signup(client, "agent@chu-alpes.example", establishment=establishment.pk, roles=["caregiver"])
+    profile = MemberProfile.objects.get(user__email="agent@chu-alpes.example")
+    assert profile.status == MemberStatus.APPROVED and profile.roles == {Role.CAREGIVER}
 
 
 def test_allow_listed_domain_of_another_establishment_is_not_enough(client, region_setup):

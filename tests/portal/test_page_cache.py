@@ -135,3 +135,49 @@ def test_a_page_with_a_flash_message_is_neither_served_from_nor_stored_in_the_ca
     after = client.get("/programme/")
     assert after["X-Page-Cache"] == "hit"
     assert "fr-alert--success" not in after.content.decode()
+
+
+def test_a_declared_model_change_retires_only_the_pages_it_shows_on(client, page, monkeypatch):
+    """A module declares which tags a model's changes invalidate (``PortalModule.page_cache_tags``):
+    here any establishment change refreshes the home page, and leaves other pages cached."""
+    from portal import page_cache
+
+    monkeypatch.setattr(page_cache, "VERSION_CHECK_SECONDS", 0)
+    establishment = EstablishmentFactory()
+    undo = page_cache.invalidate_on_change(type(establishment), (page_cache.HOME,))
+    try:
+        for url in ("/", "/programme/"):
+            client.get(url)
+            assert client.get(url)["X-Page-Cache"] == "hit"
+        establishment.name = "Nouveau nom"
+        establishment.save()
+        assert client.get("/").get("X-Page-Cache") is None
+        assert client.get("/")["X-Page-Cache"] == "hit"
+        assert client.get("/programme/")["X-Page-Cache"] == "hit"
+        establishment.delete()
+        assert client.get("/").get("X-Page-Cache") is None
+    finally:
+        undo()
+    client.get("/")
+    EstablishmentFactory(name="Sans effet")
+    assert client.get("/")["X-Page-Cache"] == "hit"
+
+
+def test_a_module_declares_its_page_cache_tags(client, page, monkeypatch):
+    from portal import modules, page_cache
+    from portal.accounts.models import Establishment
+
+    monkeypatch.setattr(page_cache, "VERSION_CHECK_SECONDS", 0)
+    connected = []
+    monkeypatch.setattr(
+        page_cache, "invalidate_on_change", lambda model, tags: connected.append((model, tags))
+    )
+
+    class ForumLike(modules.PortalModule):
+        key = "forum_like"
+        label = "Forum"
+        page_cache_tags = {Establishment: (page_cache.HOME, "forum_like")}
+
+    modules.register(ForumLike())
+    modules.unregister("forum_like")
+    assert connected == [(Establishment, (page_cache.HOME, "forum_like"))]

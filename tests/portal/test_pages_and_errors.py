@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from portal import modules
 from portal.access import AccessLevel
 from tests.portal.factories import home_page, standard_page
 
@@ -106,18 +107,19 @@ def test_home_page_query_count_is_bounded(client, pages, django_assert_max_num_q
 
 
 def test_home_shows_registered_module_sections(client, pages):
-    from portal import registry
+    class TestModule(modules.PortalModule):
+        key = "test"
+        label = "Module de test"
+        url_name = "legal:contact"
 
-    def latest(user, limit):
-        return [registry.HomeItem(title="Alerte de test", url="/", summary="Résumé")]
+        def latest(self, user, limit):
+            return [modules.HomeItem(title="Alerte de test", url="/", summary="Résumé")]
 
-    registry.register(
-        registry.ModuleEntry("test", "Module de test", "legal:contact", latest=latest)
-    )
+    modules.register(TestModule())
     try:
         html = client.get("/").content.decode()
     finally:
-        registry.unregister("test")
+        modules.unregister("test")
     assert "Module de test" in html and "Alerte de test" in html
 
 

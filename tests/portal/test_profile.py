@@ -10,6 +10,10 @@ from django.contrib.auth import get_user_model
 from portal.access import Role
 from portal.accounts.models import MemberProfile
 from portal.accounts.personal_data import display_name
+from portal.notifications import kinds
+from portal.notifications.kinds import Channel
+from portal.notifications.models import Preference
+from portal.notifications.services import channel_for
 from tests.portal.factories import (
     TEST_TOTP_SECRET,
     EstablishmentFactory,
@@ -50,19 +54,40 @@ def test_profile_shows_contacts_and_saves_preferences(client, member):
     client.force_login(member)
     html = client.get("/adhesion/profil/").content.decode()
     assert "Marc Directeur" in html and "dir@ch.example" in html
+    # One row per kind, one radio per channel, the kind's default checked.
+    assert "Un document que je suis est mis à jour" in html
+    assert html.count('name="notify__documents__watch"') == len(Channel.values)
+    checked = 'value="immediate" id="id_notify__documents__watch_0" checked'
+    assert checked in html
     response = client.post(
         "/adhesion/profil/",
-        {"first_name": "Léa", "last_name": "Martin-Durand", "notify_alerts": "on"},
+        {
+            "first_name": "Léa",
+            "last_name": "Martin-Durand",
+            "notify__documents__watch": "weekly",
+            "notify__documents__review_due": "daily",  # the default: not stored
+        },
     )
     assert response.status_code == 302
     member.refresh_from_db()
-    profile = MemberProfile.objects.get(user=member)
     assert member.last_name == "Martin-Durand"
-    assert (profile.notify_alerts, profile.notify_forum, profile.notify_courses) == (
-        True,
-        False,
-        False,
+    assert dict(Preference.objects.filter(user=member).values_list("kind", "channel")) == {
+        "documents.watch": "weekly"
+    }
+    assert channel_for(member, kinds.get("documents.watch")) == Channel.WEEKLY
+
+
+def test_profile_refuses_an_unknown_channel_and_changes_nothing(client, member):
+    client.force_login(member)
+    response = client.post(
+        "/adhesion/profil/",
+        {"first_name": "Léa", "last_name": "Autre", "notify__documents__watch": "pigeon"},
     )
+    assert response.status_code == 200
+    assert "Sélectionnez un choix valide" in response.content.decode()
+    assert not Preference.objects.filter(user=member).exists()
+    member.refresh_from_db()
+    assert member.last_name == "Martin"
 
 
 def test_profile_refuses_an_empty_name_and_changes_nothing(client, member):
@@ -81,6 +106,8 @@ def test_personal_data_export_has_everything_and_no_secret(client, member):
     assert data["account"]["email"] == "lea@ch.example"
     assert data["membership"]["roles"] == ["rssi"]
     assert data["two_factor_methods"] == ["totp"]
+    watch = data["notifications"]["preferences"]["documents.watch"]
+    assert watch == {"channel": "immediate", "chosen": False}
     text = response.content.decode()
     assert TEST_TOTP_SECRET not in text and member.password not in text
     assert "Marc" not in text  # another member's data is not part of mine

@@ -23,6 +23,8 @@ VARIABLES = [
     "REGION_ARS_NAME",
     "REGION_GCS_NAME",
     "PORTAL_NAME",
+    "TASKS_BACKEND",
+    "TASKS_REDIS_URL",
 ]
 
 
@@ -50,6 +52,7 @@ def test_embedded_default(load, tmp_path):
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.db"
     assert s["SEARCH_BACKEND"] == "database"
     assert s["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    assert s["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
     assert s["DEBUG"] is False and s["DEMO_MODE"] is False
     assert s["REGION"]["name"] == "Auvergne-Rhône-Alpes"
     assert len(s["REGION"]["departments"]) == 12
@@ -75,6 +78,16 @@ def test_redis_url_switches_cache_and_sessions(load):
     assert s["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
     assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
     assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+
+
+def test_redis_url_switches_the_task_queue_to_rq(load):
+    s = load(REDIS_URL="redis://cache.example:6379/0")
+    assert s["TASKS"]["default"]["BACKEND"] == "django_tasks_rq.RQBackend"
+    assert s["RQ_QUEUES"]["default"]["URL"] == "redis://cache.example:6379/0"
+    s = load(REDIS_URL="redis://cache.example:6379/0", TASKS_REDIS_URL="redis://q.example:6379/1")
+    assert s["RQ_QUEUES"]["default"]["URL"] == "redis://q.example:6379/1"
+    s = load(REDIS_URL="redis://cache.example:6379/0", TASKS_BACKEND="database")
+    assert s["TASKS"]["default"]["BACKEND"] == "django_tasks_db.DatabaseBackend"
 
 
 def test_elasticsearch_url_switches_search(load):

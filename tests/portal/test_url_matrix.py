@@ -80,9 +80,17 @@ MATRIX = {
     "mfa_*webauthn*": NOT_REQUESTED,
     "membership:status": SIGNED_IN_ONLY,
     "membership:queue": REGIONAL_ADMIN_ONLY,
+    # Approved directors and RSSI (their establishment's claims) and regional administrators;
+    # the impostor's claimed RSSI and director roles open nothing.
+    "membership:claims": rule(REDIRECT, NOT_FOUND, rssi=OK, regional_admin=OK),
     "membership:profile": SIGNED_IN_ONLY,
     "membership:export": SIGNED_IN_ONLY,
     "membership:delete": ALWAYS_REDIRECTS,  # asks for the password again first
+    "notifications:list": SIGNED_IN_ONLY,
+    "notifications:read_all": rule(REDIRECT, {405}),  # POST only
+    "notifications:read": "POST, the member's own notifications only (tests/notifications)",
+    "notifications:open": "the member's own, while they may view its object (tests/notifications)",
+    "notifications:unsubscribe": "signed token, 400 if altered (tests/notifications)",
     # Experience feedback (REX): the index is a Wagtail page; rex_home redirects to it (404
     # while there is none, as here); submissions are their author's only (tests/docs_base).
     "docs_base:rex_home": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
@@ -126,6 +134,7 @@ PAGES = {
     "public": EVERYONE,
     "members": {
         "caregiver",
+        "impostor",
         "other_establishment",
         "rssi",
         "moderator",
@@ -133,7 +142,7 @@ PAGES = {
         "regional_admin",
     },
     "rssi_dsi": {"rssi"},
-    "establishment_a": {"caregiver", "rssi", "moderator", "editor", "regional_admin"},
+    "establishment_a": {"caregiver", "impostor", "rssi", "moderator", "editor", "regional_admin"},
     "establishment_b": {"other_establishment"},
 }
 STAFF = {"editor", "regional_admin"}
@@ -176,6 +185,14 @@ def test_portal_urls(users):
             if status not in entry[who]:
                 failures.append(f"{name} as {who}: {status}, expected {sorted(entry[who])}")
     assert not failures, "\n".join(failures)
+
+
+def test_the_impostor_holds_only_the_roles_a_domain_may_grant(users):
+    from portal.access import membership_of
+
+    impostor = users["impostor"]
+    assert membership_of(impostor).roles == {Role.CAREGIVER}
+    assert impostor.member_profile.role_claims.get().roles == {Role.RSSI, Role.DIRECTOR}
 
 
 def test_pages(users):

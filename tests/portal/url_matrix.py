@@ -5,13 +5,14 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.access import Role
 from portal.accounts.models import MemberStatus
-from tests.portal.factories import EstablishmentFactory, MemberFactory
+from tests.portal.factories import EstablishmentFactory, MemberFactory, UserFactory
 
 USERS = [
     "anonymous",
     "unverified",
     "pending",
     "caregiver",
+    "impostor",
     "other_establishment",
     "rssi",
     "moderator",
@@ -80,6 +81,7 @@ def build_users(establishment_a, establishment_b):
             "admin", establishment=establishment_a, roles={Role.REGIONAL_ADMIN}
         ),
     }
+    users["impostor"] = _impostor(establishment_a)
     for name, group in (("editor", "Editors"), ("regional_admin", "Moderators")):
         users[name].is_staff = True
         users[name].save()
@@ -87,8 +89,21 @@ def build_users(establishment_a, establishment_b):
     return users
 
 
+def _impostor(establishment):
+    """Signed up on the establishment's allow-listed domain, ticking RSSI and director: approved
+    as a member of it, with those roles only claimed (pending a person's confirmation)."""
+    from allauth.account.models import EmailAddress
+
+    from portal.accounts.services import register_member
+
+    user = UserFactory(username="impostor@ch-a.example", email="impostor@ch-a.example")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    register_member(user, establishment, {Role.CAREGIVER, Role.RSSI, Role.DIRECTOR})
+    return user
+
+
 def establishments():
     return (
-        EstablishmentFactory(finess="380000099", name="CH A"),
+        EstablishmentFactory(finess="380000099", name="CH A", email_domains="ch-a.example"),
         EstablishmentFactory(finess="690000099", name="CH B", department="69"),
     )

@@ -33,6 +33,15 @@ def backend(request, monkeypatch, db):
     elastic.client.indices.delete_index_template(name=elastic.template_name, ignore=[404])
 
 
+def index_corpus(backend, documents):
+    """Rebuild ``backend`` with ``documents``, and the database index too: it is always kept,
+    and the spelling vocabulary lives there (``search.spelling``)."""
+    database = backends.get_database()
+    if backend is not database:
+        database.rebuild(documents)
+    backend.rebuild(documents)
+
+
 def ask(backend, user, text, synonyms=None, **options):
     """Run one backend query the way the service parses it."""
     from search.analysis import parse

@@ -10,7 +10,7 @@ from portal.access import AccessLevel, Role
 from search import services
 from search.documents import SearchDocument
 from tests.portal.factories import EstablishmentFactory, MemberFactory, UserFactory
-from tests.search.conftest import ask, params
+from tests.search.conftest import ask, index_corpus, params
 
 CANARY = "zorglubium"  # only RSSIs may see it
 CANARY_HOSPITAL = "xylophagus"  # only the hospital's members may see it
@@ -118,7 +118,7 @@ def corpus(backend, people):
             establishment_id=hospital,
         ),
     ]
-    backend.rebuild(documents)
+    index_corpus(backend, documents)
     return documents
 
 
@@ -234,16 +234,49 @@ def test_canaries_never_reach_those_without_access(backend, corpus, people, who)
         answer = repr([page.hits, page.facets, page.suggestion, page.total])
         assert not [word for word in hidden if word in answer], text
     for typo in (CANARY[:-1] + "n", CANARY_HOSPITAL[:-1] + "z"):
-        suggestion = services.search(user, params(typo), record=False).suggestion
-        assert not [word for word in hidden if word in suggestion], typo
+        for literal in (False, True):
+            page = services.search(user, params(typo, literal=literal), record=False)
+            answer = repr([page.suggestion, page.corrected, page.hits, page.facets, page.total])
+            assert not [word for word in hidden if word in answer], typo
     for prefix in ("indicateurs comp", "plan inter"):
         titles = " ".join(s.title for s in services.autocomplete(user, prefix))
         assert not [word for word in hidden if word in titles]
 
 
+def test_spelling_never_offers_a_word_of_restricted_content(backend, corpus, people):
+    """A word only another establishment's restricted title holds ("zorglubisation") shares its
+    stem with a visible page's word: correcting a typo of it against every title offered it."""
+    restricted = doc(
+        "secret-other",
+        "Procédure de zorglubisation des postes",
+        "La zorglubisation des postes de l'établissement.",
+        access_level=AccessLevel.ESTABLISHMENT,
+        establishment_id=people["other_rssi"].member_profile.establishment_id,
+    )
+    visible = doc("public-form", "Zorglubiser un poste", "Comment zorglubiser un poste.")
+    index_corpus(backend, [*corpus, restricted, visible])
+    typo = "zorglubisatoin"
+    for who in ("anonymous", "caregiver", "rssi"):
+        for literal in (False, True):  # corrected at once, or "did you mean"
+            page = services.search(people[who], params(typo, literal=literal), record=False)
+            assert "zorglubisation" not in repr([page.suggestion, page.corrected, page.hits]), who
+    other = people["other_rssi"]  # the control: those who may view it find it
+    found = services.search(other, params(typo), record=False)
+    assert "/secret-other/" in [hit.url for hit in found.hits]
+    if backend.name == "database":  # corrected (Elasticsearch: fuzzy, nothing to correct)
+        assert found.corrected == "zorglubisation"
+        literal = services.search(other, params(typo, literal=True), record=False)
+        assert literal.suggestion == "zorglubisation"
+
+
 def test_spelling_suggestion_and_autocomplete_serve_those_with_access(backend, corpus, people):
-    rssi = people["rssi"]
-    assert services.search(rssi, params(CANARY[:-1] + "n"), record=False).suggestion == CANARY
+    rssi, typo = people["rssi"], CANARY[:-1] + "n"
+    found = services.search(rssi, params(typo), record=False)
+    assert [hit.url for hit in found.hits] == ["/secret-roles/"]
+    if backend.name == "database":  # corrected (Elasticsearch: fuzzy, nothing to correct)
+        assert found.corrected == CANARY
+        literal = services.search(rssi, params(typo, literal=True), record=False)
+        assert literal.suggestion == CANARY
     titles = [s.title for s in services.autocomplete(rssi, "indicateurs comp")]
     assert titles == [f"Indicateurs de compromission {CANARY}"]
 
@@ -289,3 +322,25 @@ def test_each_audience_sees_exactly_its_documents(backend, corpus, people):
 )
 def test_french_analysis(backend, corpus, people, query, expected):
     assert expected in keys(ask(backend, people["anonymous"], query, limit=3))
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("ransomwre", "ransom"),  # an omitted letter
+        ("rancongicel", "ransom"),
+        ("phising", "phishing"),
+        ("hamecconage", "phishing"),  # the doubled consonant misplaced
+        ("sauvgardes restauration", "backup"),
+        ("sauvegrades", "backup"),  # swapped letters
+        ("two factor authentication", "mfa"),  # English
+        ("2FA", "mfa"),
+        ("que faire en cas de fraude au président", "fovi"),  # a question
+        ("comment reconnaître un courriel frauduleux", "phishing"),
+    ],
+)
+def test_search_forgives(backend, corpus, people, query, expected):
+    """Through the service: typos (corrected by the database backend, fuzzy on Elasticsearch),
+    English terms and questions find the page first."""
+    found = services.search(people["anonymous"], params(query), record=False)
+    assert found.hits and found.hits[0].url == f"/{expected}/"

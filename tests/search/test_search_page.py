@@ -73,8 +73,18 @@ def test_facet_links_filter_and_toggle(client, corpus):
     assert "0 résultat" in html(client, q="sauvegardes", module="pages", period="older")
 
 
-def test_empty_state_suggests_a_spelling_and_where_to_ask(client, corpus):
+def test_a_misspelt_word_shows_the_corrected_results_and_a_literal_link(client, corpus):
     page = html(client, q="sauvgardes")
+    assert "1 résultat pour « sauvegardes »" in page
+    assert "Résultats pour <em>sauvegardes</em>." in page
+    assert (
+        '<a href="?q=sauvgardes&amp;literal=1&amp;page=1">Rechercher plutôt <em>sauvgardes' in page
+    )
+    assert "<mark>Sauvegardes</mark> hors ligne" in page
+
+
+def test_empty_state_suggests_a_spelling_and_where_to_ask(client, corpus):
+    page = html(client, q="sauvgardes", literal="1")
     assert "Vouliez-vous dire" in page and "?q=sauvegardes" in page
     assert "0 résultat" in page and reverse("legal:contact") in page
 
@@ -95,6 +105,26 @@ def test_empty_state_suggests_a_spelling_and_where_to_ask(client, corpus):
 def test_bad_input_never_fails(client, corpus, query):
     page = html(client, **query)
     assert "<script>alert" not in page
+
+
+@pytest.mark.parametrize(
+    "query, message",
+    [
+        ("sauvegardes " * 910, "seuls ses 200 premiers caractères ont été cherchés"),
+        ("de la le et", "ne contient que des mots très courants ou de la ponctuation"),
+        ("?!… — ;; « »", "ne contient que des mots très courants ou de la ponctuation"),
+    ],
+)
+def test_bad_input_gets_a_french_message_and_records_nothing(client, corpus, query, message):
+    page = html(client, q=query)
+    assert message in page
+    assert not QueryStat.objects.exists()
+
+
+def test_words_in_another_script_are_ignored_and_said_so(client, corpus):
+    page = html(client, q="rançongiciel шифровальщик 勒索软件")
+    assert "Mots d’un autre alphabet ignorés : шифровальщик 勒索软件" in page
+    assert "<mark>Rançongiciel</mark> : les premiers gestes" in page
 
 
 def test_page_is_not_cached_and_query_count_is_bounded(

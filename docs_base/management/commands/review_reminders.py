@@ -1,4 +1,4 @@
-"""Daily: e-mail each document owner the list of their documents past their review date."""
+"""Daily: notify each document owner of their documents past their review date."""
 
 from django.core.management.base import BaseCommand
 
@@ -6,8 +6,11 @@ from docs_base.documents.lifecycle import send_review_reminders
 
 
 class Command(BaseCommand):
-    help = "E-mail each owner the documents past their review date (run daily, e.g. from cron)."
+    help = (
+        "Notify each owner of the documents past their review date (a periodic job: "
+        "`manage.py periodic` runs it every morning)."
+    )
 
     def handle(self, *args, **options):
-        sent = send_review_reminders()
-        self.stdout.write(f"{sent} review reminder(s) sent.")
+        documents, owners = send_review_reminders()
+        self.stdout.write(f"{documents} document(s) to review, {owners} owner(s) notified.")

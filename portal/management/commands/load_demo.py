@@ -1,4 +1,6 @@
-"""Build a realistic French demo portal, idempotently (a second run changes nothing)."""
+"""Build a realistic French demo portal, idempotently (a second run changes nothing).
+
+The steps are those every module declares (``PortalModule.demo_steps``)."""
 
 import os
 import time
@@ -8,12 +10,6 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from portal import demo
-from portal.demo import accounts, pages
-
-demo.register(10, "Établissements", accounts.build_establishments)
-demo.register(20, "Comptes de démonstration", accounts.build_users)
-demo.register(30, "Page d'accueil et pages", pages.build_pages)
-demo.register_module_steps()  # each module's own demo/loader.py
 
 DEFAULT_DEMO_PASSWORD = "vigilance-partagee-2026"  # noqa: S105  (demo mode only)
 
@@ -32,7 +28,7 @@ class Command(BaseCommand):
             self.stdout.write(f"[{number}/{len(steps)}] {step.label}…")
             started = time.monotonic()
             with transaction.atomic():
-                step.build(ctx)
+                step.run(ctx)
             self.stdout.write(f"      ok ({time.monotonic() - started:.1f} s)")
         self._print_logins(ctx)
 

@@ -1,0 +1,59 @@
+"""The module kit: what each module declares reaches every registry, from one declaration."""
+
+import pytest
+from django.test import RequestFactory
+
+from docs_base import module as docs_base_module
+from portal import demo, modules
+from portal.access import approved_member_required, is_approved_member
+from portal.accounts.models import MemberStatus
+from portal.accounts.personal_data import _sections
+from portal.notifications import kinds
+from search import registry
+from tests.portal.factories import MemberFactory, UserFactory
+
+
+def test_an_apps_module_py_names_its_declarations():
+    assert {cls.key for cls in modules.declarations(docs_base_module)} == {"documents", "rex"}
+
+
+def test_every_declaration_reaches_its_registry():
+    discovered = {module.key: module for module in modules.modules()}
+    assert {"documents", "rex", "pages"} <= discovered.keys()
+    for module in discovered.values():
+        for source in module.search_sources:
+            assert registry.source(source.kind) is source
+        for facet in module.search_facets:
+            assert facet in registry.facets()
+        if module.personal_data is not None:
+            assert _sections[module.personal_data.name] is module.personal_data
+        for step in module.demo_steps:
+            assert step in demo.steps()
+        for kind in module.notification_kinds:
+            assert kinds.get(kind.key) is kind
+    assert [m.key for m in modules.navigation()] == ["documents", "rex"]
+    assert {m.key for m in modules.home_sections()} == {"documents", "rex"}
+
+
+def test_no_module_offers_a_community_yet():
+    assert modules.community_url_name() == ""
+
+
+@pytest.mark.django_db
+def test_one_rule_for_approved_members():
+    def view(request):
+        return "ok"
+
+    guarded = approved_member_required(view)
+    approved = MemberFactory()
+    pending = MemberFactory(profile__status=MemberStatus.PENDING)
+    superuser = UserFactory(is_superuser=True)
+    assert is_approved_member(approved) and is_approved_member(superuser)
+    assert not is_approved_member(pending)
+    request = RequestFactory().get("/")
+    request.user = approved
+    assert guarded(request) == "ok"
+    request.user = pending
+    with pytest.raises(Exception) as refused:
+        guarded(request)
+    assert refused.typename == "Http404"
