@@ -7,7 +7,7 @@ class BenchmarksConfig(AppConfig):
     verbose_name = _("Solution benchmarks")
 
     def ready(self):
-        # All of the module's plumbing (registries, signals) is in one place.
-        from benchmarks import module
+        # The module kit registers everything else (benchmarks/module.py).
+        from benchmarks import signals
 
-        module.register()
+        signals.connect()

@@ -65,6 +65,12 @@ class SizeBand(models.TextChoices):
     VERY_LARGE = "very_large", _("3,000 staff or more")
 
 
+# Page-cache tag of the pages showing reviews or their aggregates (solution, category and
+# comparison pages, the comparison's PDF): saving or deleting a review retires only those
+# (``benchmarks/module.py``, ``page_cache_tags``).
+REVIEWS_CACHE_TAG = "benchmarks.reviews"
+
+
 class BenchmarkIndexPage(RoutablePageMixin, PortalPage):
     """The benchmarks section: its categories; the comparison, exports and review forms hang
     off this page (``benchmarks.views``), so that no route shadows a page slug."""
@@ -74,6 +80,8 @@ class BenchmarkIndexPage(RoutablePageMixin, PortalPage):
     parent_page_types = ["portal.HomePage"]
     subpage_types = ["benchmarks.BenchmarkCategoryPage", "benchmarks.MethodologyPage"]
     max_count = 1
+    module_key = "benchmarks"
+    cache_tags = (REVIEWS_CACHE_TAG,)
     template = "benchmarks/index_page.html"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -162,6 +170,8 @@ class BenchmarkCategoryPage(AccessControlled, PortalPage):
 
     parent_page_types = ["benchmarks.BenchmarkIndexPage"]
     subpage_types = ["benchmarks.SolutionPage"]
+    module_key = "benchmarks"
+    cache_tags = (REVIEWS_CACHE_TAG,)
     template = "benchmarks/category_page.html"
     search_fields = Page.search_fields + [
         index.SearchField("intro"),
@@ -248,6 +258,8 @@ class SolutionPage(AccessControlled, PortalPage):
 
     parent_page_types = ["benchmarks.BenchmarkCategoryPage"]
     subpage_types = []
+    module_key = "benchmarks"
+    cache_tags = (REVIEWS_CACHE_TAG,)
     template = "benchmarks/solution_page.html"
     search_fields = Page.search_fields + [
         index.SearchField("vendor"),

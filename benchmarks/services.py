@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from benchmarks import scoring
+from benchmarks import notifications, scoring
 from benchmarks.models import (
     DIMENSIONS,
     AnssiLabel,
@@ -368,6 +368,7 @@ def moderate(review, status: str, note: str = "") -> Review:
     review.moderation_note = note
     review.published_at = timezone.now() if status == ReviewStatus.PUBLISHED else None
     review.save()
+    notifications.tell_author(review)
     return review
 
 
@@ -692,7 +693,7 @@ def format_score(value) -> str:
 
 def latest(user, limit: int = 4) -> list:
     """The most recently updated solutions the user may view, for the home page."""
-    from portal.registry import HomeItem
+    from portal.modules import HomeItem
 
     solutions = visible_solutions(user).order_by("-last_published_at")[:limit]
     return [

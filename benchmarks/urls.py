@@ -1,7 +1,7 @@
 """The module's one named URL: the navigation entry, redirecting to the index page.
 
-Not included by ``portal/urls.py`` yet: the module kit includes a module's ``urls`` under the
-language prefix (routes starting with "~", which no page slug holds); every other view hangs
+Declared as the module's ``urls`` (``benchmarks/module.py``): the module kit includes it under
+the language prefix (routes starting with "~", which no page slug holds); every other view hangs
 off ``BenchmarkIndexPage``.
 """
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from benchmarks import charts, exports, services
 from benchmarks.forms import ReportForm, ReviewForm
-from benchmarks.models import SolutionPage
+from benchmarks.models import REVIEWS_CACHE_TAG, SolutionPage
 from portal import page_cache
 from portal.access import ensure_visible, get_visible_or_404
 from portal.access.membership import audience_key
@@ -71,7 +71,7 @@ def compare(request, index, category_slug):
     comparison = services.compare(request.user, index, category_slug, request.GET)
     context = _compare_context(request, index, comparison)
     response = TemplateResponse(request, "benchmarks/compare.html", context)
-    return mark_cacheable(response) if comparison.ok else response
+    return mark_cacheable(response, (REVIEWS_CACHE_TAG,)) if comparison.ok else response
 
 
 def _valid_comparison_or_404(request, index, category_slug):
@@ -93,6 +93,7 @@ def compare_csv(request, index, category_slug):
 def _pdf_cache_key(request) -> str:
     parts = (
         str(page_cache.current_version()),
+        str(page_cache.tag_versions((REVIEWS_CACHE_TAG,))[REVIEWS_CACHE_TAG]),
         audience_key(request.user),
         request.get_host(),
         request.get_full_path(),

@@ -2,10 +2,12 @@
 moderator, reports are read and marked as handled)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from benchmarks import notifications
 from benchmarks.models import DIMENSIONS, Review, ReviewReport
 
 
@@ -64,3 +66,11 @@ class BenchmarksGroup(SnippetViewSetGroup):
 
 
 register_snippet(BenchmarksGroup)
+
+
+@hooks.register("after_edit_snippet")
+def tell_author_of_decision(request, instance):
+    """A moderator published or rejected a review: its author is told (once per version and
+    decision, so saving the review again notifies nobody twice)."""
+    if isinstance(instance, Review):
+        notifications.tell_author(instance)

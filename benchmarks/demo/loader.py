@@ -1,11 +1,5 @@
-"""Demo steps of the benchmarks (filled in below)."""
-
-
-def register_steps() -> None:
-    from portal import demo
-
-    # After the document base (40), before the experience feedback (45), the last step.
-    demo.register(42, "Comparatifs de solutions", build)
+"""The benchmarks' demo step (declared in ``benchmarks/module.py``: after the document base,
+40, before the experience feedback, 45)."""
 
 
 def build(ctx) -> None:

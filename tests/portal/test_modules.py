@@ -31,8 +31,8 @@ def test_every_declaration_reaches_its_registry():
             assert step in demo.steps()
         for kind in module.notification_kinds:
             assert kinds.get(kind.key) is kind
-    assert [m.key for m in modules.navigation()] == ["documents", "rex"]
-    assert {m.key for m in modules.home_sections()} == {"documents", "rex"}
+    assert [m.key for m in modules.navigation()] == ["documents", "rex", "benchmarks"]
+    assert {m.key for m in modules.home_sections()} == {"documents", "rex", "benchmarks"}
 
 
 def test_no_module_offers_a_community_yet():

@@ -103,6 +103,9 @@ MATRIX = {
     # per-document actions are covered with real documents in tests/docs_base/test_documents_*.
     "docs_base:catalogue": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
     "docs_base:favourites": APPROVED_ONLY,
+    # Solution benchmarks: the index is a Wagtail page; "home" redirects to it (404 while there
+    # is none, as here); the comparison, exports and reviews hang off it (tests/benchmarks).
+    "benchmarks:home": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
     "docs_base:favourites_sharing": rule(REDIRECT, {405}),  # POST only
     "docs_base:shared_favourites": "same establishment, shared, else 404 (tests/docs_base)",
     "docs_base:vote": "POST, approved members who may view the document (tests/docs_base)",
