@@ -68,8 +68,13 @@ TARGETS = [
     # director, not enrolled: the pages are rendered per member, never from the page cache).
     Target("lesson", "portal", "/formations/sensibilisation-tous-personnels/bons-reflexes/", True),
     Target("quiz", "portal", "/formations/sensibilisation-tous-personnels/quiz/", True),
+    # Benchmarks: the demo's EDR comparison ({edr}: its solutions, read from the category page).
+    Target("compare", "portal", "/comparatifs/comparer/edr/?{edr}"),
+    Target("compare-in", "portal", "/comparatifs/comparer/edr/?{edr}", logged_in=True),
+    Target("compare-pdf", "portal", "/comparatifs/comparer/edr/pdf/?{edr}"),
 ]
 FORUM_RPS, FORUM_P99_MS = 300.0, 250.0
+EDR_CATEGORY = "/comparatifs/edr/"
 ANONYMOUS_WITH_TARGET = ("home", "content", "legal")
 
 
@@ -286,6 +291,19 @@ def log_in(port, email, password) -> str:
     return "; ".join(f"{k}={v}" for k, v in jar.items())
 
 
+def resolve_paths(targets, port) -> None:
+    """Fill in the comparison targets' solutions, read from the demo's EDR category page."""
+    if not any("{edr}" in t.path for t in targets):
+        return
+    status, _headers, body = fetch(port, EDR_CATEGORY)
+    ids = re.findall(r'name="s" value="(\d+)"', body)
+    if status != 200 or len(ids) < 2:
+        raise HarnessError(f"GET {EDR_CATEGORY} answered {status} with {len(ids)} solutions")
+    query = urlencode([("s", pk) for pk in ids[:4]])
+    for target in targets:
+        target.path = target.path.replace("{edr}", query)
+
+
 def check_url(target, port, cookie) -> str:
     """The URL must answer 200 (and show a logged-in page if it should); return X-Page-Cache."""
     for _ in range(2):  # the second hit shows whether the page cache serves it
@@ -403,11 +421,11 @@ def bench_fanout(args, env, tmp: Path) -> None:
 
 def report(results: dict[str, Result], paths: dict[str, str]) -> None:
     ref = results.get("minimal")
-    print(f"\n{'url':<10} {'path':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
+    print(f"\n{'url':<11} {'path':<22} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} "
           f"{'non-2xx':>8} {'sock err':>8} {'% min':>6}")  # fmt: skip
     for name, r in results.items():
         share = f"{100 * r.rps / ref.rps:.0f}" if ref else "-"
-        print(f"{name:<10} {paths[name]:<22} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
+        print(f"{name:<11} {paths[name]:<22} {r.rps:>8.0f} {r.p50_ms:>8.1f} {r.p99_ms:>8.1f} "
               f"{r.non_2xx:>8} {r.socket_errors:>8} {share:>6}")  # fmt: skip
 
     print("\nTargets:")
@@ -492,6 +510,7 @@ def bench(args, tmp: Path, servers: list) -> None:
                               tmp / "portal.log", gunicorn_args))  # fmt: skip
         servers[-1].wait_ready("/healthz")
         ports["portal"] = servers[-1].port
+        resolve_paths(targets, ports["portal"])
     if any(t.server == "minimal" for t in targets):
         minimal_env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
         servers.append(Server("minimal", "minimal_app:application", minimal_env,
@@ -512,7 +531,7 @@ def bench(args, tmp: Path, servers: list) -> None:
         target_cookie = cookie if target.logged_in else ""
         page_cache = check_url(target, port, target_cookie)
         url = f"http://{HOST}:{port}{target.path}"
-        print(f"{target.name:<10} {target.path:<22} page cache: {page_cache:<4} …", end=" ",
+        print(f"{target.name:<11} {target.path:<22} page cache: {page_cache:<4} …", end=" ",
               flush=True)  # fmt: skip
         if args.warmup:
             run_wrk(wrk, args, url, args.warmup, target_cookie)

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "portal.notifications",
     "search",
     "docs_base",
+    "benchmarks",
     "elearning",
     "dsfr",
     "wagtail.contrib.forms",

@@ -31,8 +31,20 @@ def test_every_declaration_reaches_its_registry():
             assert step in demo.steps()
         for kind in module.notification_kinds:
             assert kinds.get(kind.key) is kind
-    assert [m.key for m in modules.navigation()] == ["documents", "rex", "elearning", "forum"]
-    assert {m.key for m in modules.home_sections()} == {"documents", "rex", "elearning", "forum"}
+    assert [m.key for m in modules.navigation()] == [
+        "documents",
+        "rex",
+        "benchmarks",
+        "elearning",
+        "forum",
+    ]
+    assert {m.key for m in modules.home_sections()} == {
+        "documents",
+        "rex",
+        "benchmarks",
+        "elearning",
+        "forum",
+    }
 
 
 def test_the_forum_offers_the_community():

@@ -118,6 +118,21 @@ MATRIX = {
     "document (tests/docs_base)",
     "docs_base.DocumentIndexPage:watch": "POST, approved members who may view the document "
     "(tests/docs_base)",
+    # Solution benchmarks: the index is a Wagtail page; "home" redirects to it (404 while there
+    # is none, as here); the comparison, exports and reviews hang off it (tests/benchmarks).
+    "benchmarks:home": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "benchmarks.BenchmarkIndexPage:index_route": PUBLIC,
+    "benchmarks.BenchmarkIndexPage:compare": "a category's solutions: public ones to everyone, "
+    "members-only ones to approved members, else 404 (tests/benchmarks/test_access.py)",
+    "benchmarks.BenchmarkIndexPage:compare_csv": "as the comparison (tests/benchmarks)",
+    "benchmarks.BenchmarkIndexPage:compare_pdf": "as the comparison (tests/benchmarks)",
+    "benchmarks.BenchmarkIndexPage:review": "directors, RSSI and DSI of a validated member "
+    "establishment, for a solution they may view, else 404 (tests/benchmarks/test_reviews.py)",
+    "benchmarks.BenchmarkIndexPage:report_review": "POST, approved members who may view the "
+    "review, else 404 (tests/benchmarks/test_reviews.py)",
+    # The establishment's own reviews: its director, RSSI or DSI (the impostor's claimed roles
+    # open nothing).
+    "benchmarks.BenchmarkIndexPage:my_reviews": rule(REDIRECT, NOT_FOUND, rssi=OK),
     "docs_base:download": "the access model decides, 404 otherwise (tests/docs_base)",
     # E-learning: "catalogue" redirects to the catalogue page (404 while there is none); its
     # other views are routes of Wagtail pages (see ROUTABLE_INDEXES). SCORM content needs a
@@ -178,6 +193,7 @@ MATRIX = {
 # Page models whose routes serve a module's own views -> a factory of one live page of each:
 # the matrix requests every route under it, for every user.
 ROUTABLE_INDEXES = {
+    "benchmarks.BenchmarkIndexPage": "tests.benchmarks.factories.benchmark_index",
     "docs_base.RexIndexPage": "tests.docs_base.factories.rex_index",
     "docs_base.DocumentIndexPage": "tests.docs_base.factories.document_index",
     "elearning.CourseIndexPage": "tests.elearning.factories.course_index",

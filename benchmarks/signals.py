@@ -1,0 +1,23 @@
+"""Signals the module kit has no slot for, connected in ``BenchmarksConfig.ready``."""
+
+from wagtail.signals import page_published
+
+
+def _on_category_published(sender, instance, **kwargs) -> None:
+    """A category's access fields flow into its solutions' and reviews' index entries."""
+    from benchmarks.models import Review, ReviewStatus, SolutionPage
+    from search.indexing import reindex
+
+    solutions = list(SolutionPage.objects.child_of(instance).live())
+    reviews = Review.objects.filter(solution__in=solutions, status=ReviewStatus.PUBLISHED)
+    reindex(solutions + list(reviews.select_related("solution")))
+
+
+def connect() -> None:
+    from benchmarks.models import BenchmarkCategoryPage
+
+    page_published.connect(
+        _on_category_published,
+        sender=BenchmarkCategoryPage,
+        dispatch_uid="benchmarks_category_published",
+    )
