@@ -66,6 +66,11 @@ def _mails_to(mail_dir, address: str) -> list[email.message.EmailMessage]:
     return messages
 
 
+def _text(message) -> str:
+    """The plain-text body of a message (notifications are HTML and text)."""
+    return message.get_body(preferencelist=("plain", "html")).get_content()
+
+
 def _submit(page, name: str) -> None:
     page.locator("main").get_by_role("button", name=name, exact=True).click()
 
@@ -185,7 +190,7 @@ def test_an_impostor_on_the_domain_gets_no_security_role_and_the_director_declin
     assert page.goto("/adhesion/demandes-de-role/").status == 404
 
     # The establishment's director is told, and declines with a reason.
-    (claim_mail,) = [m for m in _mails_to(mail_dir, DIRECTOR) if address in m.get_content()]
+    (claim_mail,) = [m for m in _mails_to(mail_dir, DIRECTOR) if address in _text(m)]
     assert "Un rôle de sécurité est demandé" in claim_mail["Subject"]
     director = second_page
     _log_in(director, DIRECTOR, demo_password)
@@ -197,6 +202,6 @@ def test_an_impostor_on_the_domain_gets_no_security_role_and_the_director_declin
     expect(row).to_have_count(0)
 
     decisions = [m for m in _mails_to(mail_dir, address) if "refusé" in m["Subject"]]
-    assert decisions and "Personne inconnue du service." in decisions[-1].get_content()
+    assert decisions and "Personne inconnue du service." in _text(decisions[-1])
     page.goto("/adhesion/statut/")
     expect(page.locator("main")).to_contain_text("Personne inconnue du service.")
