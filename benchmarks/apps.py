@@ -8,6 +8,7 @@ class BenchmarksConfig(AppConfig):
 
     def ready(self):
         # The module kit registers everything else (benchmarks/module.py).
+        # Not at the top: the signals import the models, which load after the app configs.
         from benchmarks import signals
 
         signals.connect()

@@ -82,6 +82,7 @@ def comparison_csv(comparison) -> bytes:
 
 
 def comparison_pdf(request, context) -> bytes:
+    # Not at the top: WeasyPrint is heavy and only the PDF export needs it.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

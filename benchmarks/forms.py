@@ -2,8 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from benchmarks.models import DIMENSIONS, ReportReason, Review
-from benchmarks.services import ROLE_SHORT
+from benchmarks.models import DIMENSIONS, ROLE_SHORT, ReportReason, Review
 
 RATING_CHOICES = [(value, str(value)) for value in range(1, 6)]
 

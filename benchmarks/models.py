@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -18,7 +19,9 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.access import ensure_visible
+from benchmarks import scoring
+from portal import region
+from portal.access import Role, ensure_visible
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
@@ -92,7 +95,7 @@ class BenchmarkIndexPage(ModuleIndexMixin, PortalPage):
         verbose_name_plural = _("benchmark indexes")
 
     def get_context(self, request, *args, **kwargs):
-        from benchmarks import services
+        from benchmarks import services  # cycle: benchmarks.services imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context["categories"] = services.categories_for(request.user, self)
@@ -102,37 +105,37 @@ class BenchmarkIndexPage(ModuleIndexMixin, PortalPage):
     # The module's own views (benchmarks.views), each checking access through portal.access.
     @path("comparer/<slug:category>/", name="compare")
     def compare(self, request, category):
-        from benchmarks import views
+        from benchmarks import views  # cycle: benchmarks.views imports these models
 
         return views.compare(request, self, category)
 
     @path("comparer/<slug:category>/csv/", name="compare_csv")
     def compare_csv(self, request, category):
-        from benchmarks import views
+        from benchmarks import views  # cycle: benchmarks.views imports these models
 
         return views.compare_csv(request, self, category)
 
     @path("comparer/<slug:category>/pdf/", name="compare_pdf")
     def compare_pdf(self, request, category):
-        from benchmarks import views
+        from benchmarks import views  # cycle: benchmarks.views imports these models
 
         return views.compare_pdf(request, self, category)
 
     @path("avis/<int:solution_id>/", name="review")
     def review(self, request, solution_id):
-        from benchmarks import views
+        from benchmarks import views  # cycle: benchmarks.views imports these models
 
         return views.review_form(request, self, solution_id)
 
     @path("avis/<int:review_id>/signaler/", name="report_review")
     def report_review(self, request, review_id):
-        from benchmarks import views
+        from benchmarks import views  # cycle: benchmarks.views imports these models
 
         return views.report_review(request, self, review_id)
 
     @path("mes-avis/", name="my_reviews")
     def my_reviews(self, request):
-        from benchmarks import views
+        from benchmarks import views  # cycle: benchmarks.views imports these models
 
         return views.my_reviews(request, self)
 
@@ -156,8 +159,6 @@ class MethodologyPage(PortalPage):
         verbose_name_plural = _("benchmark methodologies")
 
     def get_context(self, request, *args, **kwargs):
-        from benchmarks import scoring
-
         context = super().get_context(request, *args, **kwargs)
         context["method"] = scoring.METHOD
         return context
@@ -195,7 +196,7 @@ class BenchmarkCategoryPage(AccessControlled, PortalPage):
         return self.intro
 
     def get_context(self, request, *args, **kwargs):
-        from benchmarks import services
+        from benchmarks import services  # cycle: benchmarks.services imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(services.category_context(request.user, self, request.GET))
@@ -325,7 +326,7 @@ class SolutionPage(AccessControlled, PortalPage):
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from benchmarks import services
+        from benchmarks import services  # cycle: benchmarks.services imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(services.solution_context(request.user, self))
@@ -421,6 +422,36 @@ def _dimension_field(label):
     )
 
 
+ROLE_SHORT = {
+    Role.DIRECTOR: gettext_lazy("Director"),
+    Role.RSSI: gettext_lazy("RSSI"),
+    Role.DSI: gettext_lazy("DSI"),
+}
+OF_ESTABLISHMENT = {
+    EstablishmentType.CHU: gettext_lazy("of a university hospital (CHU)"),
+    EstablishmentType.CH: gettext_lazy("of a hospital centre"),
+    EstablishmentType.PRIVATE_CLINIC: gettext_lazy("of a private clinic"),
+    EstablishmentType.ESPIC: gettext_lazy("of an ESPIC"),
+    EstablishmentType.EHPAD: gettext_lazy("of an EHPAD"),
+    EstablishmentType.ESMS: gettext_lazy("of a medico-social establishment"),
+    EstablishmentType.GHT: gettext_lazy("of a GHT"),
+    EstablishmentType.ARS: gettext_lazy("of the ARS"),
+    EstablishmentType.GCS: gettext_lazy("of the GCS"),
+}
+
+
+def anonymous_signature(review) -> str:
+    """e.g. "RSSI d'un EHPAD, Isère": the role, the establishment type and the department."""
+    role = ROLE_SHORT.get(review.author_role, review.author_role)
+    of = OF_ESTABLISHMENT.get(review.establishment_type, "")
+    department = region.current().departments.get(review.department, review.department)
+    return gettext("%(role)s %(of_establishment)s, %(department)s") % {
+        "role": role,
+        "of_establishment": of,
+        "department": department,
+    }
+
+
 class Review(models.Model):
     """One establishment's review of one solution (updatable, versioned, moderated)."""
 
@@ -502,8 +533,6 @@ class Review(models.Model):
 
     @property
     def signature(self) -> str:
-        from benchmarks.services import anonymous_signature
-
         return anonymous_signature(self)
 
 

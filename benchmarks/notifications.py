@@ -6,7 +6,9 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from benchmarks.models import ReviewStatus
 from portal.notifications.kinds import NotificationKind
+from portal.notifications.services import notify
 
 REVIEW_MODERATION = "benchmarks.review_moderation"
 
@@ -27,9 +29,6 @@ REVIEW_MODERATION_KIND = NotificationKind(
 def tell_author(review) -> None:
     """Notify the author of a published or rejected review, once per version and decision
     (saving the same decision again notifies nobody twice)."""
-    from benchmarks.models import ReviewStatus
-    from portal.notifications.services import notify
-
     if review.author_id is None or review.status not in (
         ReviewStatus.PUBLISHED,
         ReviewStatus.REJECTED,

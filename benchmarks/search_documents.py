@@ -4,6 +4,7 @@ when it is stricter)."""
 
 from django.utils.translation import gettext_lazy as _
 
+from benchmarks.models import AnssiLabel, BenchmarkCategoryPage, PurchasingChannel, ReviewStatus
 from portal.access import AccessLevel
 from search.documents import SearchDocument, access_fields, model_key
 from search.pages import indexable, page_text
@@ -63,8 +64,6 @@ def solution_document(page) -> SearchDocument | None:
 
 
 def review_document(review) -> SearchDocument | None:
-    from benchmarks.models import ReviewStatus
-
     solution = review.solution
     if review.status != ReviewStatus.PUBLISHED or not indexable(solution):
         return None
@@ -88,22 +87,16 @@ def review_document(review) -> SearchDocument | None:
 
 
 def category_labels() -> dict[str, str]:
-    from benchmarks.models import BenchmarkCategoryPage
-
     return {
         str(pk): title for pk, title in BenchmarkCategoryPage.objects.values_list("pk", "title")
     }
 
 
 def label_labels() -> dict[str, str]:
-    from benchmarks.models import AnssiLabel
-
     return {value: str(label) for value, label in AnssiLabel.choices}
 
 
 def channel_labels() -> dict[str, str]:
-    from benchmarks.models import PurchasingChannel
-
     return {value: str(label) for value, label in PurchasingChannel.choices}
 
 

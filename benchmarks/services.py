@@ -6,6 +6,7 @@ and only over solutions they may view.
 """
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
@@ -13,7 +14,6 @@ from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from benchmarks import notifications, scoring
 from benchmarks.models import (
@@ -24,6 +24,7 @@ from benchmarks.models import (
     BenchmarkIndexPage,
     CriterionGroup,
     MethodologyPage,
+    PurchasingChannel,
     ReportReason,
     Review,
     ReviewReport,
@@ -31,10 +32,11 @@ from benchmarks.models import (
     ReviewVersion,
     SizeBand,
     SolutionPage,
+    anonymous_signature,
 )
-from portal import region
 from portal.access import Role, can_view, membership_of, visible_to
 from portal.accounts.models import Establishment, EstablishmentType
+from portal.modules import HomeItem
 
 MIN_COMPARED, MAX_COMPARED = 2, 4
 # Who may write a review for their establishment (roles granted by a person, never declared).
@@ -44,23 +46,6 @@ REGIONAL_STAFF_ROLES = frozenset(
     {Role.ARS_REFERENT, Role.EDITOR, Role.MODERATOR, Role.REGIONAL_ADMIN}
 )
 DIMENSION_NAMES = [name for name, _label in DIMENSIONS]
-
-ROLE_SHORT = {
-    Role.DIRECTOR: gettext_lazy("Director"),
-    Role.RSSI: gettext_lazy("RSSI"),
-    Role.DSI: gettext_lazy("DSI"),
-}
-OF_ESTABLISHMENT = {
-    EstablishmentType.CHU: gettext_lazy("of a university hospital (CHU)"),
-    EstablishmentType.CH: gettext_lazy("of a hospital centre"),
-    EstablishmentType.PRIVATE_CLINIC: gettext_lazy("of a private clinic"),
-    EstablishmentType.ESPIC: gettext_lazy("of an ESPIC"),
-    EstablishmentType.EHPAD: gettext_lazy("of an EHPAD"),
-    EstablishmentType.ESMS: gettext_lazy("of a medico-social establishment"),
-    EstablishmentType.GHT: gettext_lazy("of a GHT"),
-    EstablishmentType.ARS: gettext_lazy("of the ARS"),
-    EstablishmentType.GCS: gettext_lazy("of the GCS"),
-}
 
 
 class ReviewError(Exception):
@@ -178,7 +163,6 @@ def filter_solutions(solutions, query) -> tuple:
         solutions = solutions.exclude(anssi_label=AnssiLabel.NONE)
         applied["label"] = "any"
     channel = query.get("channel", "")
-    from benchmarks.models import PurchasingChannel
 
     if channel in PurchasingChannel.values:
         solutions = solutions.filter(channels__channel=channel).distinct()
@@ -198,7 +182,6 @@ def category_context(user, category, query=None) -> dict:
     figures = member_aggregates(user, solutions) if is_member(user) else {}
     for solution in solutions:
         solution.member_figures = figures.get(solution.pk)
-    from benchmarks.models import PurchasingChannel
 
     index = category.get_parent().specific
     return {
@@ -401,18 +384,6 @@ def report_review(user, review, reason: str, comment: str = "") -> ReviewReport:
     return report
 
 
-def anonymous_signature(review) -> str:
-    """e.g. "RSSI d'un EHPAD, Isère": the role, the establishment type and the department."""
-    role = ROLE_SHORT.get(review.author_role, review.author_role)
-    of = OF_ESTABLISHMENT.get(review.establishment_type, "")
-    department = region.current().departments.get(review.department, review.department)
-    return _("%(role)s %(of_establishment)s, %(department)s") % {
-        "role": role,
-        "of_establishment": of,
-        "department": department,
-    }
-
-
 def reviewer_label(review, regional_staff: bool) -> str:
     """The anonymised signature, with the establishment's name when it opted in, or for
     regional staff."""
@@ -471,8 +442,6 @@ class Comparison:
         return sorted(ranked, key=lambda s: (self.ranks[s.pk], s.title)) + unranked
 
     def query_string(self) -> str:
-        from urllib.parse import urlencode
-
         pairs = [("s", s.pk) for s in self.solutions]
         pairs += [(f"w{c.pk}", self.weights[c.pk]) for c in self.criteria]
         return urlencode(pairs)
@@ -693,8 +662,6 @@ def format_score(value) -> str:
 
 def latest(user, limit: int = 4) -> list:
     """The most recently updated solutions the user may view, for the home page."""
-    from portal.modules import HomeItem
-
     solutions = visible_solutions(user).order_by("-last_published_at")[:limit]
     return [
         HomeItem(

@@ -2,20 +2,18 @@
 
 from wagtail.signals import page_published
 
+from benchmarks.models import BenchmarkCategoryPage, Review, ReviewStatus, SolutionPage
+from search.indexing import reindex
+
 
 def _on_category_published(sender, instance, **kwargs) -> None:
     """A category's access fields flow into its solutions' and reviews' index entries."""
-    from benchmarks.models import Review, ReviewStatus, SolutionPage
-    from search.indexing import reindex
-
     solutions = list(SolutionPage.objects.child_of(instance).live())
     reviews = Review.objects.filter(solution__in=solutions, status=ReviewStatus.PUBLISHED)
     reindex(solutions + list(reviews.select_related("solution")))
 
 
 def connect() -> None:
-    from benchmarks.models import BenchmarkCategoryPage
-
     page_published.connect(
         _on_category_published,
         sender=BenchmarkCategoryPage,

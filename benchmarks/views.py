@@ -16,9 +16,9 @@ from django.utils.translation import gettext as _
 
 from benchmarks import charts, exports, services
 from benchmarks.forms import ReportForm, ReviewForm
-from benchmarks.models import REVIEWS_CACHE_TAG, SolutionPage
+from benchmarks.models import REVIEWS_CACHE_TAG, Review, SolutionPage
 from portal import page_cache
-from portal.access import ensure_visible, get_visible_or_404
+from portal.access import ensure_visible, get_visible_or_404, membership_of
 from portal.access.membership import audience_key
 from portal.page_cache import mark_cacheable
 
@@ -185,8 +185,6 @@ def report_review(request, index, review_id):
 def my_reviews(request, index):
     if not services.can_review(request.user):
         return _login_or_404(request)
-    from benchmarks.models import Review
-    from portal.access import membership_of
 
     reviews = (
         Review.objects.filter(

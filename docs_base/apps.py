@@ -9,6 +9,7 @@ class DocsBaseConfig(AppConfig):
 
     def ready(self):
         # Signal receivers live with the services they call, which import the models.
+        # Not at the top: the models load after the app configs.
         from docs_base.documents import reader
         from docs_base.rex import workflow
         from portal.access.staff import register_moderation_workflow

@@ -8,7 +8,6 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from portal.access import is_approved_member
-from portal.notifications import jobs
 from portal.notifications.kinds import Channel, NotificationKind
 
 WATCH = "documents.watch"
@@ -53,17 +52,4 @@ REX_MODERATION_KIND = NotificationKind(
     label=_("Moderation of my experience feedback"),
     module="rex",
     audience=owns,
-)
-
-
-def reminders_job():
-    # Not at the top: the life cycle imports REVIEW_DUE from here.
-    from docs_base.documents.lifecycle import send_review_reminders
-
-    return send_review_reminders()
-
-
-# Daily, before the morning's digests.
-REVIEW_REMINDERS = jobs.Job(
-    "documents.review_reminders", _("Review reminders"), reminders_job, jobs.DAILY, hour=6
 )

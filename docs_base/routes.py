@@ -9,6 +9,8 @@ routes do not exist: ``NoReverseMatch``, as ``reverse`` would raise.
 
 from django.urls import NoReverseMatch
 
+from docs_base.models import DocumentIndexPage, RexIndexPage
+
 
 def _index(model, request):
     if isinstance(routed := getattr(request, "routable_page", None), model):
@@ -30,13 +32,9 @@ def _url(model, name, args, request):
 
 def rex_url(name: str, *args, request=None) -> str:
     """The URL path of one of the REX index's routes (names in ``RexIndexPage``)."""
-    from docs_base.models import RexIndexPage
-
     return _url(RexIndexPage, name, args, request)
 
 
 def documents_url(name: str, *args, request=None) -> str:
     """The URL path of one of the catalogue's routes (names in ``DocumentIndexPage``)."""
-    from docs_base.models import DocumentIndexPage
-
     return _url(DocumentIndexPage, name, args, request)

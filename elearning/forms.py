@@ -6,13 +6,12 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from elearning import module, scorm
 from elearning.models import QuestionKind
 
 
 class ScormPackageForm(WagtailAdminModelForm):
     def clean_archive(self):
-        from elearning import module, scorm
-
         archive = self.cleaned_data.get("archive")
         if archive is None or not hasattr(archive, "content_type"):
             return archive  # unchanged file
@@ -27,8 +26,6 @@ class ScormPackageForm(WagtailAdminModelForm):
         return archive
 
     def save(self, commit=True):
-        from elearning import scorm
-
         package = super().save(commit=False)
         extracted = getattr(self, "extracted", None)
         if extracted:

@@ -18,7 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from elearning.blocks import lesson_blocks
-from portal.access import Role
+from portal.access import Role, ensure_visible
 from portal.access.fields import CodeSetField, RoleSetField
 from portal.access.models import AccessControlled
 from portal.models import PortalPage
@@ -63,7 +63,7 @@ class CourseIndexPage(ModuleIndexMixin, PortalPage):
         verbose_name_plural = _("course catalogues")
 
     def get_context(self, request, *args, **kwargs):
-        from elearning import services
+        from elearning import services  # cycle: elearning.services imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context["courses"] = services.catalogue(request.user, self, request.GET)
@@ -77,49 +77,49 @@ class CourseIndexPage(ModuleIndexMixin, PortalPage):
     # child page slugged like a route's first segment wins).
     @path("mes-formations/", name="mine")
     def mine(self, request):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.my_courses(request, self)
 
     @path("certificats/<str:code>/", name="verify")
     def verify(self, request, code):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.verify_certificate(request, self, code)
 
     @path("certificats/<str:code>/pdf/", name="certificate_pdf")
     def certificate_pdf(self, request, code):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.certificate_pdf(request, self, code)
 
     @path("rapports/", name="report")
     def report(self, request):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.establishment_report(request, self)
 
     @path("rapports/export/", name="report_csv")
     def report_csv(self, request):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.establishment_report_csv(request, self)
 
     @path("rapports/region/", name="regional")
     def regional(self, request):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.regional_report(request, self)
 
     @path("scorm/<int:lesson_id>/runtime/", name="scorm_runtime")
     def scorm_runtime(self, request, lesson_id):
-        from elearning import scorm
+        from elearning import scorm  # cycle: elearning.scorm imports these models
 
         return scorm.runtime(request, self, lesson_id)
 
     @path("affectations/", name="assign")
     def assign(self, request):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.assign(request, self)
 
@@ -192,8 +192,6 @@ class CoursePage(ModuleIndexMixin, AccessControlled, PortalPage):
         return QuizPage.objects.child_of(self).live().order_by("path").first()
 
     def serve(self, request, view=None, args=None, kwargs=None):
-        from portal.access import ensure_visible
-
         ensure_visible(request, self)
         if view is None:
             # Enrolment and progress are personal: never from the page cache, so not through
@@ -202,7 +200,7 @@ class CoursePage(ModuleIndexMixin, AccessControlled, PortalPage):
         return super().serve(request, view, args, kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from elearning import services
+        from elearning import services  # cycle: elearning.services imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(services.course_context(request.user, self))
@@ -210,13 +208,13 @@ class CoursePage(ModuleIndexMixin, AccessControlled, PortalPage):
 
     @path("inscription/", name="enrol")
     def enrol(self, request):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.enrol(request, self)
 
     @path("reprendre/", name="resume")
     def resume(self, request):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.resume(request, self)
 
@@ -245,7 +243,7 @@ class ScormPackage(models.Model):
         return self.title
 
     def delete(self, *args, **kwargs):
-        from elearning import scorm
+        from elearning import scorm  # cycle: elearning.scorm imports these models
 
         result = super().delete(*args, **kwargs)
         scorm.remove_files(self)
@@ -298,7 +296,7 @@ class LessonPage(PortalPage):
         return CoursePage.objects.filter(pk=self.get_parent().pk).first()
 
     def serve(self, request, *args, **kwargs):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.lesson(request, self)
 
@@ -352,7 +350,7 @@ class QuizPage(PortalPage):
         return CoursePage.objects.filter(pk=self.get_parent().pk).first()
 
     def serve(self, request, *args, **kwargs):
-        from elearning import views
+        from elearning import views  # cycle: elearning.views imports these models
 
         return views.quiz(request, self)
 
@@ -628,6 +626,7 @@ __all__ = [
 
 
 def _admin_forms():
+    # Not at the top: cycle, the forms import these models.
     from elearning.forms import QuestionForm, ScormPackageForm
 
     ScormPackage.base_form_class = ScormPackageForm

@@ -7,12 +7,11 @@ from elearning import notifications, personal_data, search_documents, services
 from portal.accounts.personal_data import Section
 from portal.demo import DemoStep
 from portal.modules import PortalModule
+from portal.uploads import scan
 
 
 def scan_upload(uploaded_file, user=None) -> None:
     """The portal's antivirus check on an uploaded package (``portal.uploads``)."""
-    from portal.uploads import scan
-
     scan(uploaded_file, user)
 
 

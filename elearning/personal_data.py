@@ -4,10 +4,10 @@ On account deletion the rows stay, so that the managers' reports keep their coun
 person is gone: the user row is anonymised by the portal, and the name on certificates is
 erased here (the verification page then says "former member")."""
 
+from elearning.models import Assignment, Certificate, Enrolment, QuizAttempt, ScormState
+
 
 def export(user) -> dict:
-    from elearning.models import Assignment, Enrolment, QuizAttempt
-
     def when(value):
         return value.isoformat() if value else None
 
@@ -53,8 +53,6 @@ def export(user) -> dict:
 
 
 def erase(user) -> None:
-    from elearning.models import Assignment, Certificate, ScormState
-
     Certificate.objects.filter(enrolment__user=user).update(learner_name="")
     ScormState.objects.filter(enrolment__user=user).update(suspend_data="", lesson_location="")
     Assignment.objects.filter(user=user).delete()

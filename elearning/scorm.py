@@ -25,14 +25,23 @@ import uuid
 import zipfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
+from defusedxml import ElementTree
+from defusedxml.common import DefusedXmlException
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
+
+from elearning import services
+from elearning.models import CoursePage, Enrolment, LessonPage
+from elearning.services import learner_name, scorm_state
+from portal.access import can_view
 
 API_SCRIPT = "__portal_scorm_api.js"
 TOKEN_SALT = "elearning.scorm.content"  # noqa: S105 (a signing namespace)
@@ -167,9 +176,6 @@ def check_archive(archive: zipfile.ZipFile) -> dict[str, zipfile.ZipInfo]:
 
 def parse_manifest(data: bytes, names) -> tuple[str, str]:
     """(identifier, launch file) of a SCORM 1.2 manifest, or ValidationError."""
-    from defusedxml import ElementTree
-    from defusedxml.common import DefusedXmlException
-
     try:
         manifest = ElementTree.fromstring(data, forbid_dtd=True)
     except (DefusedXmlException, ElementTree.ParseError, ValueError):
@@ -273,8 +279,6 @@ def content_token(enrolment, lesson) -> str:
 
 
 def content_url(enrolment, lesson, name: str) -> str:
-    from django.urls import reverse
-
     return reverse(
         "elearning:scorm_content",
         kwargs={"lesson_id": lesson.pk, "name": f"{content_token(enrolment, lesson)}/{name}"},
@@ -282,9 +286,6 @@ def content_url(enrolment, lesson, name: str) -> str:
 
 
 def _enrolment_for(request, lesson_id: int, token: str):
-    from elearning.models import Enrolment, LessonPage
-    from portal.access import can_view
-
     try:
         data = signing.loads(token, salt=TOKEN_SALT, max_age=TOKEN_MAX_AGE)
     except signing.BadSignature:
@@ -360,8 +361,6 @@ def content(request, lesson_id: int, name: str):
 
 
 def initial_values(enrolment, state) -> dict:
-    from elearning.services import learner_name
-
     user = enrolment.user
     return {
         "cmi.core.student_id": str(user.pk),
@@ -379,12 +378,9 @@ def initial_values(enrolment, state) -> dict:
 
 
 def player_context(request, enrolment, lesson) -> dict:
-    from elearning.services import scorm_state
-
     state = scorm_state(enrolment, lesson)
     package = lesson.scorm_package
     values = json.dumps(initial_values(enrolment, state), separators=(",", ":"))
-    from urllib.parse import quote
 
     index = lesson.get_parent().get_parent().specific
     return {
@@ -462,10 +458,6 @@ def apply_values(state, values: dict) -> list[str]:
 def runtime(request, index, lesson_id: int):
     """The runtime endpoint: POST (CSRF-checked) JSON ``{"action", "values"}`` from the
     lesson page's player, for the member's current enrolment in the lesson's course."""
-    from elearning import services
-    from elearning.models import CoursePage, LessonPage
-    from portal.access import can_view
-
     if request.method != "POST":
         return HttpResponse(status=405, headers={"Allow": "POST"})
     if not services.is_approved(request.user):

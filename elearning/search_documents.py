@@ -2,9 +2,12 @@
 with the course's access fields (a lesson is exactly as visible as its course)."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail.models import Page
 
+from elearning.models import CoursePage, DurationBand, LessonPage
 from search.documents import SearchDocument, access_fields, model_key
 from search.pages import indexable, page_text
+from search.registry import Facet, Source
 
 KIND = "courses"
 
@@ -33,8 +36,6 @@ def course_document(page) -> SearchDocument | None:
 
 
 def lesson_document(page) -> SearchDocument | None:
-    from elearning.models import CoursePage
-
     if not indexable(page):
         return None
     course = CoursePage.objects.filter(pk=page.get_parent().pk).first()
@@ -55,8 +56,6 @@ def lesson_document(page) -> SearchDocument | None:
 
 
 def document(page) -> SearchDocument | None:
-    from elearning.models import CoursePage
-
     if isinstance(page, CoursePage):
         return course_document(page)
     return lesson_document(page)
@@ -64,23 +63,14 @@ def document(page) -> SearchDocument | None:
 
 def candidates():
     """Every live course and lesson, as their specific pages (one queryset: it is counted)."""
-    from wagtail.models import Page
-
-    from elearning.models import CoursePage, LessonPage
-
     return Page.objects.live().type(CoursePage, LessonPage).specific().order_by("path")
 
 
 def duration_labels() -> dict[str, str]:
-    from elearning.models import DurationBand
-
     return {code: str(label) for code, label in DurationBand.choices}
 
 
 def source():
-    from elearning.models import CoursePage, LessonPage
-    from search.registry import Source
-
     return Source(
         kind=KIND,
         label=_("Courses"),
@@ -96,6 +86,4 @@ def facets():
     """The duration facet. A course's "audience" values (roles) use the portal's one
     "audience" facet, declared by the document base with the same role codes: a facet name is
     declared once."""
-    from search.registry import Facet
-
     return [Facet(name="duration", label=_("Duration"), choices=duration_labels, order=40)]

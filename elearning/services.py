@@ -11,11 +11,14 @@ import random
 import secrets
 from dataclasses import dataclass, field
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, OuterRef, Q
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from elearning.charts import bar_chart
 from elearning.models import (
     Answer,
     Assignment,
@@ -24,13 +27,18 @@ from elearning.models import (
     Enrolment,
     LessonCompletion,
     LessonPage,
+    Level,
     Question,
     QuestionKind,
     QuizAttempt,
     QuizPage,
     ScormState,
 )
+from portal import region
 from portal.access import Role, can_view, membership_of, visible_to
+from portal.accounts.models import Establishment, EstablishmentType, MemberProfile, MemberStatus
+from portal.accounts.personal_data import display_name
+from portal.modules import HomeItem
 
 # --- Who ------------------------------------------------------------------------------------
 
@@ -76,8 +84,6 @@ class Catalogue:
 
 
 def catalogue(user, index, params) -> Catalogue:
-    from elearning.models import Level
-
     courses = visible_to(user, CoursePage.objects.child_of(index).live()).order_by(
         "-first_published_at", "pk"
     )
@@ -102,8 +108,6 @@ def catalogue(user, index, params) -> Catalogue:
 
 def latest(user, limit: int = 4):
     """The newest courses the user may view, and the one they may continue (home page)."""
-    from portal.modules import HomeItem
-
     items = []
     resume = continue_item(user)
     if resume is not None:
@@ -122,8 +126,6 @@ def latest(user, limit: int = 4):
 
 
 def continue_item(user):
-    from portal.modules import HomeItem
-
     if not is_approved(user):
         return None
     enrolment = (
@@ -559,11 +561,9 @@ def certificate_valid(certificate, today=None) -> bool:
 
 def certificate_pdf(certificate, verify_url: str = "") -> bytes:
     """The certificate as a PDF in the portal's look; nothing is fetched (data: URIs only)."""
-    from django.template.loader import render_to_string
+    # Not at the top: WeasyPrint is heavy and only the certificate PDF needs it.
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
-
-    from portal import region
 
     current = region.current()
     html = render_to_string(
@@ -662,8 +662,6 @@ def assignment_reminders(today=None) -> list[Reminder]:
 
 
 def assignable_members(user):
-    from portal.accounts.models import MemberProfile, MemberStatus
-
     establishment_id = managed_establishment_id(user) if can_assign(user) else None
     if establishment_id is None:
         return MemberProfile.objects.none()
@@ -689,7 +687,6 @@ def assign(director, course, user_ids, due_on, today=None) -> list[Reminder]:
     profiles = list(assignable_members(director).filter(user_id__in=user_ids))
     if len(profiles) != len(set(user_ids)):
         raise NotAllowed(_("Some of the chosen people are not members of your establishment."))
-    from django.contrib.auth import get_user_model
 
     users = get_user_model().objects.filter(pk__in=[p.user_id for p in profiles])
     for learner in users:
@@ -791,11 +788,6 @@ class EstablishmentReport:
 def establishment_report(user, course_id=None, today=None) -> EstablishmentReport | None:
     """The training of the manager's establishment: its members only (former members,
     anonymised, through the enrolment's establishment). None when the user may not see it."""
-    from django.contrib.auth import get_user_model
-
-    from portal.accounts.models import Establishment, MemberProfile, MemberStatus
-    from portal.accounts.personal_data import display_name
-
     establishment_id = managed_establishment_id(user)
     if establishment_id is None:
         return None
@@ -982,10 +974,6 @@ class RegionalFigures:
 
 def regional_figures(user, today=None) -> RegionalFigures | None:
     """Counts only, by establishment type and department, over every current enrolment."""
-    from elearning.charts import bar_chart
-    from portal import region
-    from portal.accounts.models import EstablishmentType
-
     if not sees_regional_figures(user):
         return None
     today = today or timezone.localdate()

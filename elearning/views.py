@@ -12,10 +12,11 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elearning import services
+from elearning import notifications, scorm, services
 from elearning.models import Certificate, CoursePage, Enrolment, QuizAttempt
 from elearning.services import NotAllowed
-from portal.access import ensure_visible
+from portal.access import ensure_visible, visible_to
+from portal.accounts.personal_data import former_members
 
 
 def _approved(request):
@@ -107,8 +108,6 @@ def lesson(request, page):
         context["done"] = page.pk in completed
         context["progress"] = services.progress(enrolment, lessons, context["quiz"], completed)
         if page.scorm_package_id:
-            from elearning import scorm
-
             context["scorm"] = scorm.player_context(request, enrolment, page)
     return _render(request, page, "elearning/lesson_page.html", context)
 
@@ -195,7 +194,6 @@ def verify_certificate(request, index, code):
     certificate = Certificate.objects.filter(code=code.strip().upper()).first()
     if certificate is None:
         raise Http404
-    from portal.accounts.personal_data import former_members
 
     erased = former_members().filter(pk=certificate.enrolment.user_id).exists()
     context = {
@@ -281,7 +279,6 @@ def assign(request, index):
         return refusal
     if not services.can_assign(request.user):
         raise Http404
-    from portal.access import visible_to
 
     courses = list(visible_to(request.user, CoursePage.objects.live()).order_by("title"))
     members = list(services.assignable_members(request.user))
@@ -302,8 +299,6 @@ def assign(request, index):
         except NotAllowed as error:
             errors.append(str(error))
         else:
-            from elearning import notifications
-
             notifications.deliver(reminders)
             messages.success(
                 request,

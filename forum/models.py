@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from machina.apps.forum.models import Forum
 
 from portal.access.levels import AccessLevel
 from portal.access.models import AccessControlled
@@ -44,8 +45,6 @@ class ForumSpace(AccessControlled):
             )
 
     def save(self, *args, **kwargs):
-        from machina.apps.forum.models import Forum
-
         if self.forum_id is None:
             self.forum = Forum.objects.create(name=self.name[:100], type=Forum.FORUM_POST)
         elif self.forum.name != self.name:

@@ -6,6 +6,8 @@ from machina.apps.forum_conversation.models import Topic
 
 from forum import search_documents
 from forum.models import ForumSpace
+from forum.permissions import can_read
+from forum.services import can_view_post, erase_member, export_member, followers, topics_for
 from portal import page_cache
 from portal.accounts.personal_data import Section
 from portal.demo import DemoStep
@@ -15,8 +17,6 @@ from portal.notifications.kinds import Channel, NotificationKind
 
 def latest(user, limit: int = 5) -> list[HomeItem]:
     """The latest discussions the user may view, for the home page."""
-    from forum.services import topics_for
-
     topics = topics_for(user).filter(approved=True).order_by("-last_post_on")[:limit]
     return [
         HomeItem(
@@ -29,33 +29,23 @@ def latest(user, limit: int = 5) -> list[HomeItem]:
 
 
 def _post_audience(user, post) -> bool:
-    from forum.services import can_view_post
-
     return can_view_post(user, post)
 
 
 def _forum_audience(user, post) -> bool:
-    from forum.permissions import can_read
-
     space = ForumSpace.objects.filter(forum_id=post.topic.forum_id).first()
     return space is not None and can_read(user, space)
 
 
 def _followers(post):
-    from forum.services import followers
-
     return followers(post)
 
 
 def _export(user):
-    from forum.services import export_member
-
     return export_member(user)
 
 
 def _erase(user):
-    from forum.services import erase_member
-
     return erase_member(user)
 
 

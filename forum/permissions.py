@@ -8,8 +8,10 @@ apply at once. ``PortalPermissionHandler`` gives machina the same answers.
 """
 
 from django.db.models import Q
+from machina.apps.forum.models import Forum
 from machina.apps.forum_permission.handler import PermissionHandler
 
+from forum.models import ForumSpace
 from portal.access import Role, access_q, can_view, membership_of
 
 MODERATOR_ROLES = frozenset({Role.MODERATOR, Role.REGIONAL_ADMIN})
@@ -56,8 +58,6 @@ def spaces_q(user) -> Q:
 
 def visible_forum_ids(user) -> frozenset:
     """machina forum ids the user may read (computed once per user object)."""
-    from forum.models import ForumSpace
-
     if user is not None and (cached := getattr(user, _CACHE, None)) is not None:
         return cached
     ids = frozenset(ForumSpace.objects.filter(spaces_q(user)).values_list("forum_id", flat=True))
@@ -119,8 +119,6 @@ class PortalPermissionHandler(PermissionHandler):
         return _PortalChecker(user)
 
     def _get_all_forums(self):
-        from machina.apps.forum.models import Forum
-
         if not hasattr(self, "_all_forums"):
             self._all_forums = list(Forum.objects.select_related("space"))
         return self._all_forums

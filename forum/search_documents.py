@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from machina.apps.forum_conversation.models import Topic
 
+from forum.models import ForumSpace, TopicState
 from search.documents import SearchDocument, access_fields, model_key
 from search.registry import Facet, Source
 
@@ -12,8 +13,6 @@ KIND = "forum"
 
 
 def topic_document(topic) -> SearchDocument | None:
-    from forum.models import ForumSpace, TopicState
-
     space = ForumSpace.objects.filter(forum_id=topic.forum_id).first()
     if space is None or not topic.approved:
         return None
@@ -42,8 +41,6 @@ def topic_document(topic) -> SearchDocument | None:
 
 
 def _forum_choices() -> dict[str, str]:
-    from forum.models import ForumSpace
-
     return {str(f): n for f, n in ForumSpace.objects.values_list("forum_id", "name")}
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from machina.apps.forum.models import Forum
+from machina.apps.forum_conversation.forum_attachments.models import Attachment
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.models import (
@@ -25,7 +26,10 @@ from forum.models import (
 )
 from forum.permissions import can_post, can_read, is_moderator, visible_forum_ids
 from portal.access import refuse
+from portal.accounts.personal_data import display_name as portal_display_name
+from portal.notifications.services import notify
 from portal.security_log import log_event
+from search.indexing import reindex
 
 logger = logging.getLogger(__name__)
 
@@ -47,8 +51,6 @@ class ForumError(Exception):
 
 
 def display_name(user) -> str:
-    from portal.accounts.personal_data import display_name as portal_display_name
-
     return portal_display_name(user)
 
 
@@ -233,14 +235,10 @@ def reply(user, topic, content: str, attachment=None):
 def _attach(post, uploaded) -> None:
     """A file already through the portal's upload checks (type, content, size, antivirus)."""
     if uploaded is not None:
-        from machina.apps.forum_conversation.forum_attachments.models import Attachment
-
         Attachment.objects.create(post=post, file=uploaded)
 
 
 def visible_attachment(request, attachment_id: int):
-    from machina.apps.forum_conversation.forum_attachments.models import Attachment
-
     attachment = Attachment.objects.filter(pk=attachment_id).first()
     if attachment is None:
         refuse(request, Attachment, pk=attachment_id)
@@ -254,8 +252,6 @@ def visible_attachment(request, attachment_id: int):
 def _after_post(post, new_topic: bool) -> list[str]:
     """Notify followers and mentioned members (after the commit, in a task); returns the
     mentioned handles that notify nobody."""
-    from portal.notifications.services import notify
-
     if post.approved:
         notify("forum.topic" if new_topic else "forum.reply", post, key=f"forum.post:{post.pk}")
     mentioned, unknown = resolve_mentions(post)
@@ -400,8 +396,6 @@ def set_hidden(user, post, hidden: bool, reason: str = "") -> None:
 
 @transaction.atomic
 def handle_report(user, report_obj: PostReport, uphold: bool, reason: str = "") -> None:
-    from portal.notifications.services import notify
-
     _moderator_or_refuse(user)
     if uphold:
         set_hidden(user, report_obj.post, True, reason or report_obj.get_reason_display())
@@ -471,8 +465,6 @@ def solution_of(topic):
 
 
 def _reindex(topic) -> None:
-    from search.indexing import reindex
-
     reindex([Topic.objects.get(pk=topic.pk)])
 
 

@@ -1,15 +1,15 @@
 """System checks for the portal's own configuration."""
 
+from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
+from portal import region
 from portal.upload_checks import check_antivirus
 
 
 def check_region(app_configs, **kwargs):
-    from portal import region
-
     errors = []
     current = region.current()
     if not current.departments:
@@ -39,8 +39,6 @@ SHARED_CACHE_BACKENDS = (
 
 def check_shared_cache(app_configs, **kwargs):
     """Rate limits and page-cache invalidation need one cache shared by every process."""
-    from django.conf import settings
-
     backend = settings.CACHES["default"]["BACKEND"]
     if settings.DEBUG or backend in SHARED_CACHE_BACKENDS:
         return []

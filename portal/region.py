@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
+
 PRESETS_FILE = Path(__file__).with_name("regions.toml")
 
 
@@ -67,8 +69,6 @@ def _current(frozen: tuple) -> Region:
 
 
 def current() -> Region:
-    from django.conf import settings
-
     values = dict(settings.REGION)
     values["departments"] = tuple(values["departments"].items())
     return _current(tuple(sorted(values.items())))

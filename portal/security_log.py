@@ -47,6 +47,8 @@ def _mfa_failed(sender, request, user, **kwargs):
 
 
 def connect_signals() -> None:
+    # Not at the top: the logging settings load this module before the apps, and allauth's
+    # signals module imports its models.
     from allauth.mfa.signals import authentication_failed
 
     authentication_failed.connect(_mfa_failed, dispatch_uid="security-mfa-failed")

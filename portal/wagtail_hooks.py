@@ -2,6 +2,7 @@ from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 
 from portal.access import ensure_visible
+from portal.access.staff_admin import filter_chooser
 from portal.accounts.models import Establishment
 
 
@@ -14,8 +15,6 @@ def enforce_access_model(page, request, serve_args, serve_kwargs):
 
 @hooks.register("construct_page_chooser_queryset")
 def staff_rule_in_page_chooser(pages, request):
-    from portal.access.staff_admin import filter_chooser
-
     return filter_chooser(pages, request)
 
 

@@ -155,7 +155,7 @@ class Synonyms:
 
     @cached_property
     def _variants(self) -> dict[str, set[str]]:
-        from search.spelling import variants
+        from search.spelling import variants  # cycle: spelling imports this module
 
         found: dict[str, set[str]] = {}
         for word in self.words:

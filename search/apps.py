@@ -8,6 +8,7 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
+        # Not at the top: these modules import the models, which load after the app configs.
         from search import indexing, services
 
         indexing.connect_signals()

@@ -13,6 +13,7 @@ MAX_PDF_PAGES = 200
 
 
 def _pdf(data: bytes) -> str:
+    # Not at the top: a heavy parser (the four take 0.3 s to load), for indexing files only.
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -20,6 +21,7 @@ def _pdf(data: bytes) -> str:
 
 
 def _docx(data: bytes) -> str:
+    # Not at the top: a heavy parser (the four take 0.3 s to load), for indexing files only.
     import docx
 
     document = docx.Document(io.BytesIO(data))
@@ -30,6 +32,7 @@ def _docx(data: bytes) -> str:
 
 
 def _odf(data: bytes) -> str:
+    # Not at the top: a heavy parser (the four take 0.3 s to load), for indexing files only.
     from odf import teletype, text
     from odf.opendocument import load
 
@@ -38,6 +41,7 @@ def _odf(data: bytes) -> str:
 
 
 def _xlsx(data: bytes) -> str:
+    # Not at the top: a heavy parser (the four take 0.3 s to load), for indexing files only.
     from openpyxl import load_workbook
 
     workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)

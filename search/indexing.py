@@ -12,6 +12,7 @@ from wagtail.signals import page_slug_changed, page_unpublished, post_page_move
 
 from search import backends, registry
 from search.documents import model_key
+from search.tasks import mirror_to_elasticsearch
 
 
 def document_for(obj):
@@ -47,8 +48,6 @@ def remove(keys: list[str]) -> None:
 
 def _mirror(keys: list[str]) -> None:
     if keys and backends.get_elasticsearch() is not None:
-        from search.tasks import mirror_to_elasticsearch
-
         transaction.on_commit(
             lambda: mirror_to_elasticsearch.enqueue(keys=sorted(keys)), robust=True
         )

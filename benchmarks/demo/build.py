@@ -8,6 +8,8 @@ establishment and role when there is one (see ``_authors``).
 import datetime
 import random
 
+from django.utils.text import slugify
+
 from benchmarks.demo import content
 from benchmarks.models import (
     DIMENSIONS,
@@ -28,6 +30,7 @@ from benchmarks.models import (
 from portal import region
 from portal.access import AccessLevel, Role
 from portal.accounts.models import Establishment, MemberProfile
+from portal.models import HomePage
 from search.indexing import reindex
 
 REVIEWING_KINDS = ("chu", "ch", "clinic", "espic", "ehpad", "esms", "ght")
@@ -44,8 +47,6 @@ MEMBERS_ONLY = {"tour-de-garde"}  # pricing shared under NDA: approved members o
 
 
 def _home():
-    from portal.models import HomePage
-
     return HomePage.objects.order_by("path").first()
 
 
@@ -125,8 +126,6 @@ def _category(index, spec) -> BenchmarkCategoryPage:
 
 
 def _solution(category, spec, position, rank) -> SolutionPage:
-    from django.utils.text import slugify
-
     title, vendor, deployment = spec
     slug = slugify(title)
     existing = SolutionPage.objects.child_of(category).filter(slug=slug).first()

@@ -19,6 +19,10 @@ from django.db.models import CharField, Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Cast, Concat, Length, Substr
 from django.http import FileResponse, Http404
 from django.utils.cache import patch_cache_control
+from wagtail.documents import get_document_model
+from wagtail.models import CollectionViewRestriction as Restriction
+from wagtail.models import Page, ReferenceIndex
+from wagtail.permissions import policy_registry
 
 from docs_base.documents.catalogue import listed_documents
 from docs_base.models.documents import DocumentAttachment, DocumentPage, DocumentStats
@@ -40,8 +44,6 @@ def register_grant(grant: Callable) -> None:
 
 
 def _document_model():
-    from wagtail.documents import get_document_model
-
     return get_document_model()
 
 
@@ -72,8 +74,6 @@ def _referred_q(user) -> Q:
     """A live page outside Wagtail privacy, that the user may view (never an archived
     document), links to the file in its content (Wagtail's reference index: rich-text links,
     chooser blocks): the link works for whoever can see it."""
-    from wagtail.models import Page, ReferenceIndex
-
     pages = (
         Page.objects.live()
         .public()
@@ -95,8 +95,6 @@ def _collection_allows_q(user) -> Q:
     """A Wagtail collection privacy setting can only narrow who downloads, never widen: no
     restriction on the file's collection or its ancestors refuses the user (passwords are not
     part of the access model: a password restriction always refuses)."""
-    from wagtail.models import CollectionViewRestriction as Restriction
-
     refused = Q(restriction_type=Restriction.PASSWORD)
     if not user.is_authenticated:
         refused |= Q(restriction_type__in=[Restriction.LOGIN, Restriction.GROUPS])
@@ -114,7 +112,6 @@ def _editor_q(user) -> Q:
         return Q(pk__in=[])
     if user.is_superuser:
         return Q(pk__isnull=False)  # every file (an empty Q would vanish from an OR)
-    from wagtail.permissions import policy_registry
 
     policy = policy_registry.get_by_type(_document_model())
     collections = policy.collections_user_has_any_permission_for(user, ["add", "change", "choose"])

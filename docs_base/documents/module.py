@@ -3,9 +3,16 @@
 from django.utils.translation import gettext_lazy as _
 
 from docs_base import notifications, personal_data, search_documents
+from docs_base.documents.lifecycle import send_review_reminders
 from docs_base.models.documents import DocumentPage
 from portal.demo import DemoStep
 from portal.modules import HomeItem, PortalModule
+from portal.notifications import jobs
+
+# Daily, before the morning's digests.
+REVIEW_REMINDERS = jobs.Job(
+    "documents.review_reminders", _("Review reminders"), send_review_reminders, jobs.DAILY, hour=6
+)
 
 
 def latest(user, limit: int) -> list[HomeItem]:
@@ -34,5 +41,5 @@ class DocumentsModule(PortalModule):
     search_facets = search_documents.FACETS
     personal_data = personal_data.DOCUMENTS
     notification_kinds = (notifications.WATCH_KIND, notifications.REVIEW_DUE_KIND)
-    periodic_jobs = (notifications.REVIEW_REMINDERS,)
+    periodic_jobs = (REVIEW_REMINDERS,)
     demo_steps = (DemoStep(40, "Base documentaire", "docs_base.demo.loader.build_documents"),)

@@ -18,7 +18,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy
 
 from portal import region
-from portal.accounts.models import EstablishmentType
+from portal.accounts.models import Establishment, EstablishmentType
 
 
 class TypeFamily(models.TextChoices):
@@ -90,8 +90,6 @@ class Population:
 
     @classmethod
     def load(cls) -> "Population":
-        from portal.accounts.models import Establishment
-
         departments = list(region.current().departments)
         rows = Establishment.objects.filter(validated=True, department__in=departments)
         return cls(Counter(rows.values_list("kind", "department")))

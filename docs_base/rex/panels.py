@@ -2,6 +2,8 @@
 
 from wagtail.admin.panels import Panel
 
+from docs_base.rex import anonymity
+
 
 class ShownContextPanel(Panel):
     """The context shown with the REX as last saved, with a warning when it still identifies."""
@@ -10,8 +12,6 @@ class ShownContextPanel(Panel):
         template_name = "docs_base/rex/admin/shown_context_panel.html"
 
         def get_context_data(self, parent_context=None):
-            from docs_base.rex import anonymity
-
             context = super().get_context_data(parent_context)
             instance = self.instance
             context["shown"] = (

@@ -15,6 +15,7 @@ from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
+from docs_base.models import SizeBand
 from docs_base.models.rex import IncidentType, RexPage
 from docs_base.rex import anonymity
 from portal import region
@@ -91,8 +92,6 @@ class _Context(NamedTuple):
     show_establishment_name: bool
 
     def get_size_band_display(self) -> str:
-        from docs_base.models import SizeBand
-
         return str(dict(SizeBand.choices).get(self.size_band, ""))
 
     @property

@@ -6,6 +6,7 @@ Idempotent: existing pages, banks, packages, learners and enrolments are left as
 
 import datetime
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -26,6 +27,7 @@ from elearning.models import (
     QuizPage,
     ScormPackage,
 )
+from elearning.services import FormDict
 from portal import page_cache
 from portal.access import Role
 from portal.accounts.models import Establishment, MemberProfile, MemberStatus
@@ -202,8 +204,6 @@ def _learners(ctx, courses) -> None:
 
 def _login(ctx, user) -> None:
     """Demo learners sign in with the common demo password (demo mode only)."""
-    from allauth.account.models import EmailAddress
-
     if ctx.demo_mode:
         user.set_password(ctx.password)
     else:
@@ -215,8 +215,6 @@ def _login(ctx, user) -> None:
 
 
 def _complete(user, course):
-    from elearning.services import FormDict
-
     enrolment = services.enrol(user, course)
     for lesson in course.lessons():
         services.complete_lesson(enrolment, lesson)

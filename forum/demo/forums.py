@@ -1,5 +1,6 @@
 """The forums a new portal starts with (editors change them in the Wagtail admin)."""
 
+from forum.models import ForumSpace
 from portal.access import AccessLevel, Role
 
 FORUMS = [
@@ -42,8 +43,6 @@ FORUMS = [
 
 def ensure_forums() -> dict:
     """Create the forums that do not exist yet (by name); returns name -> ForumSpace."""
-    from forum.models import ForumSpace
-
     spaces = {}
     for position, spec in enumerate(FORUMS):
         space = ForumSpace.objects.filter(name=spec["name"]).first()

@@ -11,7 +11,9 @@ from forum.demo.forums import ensure_forums
 from forum.demo.topics import FOLLOW_UPS, TOPICS
 from forum.models import ForumSpace, PostReport, ReportReason, TopicState
 from forum.permissions import can_post
+from forum.services import handle
 from portal.access import Role
+from search.indexing import reindex
 
 REPORTED = "Fichier patients en pièce jointe, quelqu'un peut vérifier ?"
 
@@ -22,8 +24,6 @@ def _authors(ctx, space) -> list:
 
 
 def _mention(text: str, ctx) -> str:
-    from forum.services import handle
-
     for role, user in ctx.users.items():
         text = text.replace(f"@{role}", f"@{handle(user)}")
     return text
@@ -64,8 +64,6 @@ def build_forum(ctx) -> None:
         created += 1
         posts += 1
     _reported_post(ctx, spaces["Général"])
-    # Dates and solutions were set after the posts: index the topics as they now are.
-    from search.indexing import reindex
 
     reindex(Topic.objects.filter(forum__space__in=spaces.values()))
     total = Post.objects.filter(topic__forum__space__in=ForumSpace.objects.all()).count()

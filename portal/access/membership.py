@@ -25,7 +25,7 @@ def membership_of(user) -> Membership:
     cached = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    from portal.accounts.models import MemberProfile
+    from portal.accounts.models import MemberProfile  # cycle: it imports portal.access
 
     try:
         profile = user.member_profile

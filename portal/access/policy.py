@@ -8,12 +8,15 @@ inside a query. Both read the access fields of ``AccessControlled`` (or any obje
 from functools import cache, reduce
 from operator import or_
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Q
 from django.http import Http404
+from wagtail.models import Page, get_page_models
 
 from portal.access.fields import as_role_set, role_token
 from portal.access.levels import AccessLevel
 from portal.access.membership import membership_of
+from portal.security_log import log_event
 
 
 def can_view(user, obj) -> bool:
@@ -85,9 +88,6 @@ def page_access_q(user) -> Q:
 @cache
 def _access_controlled_page_paths() -> tuple:
     """From ``Page``, the relation path to each table holding access fields."""
-    from django.core.exceptions import FieldDoesNotExist
-    from wagtail.models import Page, get_page_models
-
     paths = []
     for model in get_page_models():
         try:
@@ -110,8 +110,6 @@ def refuse(request, model, **lookup):
     event names the lookup key, never a fetched object (telling them apart would cost work on
     the refusal path, hence a timing difference).
     """
-    from portal.security_log import log_event
-
     key = ",".join(f"{name}={value}" for name, value in sorted(lookup.items()))
     log_event("restricted_content_denied", request, object=f"{model._meta.label}[{key}]")
     raise Http404

@@ -4,10 +4,13 @@ preview, ...) through a middleware; listings and search through the page permiss
 the page chooser through its hook."""
 
 from django.urls import reverse
+from wagtail.models import AbstractPage, Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from portal.access.policy import refuse
 from portal.access.staff import sees_all_sensitive, sensitive_page_q, staff_page_q
+from portal.security_log import log_event
 
 PAGE_KWARGS = ("page_id", "parent_page_id")
 
@@ -20,9 +23,6 @@ class StaffPagePermissionPolicy(PagePermissionPolicy):
 
 
 def register_policy() -> None:
-    from wagtail.models import AbstractPage
-    from wagtail.permissions import register_permission_policy
-
     register_permission_policy(AbstractPage, StaffPagePermissionPolicy("wagtailcore.Page"))
 
 
@@ -43,14 +43,11 @@ class StaffSensitiveContentMiddleware:
             return None
         if not request.path.startswith(reverse("wagtailadmin_home")):
             return None
-        from wagtail.models import Page
 
         pages = Page.objects.filter(pk=page_id)
         if not sees_all_sensitive(user) and not pages.filter(staff_page_q(user)).exists():
             refuse(request, Page, pk=page_id)
         if pages.filter(sensitive_page_q()).exists():
-            from portal.security_log import log_event
-
             log_event(
                 "sensitive_content_viewed",
                 request,

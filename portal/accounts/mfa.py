@@ -8,6 +8,7 @@ from cryptography.fernet import Fernet
 from django.conf import settings
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils import translation
 
 from portal.access import membership_of
 from portal.access.roles import Role
@@ -72,8 +73,6 @@ class RequireMfaMiddleware:
 
     def allowed_paths(self) -> set[str]:
         """The set-up, recovery-code and logout pages, in every language (computed once)."""
-        from django.utils import translation
-
         if self._allowed_paths is None:
             paths = set()
             for code, _name in settings.LANGUAGES:

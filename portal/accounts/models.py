@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import region
 from portal.access.fields import RoleSetField
+from portal.access.roles import Role
 from portal.accounts.validators import validate_department, validate_finess
 
 
@@ -124,8 +125,6 @@ class MemberProfile(models.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        from portal.access.roles import Role
-
         return [Role(role).label for role in sorted(self.roles)]
 
 
@@ -181,6 +180,4 @@ class RoleClaim(models.Model):
 
     @property
     def role_labels(self) -> list[str]:
-        from portal.access.roles import Role
-
         return [Role(role).label for role in sorted(self.roles)]

@@ -3,8 +3,12 @@
 import re
 import unicodedata
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+
+from portal import region
+from portal.accounts.models import Establishment
 
 MAX_LENGTH = 128
 # Words an attacker tries first against a regional health portal.
@@ -18,11 +22,6 @@ def _fold(text: str) -> str:
 
 def context_words() -> set[str]:
     """Region, operator and establishment names (each word of 4+ letters), folded."""
-    from django.conf import settings
-
-    from portal import region
-    from portal.accounts.models import Establishment
-
     current = region.current()
     texts = [current.name, current.ars_name, current.gcs_name, settings.PORTAL_NAME]
     texts += list(current.departments.values())

@@ -3,6 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+from allauth.usersessions.models import UserSession
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,10 +35,6 @@ def register(section: Section) -> None:
 
 def export(user) -> dict:
     """Everything the portal holds about the member, without any secret."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from allauth.usersessions.models import UserSession
-
     profile = MemberProfile.objects.filter(user=user).select_related("establishment").first()
     modules = {name: section.export(user) for name, section in sorted(_sections.items())}
     return modules | {
@@ -83,10 +82,6 @@ def export(user) -> dict:
 
 def delete_account(user, request=None) -> None:
     """Erase the person; what they wrote stays, signed "ancien membre" (see ``display_name``)."""
-    from allauth.account.models import EmailAddress
-    from allauth.mfa.models import Authenticator
-    from allauth.usersessions.models import UserSession
-
     log_event("account_deleted", request, user)
     for section in _sections.values():
         section.erase(user)

@@ -6,6 +6,7 @@ granted when a regional administrator, or an approved director or RSSI of the sa
 confirms them.
 """
 
+from allauth.usersessions.models import UserSession
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Prefetch, Q
@@ -94,8 +95,6 @@ def keep_auto_approval(profile: MemberProfile, by, request=None) -> None:
 
 def revoke_auto_approval(profile: MemberProfile, by, reason: str, request=None) -> None:
     """Undo an approval by e-mail domain: the membership is refused and its sessions end."""
-    from allauth.usersessions.models import UserSession
-
     profile.auto_approved = False
     _decide(profile, MemberStatus.REJECTED, by, reason)
     _decline_pending_claims(profile, by, reason, request)
@@ -106,8 +105,6 @@ def revoke_auto_approval(profile: MemberProfile, by, reason: str, request=None) 
 
 def suspend(profile: MemberProfile, by, reason: str, request=None) -> None:
     """Suspension takes effect at once: every session of the member is ended."""
-    from allauth.usersessions.models import UserSession
-
     _decide(profile, MemberStatus.SUSPENDED, by, reason)
     for session in UserSession.objects.filter(user_id=profile.user_id):
         session.end()

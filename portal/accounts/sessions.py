@@ -7,6 +7,8 @@ from django.contrib.auth import logout
 from django.contrib.auth.signals import user_logged_in
 from django.shortcuts import redirect
 
+from portal.security_log import log_event
+
 LOGIN_AT_KEY = "portal_login_at"
 
 
@@ -27,8 +29,6 @@ class AbsoluteSessionLifetimeMiddleware:
         if request.user.is_authenticated:
             login_at = request.session.get(LOGIN_AT_KEY)
             if login_at is None or time.time() - login_at > settings.SESSION_ABSOLUTE_SECONDS:
-                from portal.security_log import log_event
-
                 log_event("session_expired", request)
                 logout(request)
                 return redirect(settings.LOGIN_URL)

@@ -4,6 +4,9 @@ import tomllib
 from pathlib import Path
 
 from allauth.account.models import EmailAddress
+from allauth.mfa.adapter import get_adapter
+from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
@@ -133,10 +136,6 @@ def _demo_login(ctx, user) -> None:
 
 def _demo_totp_secret(user) -> str:
     """The demo RSSI has TOTP set up (demo mode only): its secret, for an authenticator app."""
-    from allauth.mfa.adapter import get_adapter
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-
     authenticator = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if authenticator is None:
         authenticator = TOTP.activate(user, generate_totp_secret()).instance

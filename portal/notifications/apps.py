@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self):
+        # Not at the top: these modules import the models, which load after the app configs.
         from portal.notifications import jobs, personal_data
 
         jobs.register_portal_jobs()

@@ -12,7 +12,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from portal.notifications import services
 from portal.notifications.kinds import Channel
+from portal.notifications.models import PeriodicRun
 
 TICK, DAILY, WEEKLY = "tick", "daily", "weekly"
 
@@ -58,16 +60,13 @@ def period_of(job: Job, now=None) -> str | None:
 
 def _missed_monday(job, local) -> bool:
     """A weekly job whose Monday run was missed runs later that week."""
-    from portal.notifications.models import PeriodicRun
-
     year, week, _day = local.isocalendar()
     return not PeriodicRun.objects.filter(job=job.name, period=f"{year}-W{week:02d}").exists()
 
 
 def tick(now=None) -> list[str]:
     """Queue every job that is due and has not run for its period; returns their names."""
-    from portal.notifications import tasks
-    from portal.notifications.models import PeriodicRun
+    from portal.notifications import tasks  # cycle: the tasks import this module
 
     queued = []
     for job in all_jobs():
@@ -88,8 +87,6 @@ def tick(now=None) -> list[str]:
 
 
 def register_portal_jobs() -> None:
-    from portal.notifications import services
-
     hour = settings.NOTIFICATIONS_DIGEST_HOUR
     register(Job("notifications.retry", _("Retry e-mails"), services.retry_due, TICK))
     register(

@@ -1,5 +1,6 @@
 """What the service holds about a member: in their data export, erased with their account."""
 
+from portal.accounts import personal_data
 from portal.notifications import services
 from portal.notifications.models import Notification, Preference
 
@@ -29,6 +30,4 @@ def erase(user) -> None:
 
 
 def register_section() -> None:
-    from portal.accounts import personal_data
-
     personal_data.register(personal_data.Section("notifications", export, erase))

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
+from django.core.mail import get_connection
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
@@ -74,7 +75,7 @@ def notify(
         "reference": (reference or f"{content_type.model.upper()}-{obj.pk}")[:64],
         "metadata_only": metadata_only,
     }
-    from portal.notifications import tasks
+    from portal.notifications import tasks  # cycle: the tasks import this module
 
     transaction.on_commit(lambda: tasks.fan_out.enqueue(payload))
 
@@ -196,7 +197,7 @@ def fan_out(payload: dict) -> int:
 
 
 def _enqueue_sends(ids: list[int]) -> None:
-    from portal.notifications import tasks
+    from portal.notifications import tasks  # cycle: the tasks import this module
 
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
@@ -251,7 +252,7 @@ def _mark(ids, state: str, **fields) -> None:
 def _failed(items: list[Notification]) -> None:
     """Back to pending with a growing delay (NOTIFICATIONS_RETRY_DELAYS), then failed; the
     retry is queued for when it is due (or found by ``retry_due`` where tasks cannot wait)."""
-    from portal.notifications import tasks
+    from portal.notifications import tasks  # cycle: the tasks import this module
 
     delays = settings.NOTIFICATIONS_RETRY_DELAYS
     now = timezone.now()
@@ -276,7 +277,7 @@ def _failed(items: list[Notification]) -> None:
 
 def send_emails(ids: list[int]) -> int:
     """Send the immediate e-mails of these notifications; returns how many were sent."""
-    from portal.notifications import emails
+    from portal.notifications import emails  # cycle: the e-mails import this module
 
     items = _claim(Notification.objects.filter(pk__in=ids, channel=Channel.IMMEDIATE))
     if not items:
@@ -289,7 +290,7 @@ def send_emails(ids: list[int]) -> int:
 
 def send_digest(user_id: int, channel: str) -> int:
     """One e-mail with the member's pending items of this digest, grouped by module."""
-    from portal.notifications import emails
+    from portal.notifications import emails  # cycle: the e-mails import this module
 
     items = _claim(Notification.objects.filter(user_id=user_id, channel=channel))
     if not items:
@@ -305,8 +306,6 @@ def send_digest(user_id: int, channel: str) -> int:
 def _deliver(messages) -> int:
     """Hand the messages to the e-mail backend over one connection; failures are retried.
     Returns how many messages the backend accepted."""
-    from django.core.mail import get_connection
-
     sent, failed = [], []
     connection = get_connection()
     try:
@@ -335,7 +334,7 @@ def _deliver(messages) -> int:
 
 def queue_digests(channel: str) -> int:
     """Queue one digest per member with pending items of this channel; returns how many."""
-    from portal.notifications import tasks
+    from portal.notifications import tasks  # cycle: the tasks import this module
 
     user_ids = (
         Notification.objects.filter(channel=channel, email_state=EmailState.PENDING)
@@ -353,7 +352,7 @@ def queue_digests(channel: str) -> int:
 def retry_due() -> int:
     """Queue again the e-mails whose retry is due, those of a worker that died sending, and
     immediate ones still unsent after 15 minutes (their task lost with a queue that was wiped)."""
-    from portal.notifications import tasks
+    from portal.notifications import tasks  # cycle: the tasks import this module
 
     now = timezone.now()
     Notification.objects.filter(

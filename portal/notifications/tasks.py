@@ -2,7 +2,7 @@
 
 from django_tasks import default_task_backend, task
 
-from portal.notifications import services
+from portal.notifications import jobs, services
 
 
 @task()
@@ -22,8 +22,6 @@ def send_digest(user_id: int, channel: str) -> int:
 
 @task()
 def run_job(name: str) -> None:
-    from portal.notifications import jobs
-
     jobs.get(name).run()
 
 

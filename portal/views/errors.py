@@ -4,9 +4,12 @@ import logging
 
 from django.conf import settings
 from django.http import HttpResponseServerError
+from django.shortcuts import render
 from django.template import loader
+from django.utils.translation import gettext as _
 
 from portal import region
+from portal.security_log import log_event
 
 logger = logging.getLogger(__name__)
 
@@ -23,11 +26,6 @@ def server_error(request):
 
 def csrf_failure(request, reason=""):
     """A refused form (expired or missing security token) in the portal's look."""
-    from django.shortcuts import render
-    from django.utils.translation import gettext as _
-
-    from portal.security_log import log_event
-
     log_event("csrf_refused", request, path=request.path)
 
     message = _(

@@ -10,12 +10,11 @@ from functools import cache
 from django.conf import settings
 
 from search.backends.base import Backend
+from search.backends.database import DatabaseBackend
 
 
 @cache
 def get_database() -> Backend:
-    from search.backends.database import DatabaseBackend
-
     return DatabaseBackend()
 
 

@@ -40,6 +40,7 @@ from search.backends.base import (
 )
 from search.documents import SearchDocument
 from search.entries import document_from_entry, fingerprint
+from search.models import SearchEntry, SynonymGroup
 
 ELISION = token_filter(
     "portal_elision",
@@ -133,8 +134,6 @@ class ElasticsearchBackend(Backend):
         return index.as_composable_template(self.template_name, self.pattern, priority=100)
 
     def _synonym_groups(self):
-        from search.models import SynonymGroup
-
         return [group.term_list() for group in SynonymGroup.objects.all()]
 
     def _ensure_index(self):
@@ -241,8 +240,6 @@ class ElasticsearchBackend(Backend):
         return [alias for alias in found if alias in (self.read_alias, self.write_alias)]
 
     def _catch_up(self, since: datetime.datetime) -> None:
-        from search.models import SearchEntry
-
         changed = SearchEntry.objects.filter(indexed_at__gte=since)
         self.index([document_from_entry(entry) for entry in changed])
         known = set(SearchEntry.objects.values_list("key", flat=True))

@@ -11,6 +11,7 @@ matches, newest first, without scoring every match) and ``title_prefix`` (autoco
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connection
 
+from search.analysis import STOPWORDS, stem, words
 from search.models import SearchEntry, SearchFacetValue
 
 # A sample is one match in SAMPLE_RATE, read through the index: by id on SQLite, by a bucket
@@ -36,8 +37,6 @@ def where_sql(queryset):
 
 def prefix_terms(text):
     """The terms of an autocomplete input, the last one as a prefix: [(term, is_prefix)]."""
-    from search.analysis import STOPWORDS, stem, words
-
     found = words(text)
     if not found:
         return []

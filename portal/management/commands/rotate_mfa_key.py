@@ -2,6 +2,7 @@
 
 import os
 
+from allauth.mfa.models import Authenticator
 from cryptography.fernet import InvalidToken
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -18,8 +19,6 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        from allauth.mfa.models import Authenticator
-
         old_key = os.environ.get("OLD_MFA_ENCRYPTION_KEY", "")
         if not old_key:
             raise CommandError("Set OLD_MFA_ENCRYPTION_KEY to the former key.")

@@ -2,10 +2,13 @@
 
 from datetime import UTC, timedelta
 
+import django_rq
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+from rq import Worker
 
 STUCK_AFTER = timedelta(minutes=15)
 
@@ -43,9 +46,6 @@ class Command(BaseCommand):
     def check_health(self, backend):
         oldest = None
         if backend == "rq":
-            import django_rq
-            from rq import Worker
-
             queue = django_rq.get_queue("default")
             if not Worker.all(queue=queue):
                 raise CommandError("No RQ worker is listening on the queue.")
@@ -53,8 +53,6 @@ class Command(BaseCommand):
                 job = queue.fetch_job(job_ids[0])
                 oldest = job.enqueued_at if job else None
         elif backend == "database":
-            from django_tasks_db.models import DBTaskResult
-
             waiting = DBTaskResult.objects.ready().order_by("enqueued_at").first()
             oldest = waiting.enqueued_at if waiting else None
         if oldest is not None:
