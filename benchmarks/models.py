@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models.functions import Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext, gettext_lazy
 from django.utils.translation import gettext_lazy as _
@@ -16,12 +17,13 @@ from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import path
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable, Page
+from wagtail.models import Orderable, Page, PageManager
+from wagtail.query import PageQuerySet
 from wagtail.search import index
 
 from benchmarks import scoring
 from portal import region
-from portal.access import Role, ensure_visible
+from portal.access import Role, ensure_visible, visible_to
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
@@ -95,12 +97,24 @@ class BenchmarkIndexPage(ModuleIndexMixin, PortalPage):
         verbose_name_plural = _("benchmark indexes")
 
     def get_context(self, request, *args, **kwargs):
-        from benchmarks import services  # cycle: benchmarks.services imports these models
-
         context = super().get_context(request, *args, **kwargs)
-        context["categories"] = services.categories_for(request.user, self)
-        context["methodology"] = services.methodology_page(request.user)
+        context["categories"] = self.categories_for(request.user)
+        context["methodology"] = MethodologyPage.objects.live().public().order_by("path").first()
         return context
+
+    def categories_for(self, user) -> list:
+        """The categories the reader may view, each with the count of solutions they may view
+        (two queries whatever the number of categories)."""
+        categories = list(
+            BenchmarkCategoryPage.objects.visible(user).child_of(self).order_by("path")
+        )
+        counts: dict[str, int] = {}
+        for solution_path in SolutionPage.objects.visible(user).values_list("path", flat=True):
+            parent = solution_path[: -SolutionPage.steplen]
+            counts[parent] = counts.get(parent, 0) + 1
+        for category in categories:
+            category.visible_solution_count = counts.get(category.path, 0)
+        return categories
 
     # The module's own views (benchmarks.views), each checking access through portal.access.
     @path("comparer/<slug:category>/", name="compare")
@@ -164,8 +178,30 @@ class MethodologyPage(PortalPage):
         return context
 
 
+class CategoryQuerySet(PageQuerySet):
+    def visible(self, user):
+        """Live categories the user may view."""
+        return visible_to(user, self.live().public())
+
+
+class SolutionQuerySet(PageQuerySet):
+    def visible(self, user, category=None):
+        """Live solutions the user may view, in categories the user may view (a solution
+        inherits its category's restriction: its page shows the category's title)."""
+        solutions = self.live().public()
+        if category is not None:
+            return visible_to(user, solutions.child_of(category))
+        parent_path = Substr("path", 1, Length("path") - SolutionPage.steplen)
+        categories = BenchmarkCategoryPage.objects.visible(user).values("path")
+        return visible_to(user, solutions.alias(parent_path=parent_path)).filter(
+            parent_path__in=categories
+        )
+
+
 class BenchmarkCategoryPage(AccessControlled, PortalPage):
     """A kind of solution (backup, EDR, ...) with its criteria grid."""
+
+    objects = PageManager.from_queryset(CategoryQuerySet)()
 
     intro = models.TextField(_("introduction"), blank=True)
     body = RichTextField(_("what to look for"), blank=True)
@@ -230,6 +266,7 @@ class Criterion(Orderable):
 
 
 class SolutionPage(AccessControlled, PortalPage):
+    objects = PageManager.from_queryset(SolutionQuerySet)()
     vendor = models.CharField(_("vendor"), max_length=150)
     summary = models.TextField(_("summary"), max_length=800)
     deployment = models.CharField(_("deployment"), max_length=20, choices=Deployment.choices)

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,7 +22,6 @@ from benchmarks.models import (
     BenchmarkCategoryPage,
     BenchmarkIndexPage,
     CriterionGroup,
-    MethodologyPage,
     PurchasingChannel,
     ReportReason,
     Review,
@@ -34,7 +32,7 @@ from benchmarks.models import (
     SolutionPage,
     anonymous_signature,
 )
-from portal.access import Role, can_view, membership_of, visible_to
+from portal.access import Role, can_view, is_approved_member, membership_of
 from portal.accounts.models import Establishment, EstablishmentType
 from portal.modules import HomeItem
 
@@ -59,51 +57,8 @@ def index_page() -> BenchmarkIndexPage | None:
     return BenchmarkIndexPage.objects.live().order_by("path").first()
 
 
-def methodology_page(user) -> MethodologyPage | None:
-    return MethodologyPage.objects.live().public().order_by("path").first()
-
-
-def visible_categories(user, index=None):
-    categories = BenchmarkCategoryPage.objects.live().public()
-    if index is not None:
-        categories = categories.child_of(index)
-    return visible_to(user, categories)
-
-
-def visible_solutions(user, category=None):
-    """Solutions the user may view, in categories the user may view (a solution inherits its
-    category's restriction: its page shows the category's title)."""
-    solutions = SolutionPage.objects.live().public()
-    if category is not None:
-        return visible_to(user, solutions.child_of(category))
-    parent_path = Substr("path", 1, Length("path") - SolutionPage.steplen)
-    categories = visible_categories(user).values("path")
-    return visible_to(user, solutions.alias(parent_path=parent_path)).filter(
-        parent_path__in=categories
-    )
-
-
 def can_view_solution(user, solution) -> bool:
     return can_view(user, solution) and can_view(user, solution.get_parent().specific)
-
-
-def categories_for(user, index) -> list:
-    """The categories the reader may view, each with the count of solutions they may view
-    (two queries whatever the number of categories)."""
-    categories = list(visible_categories(user, index).order_by("path"))
-    paths = visible_solutions(user).values_list("path", flat=True)
-    counts: dict[str, int] = {}
-    for path in paths:
-        parent = path[: -SolutionPage.steplen]
-        counts[parent] = counts.get(parent, 0) + 1
-    for category in categories:
-        category.visible_solution_count = counts.get(category.path, 0)
-    return categories
-
-
-def is_member(user) -> bool:
-    member = membership_of(user)
-    return member.approved or member.is_superuser
 
 
 def is_regional_staff(user) -> bool:
@@ -121,7 +76,7 @@ def _solutions_with_details(queryset):
 
 def published_reviews(user, solutions):
     """Published reviews of these solutions, for approved members only (else none)."""
-    if not is_member(user):
+    if not is_approved_member(user):
         return Review.objects.none()
     ids = [solution.pk for solution in solutions if can_view(user, solution)]
     return Review.objects.filter(status=ReviewStatus.PUBLISHED, solution_id__in=ids)
@@ -173,13 +128,13 @@ def filter_solutions(solutions, query) -> tuple:
 def category_context(user, category, query=None) -> dict:
     query = query or {}
     criteria = list(category.criteria.all())
-    solutions, applied = filter_solutions(visible_solutions(user, category), query)
+    solutions, applied = filter_solutions(SolutionPage.objects.visible(user, category), query)
     solutions = list(_solutions_with_details(solutions).order_by("title"))
     weights = {criterion.pk: criterion.default_weight for criterion in criteria}
     for solution in solutions:
         scores = {a.criterion_id: a.score for a in solution.assessments.all()}
         solution.total = scoring.weighted_total(scores, weights)
-    figures = member_aggregates(user, solutions) if is_member(user) else {}
+    figures = member_aggregates(user, solutions) if is_approved_member(user) else {}
     for solution in solutions:
         solution.member_figures = figures.get(solution.pk)
 
@@ -191,7 +146,7 @@ def category_context(user, category, query=None) -> dict:
         "solutions": solutions,
         "filters": applied,
         "channel_choices": PurchasingChannel.choices,
-        "is_member": is_member(user),
+        "is_member": is_approved_member(user),
         "min_compared": MIN_COMPARED,
         "max_compared": MAX_COMPARED,
         "min_reviews": scoring.MIN_REVIEWS,
@@ -224,7 +179,7 @@ def solution_context(user, solution) -> dict:
         for _code, label, rows in group_criteria(criteria)
     ]
     alternatives = list(
-        visible_solutions(user, category).exclude(pk=solution.pk).order_by("title")[:8]
+        SolutionPage.objects.visible(user, category).exclude(pk=solution.pk).order_by("title")[:8]
     )
     index = category.get_parent().specific
     context = {
@@ -234,12 +189,12 @@ def solution_context(user, solution) -> dict:
         "grid": grid,
         "total": total,
         "alternatives": alternatives,
-        "is_member": is_member(user),
+        "is_member": is_approved_member(user),
         "min_reviews": scoring.MIN_REVIEWS,
         "index": index,
         "dimensions": DIMENSIONS,
     }
-    if is_member(user):
+    if is_approved_member(user):
         reviews = list(
             published_reviews(user, [solution])
             .select_related("establishment")
@@ -368,13 +323,17 @@ def visible_review_or_404(user, review_id) -> Review:
         .select_related("solution")
         .first()
     )
-    if review is None or not is_member(user) or not can_view_solution(user, review.solution):
+    if (
+        review is None
+        or not is_approved_member(user)
+        or not can_view_solution(user, review.solution)
+    ):
         raise Http404
     return review
 
 
 def report_review(user, review, reason: str, comment: str = "") -> ReviewReport:
-    if not is_member(user) or not can_view_solution(user, review.solution):
+    if not is_approved_member(user) or not can_view_solution(user, review.solution):
         raise ReviewError(_("This review cannot be reported."))
     if ReviewReport.objects.filter(review=review, reporter=user).exists():
         raise ReviewError(_("You have already reported this review: the moderators will see it."))
@@ -485,7 +444,7 @@ def find_category(user, index, slug):
 
 def compare(user, index, category_slug, query) -> Comparison:
     category = find_category(user, index, category_slug)
-    comparison = Comparison(category=category, is_member=is_member(user))
+    comparison = Comparison(category=category, is_member=is_approved_member(user))
     comparison.generated_at = timezone.now()
     comparison.criteria = list(category.criteria.all())
     comparison.weights, refused = scoring.parse_weights(comparison.criteria, query)
@@ -498,7 +457,7 @@ def compare(user, index, category_slug, query) -> Comparison:
             )
             % {"min": scoring.MIN_WEIGHT, "max": scoring.MAX_WEIGHT, "names": names}
         )
-    selectable = visible_solutions(user, category).order_by("title")
+    selectable = SolutionPage.objects.visible(user, category).order_by("title")
     comparison.selectable = list(selectable.only("pk", "title", "vendor"))
     ids, bad = _selected_ids(query)
     comparison.selected_ids = ids
@@ -662,7 +621,7 @@ def format_score(value) -> str:
 
 def latest(user, limit: int = 4) -> list:
     """The most recently updated solutions the user may view, for the home page."""
-    solutions = visible_solutions(user).order_by("-last_published_at")[:limit]
+    solutions = SolutionPage.objects.visible(user).order_by("-last_published_at")[:limit]
     return [
         HomeItem(
             title=s.title,

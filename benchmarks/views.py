@@ -18,7 +18,7 @@ from benchmarks import charts, exports, services
 from benchmarks.forms import ReportForm, ReviewForm
 from benchmarks.models import REVIEWS_CACHE_TAG, Review, SolutionPage
 from portal import page_cache
-from portal.access import ensure_visible, get_visible_or_404, membership_of
+from portal.access import ensure_visible, get_visible_or_404, is_approved_member, membership_of
 from portal.access.membership import audience_key
 from portal.page_cache import mark_cacheable
 
@@ -164,7 +164,7 @@ def review_form(request, index, solution_id):
 def report_review(request, index, review_id):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    if not services.is_member(request.user):
+    if not is_approved_member(request.user):
         return _login_or_404(request)
     review = services.visible_review_or_404(request.user, review_id)
     form = ReportForm(request.POST)
@@ -189,7 +189,7 @@ def my_reviews(request, index):
     reviews = (
         Review.objects.filter(
             establishment_id=membership_of(request.user).establishment_id,
-            solution__in=services.visible_solutions(request.user).values("pk"),
+            solution__in=SolutionPage.objects.visible(request.user).values("pk"),
         )
         .select_related("solution", "author")
         .order_by("-updated_at")

@@ -33,9 +33,8 @@ def _with(request, **changes) -> str:
 
 
 def _community_url(query: str = "") -> str:
-    """Where to ask the community (the forum, when a module offers it), else the contact page.
-
-    The forum opens a new topic titled with the query."""
+    """Where to ask the community (the module declaring ``community_url_name``), else the
+    contact page. The query goes along as ``?ask=``: the module may open a question with it."""
     name = portal_modules.community_url_name()
     try:
         if name and query:
@@ -88,7 +87,7 @@ def results(request):
                 else ""
             ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
-            "forum_url": _community_url(params.query),
+            "community_url": _community_url(params.query),
         },
     )
     patch_cache_control(response, private=True, no_store=True)
