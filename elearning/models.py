@@ -124,7 +124,16 @@ class CourseIndexPage(ModuleIndexMixin, PortalPage):
         return views.assign(request, self)
 
 
-class CoursePage(ModuleIndexMixin, AccessControlled, PortalPage):
+class PreviewAsServed:
+    """A preview renders as the live page does, through the page's own access checks (where
+    ``portal.access.ensure_visible`` lets editors preview drafts), not from the bare template
+    without the course's context."""
+
+    def serve_preview(self, request, mode_name):
+        return self.serve(request)
+
+
+class CoursePage(PreviewAsServed, ModuleIndexMixin, AccessControlled, PortalPage):
     summary = models.TextField(_("summary"), max_length=600)
     audience = CodeSetField(
         _("audience"),
@@ -250,7 +259,7 @@ class ScormPackage(models.Model):
         return result
 
 
-class LessonPage(PortalPage):
+class LessonPage(PreviewAsServed, PortalPage):
     """A lesson of a course: content blocks, or a SCORM 1.2 package played in a sandbox.
     Who may view it is the course's decision."""
 
@@ -301,7 +310,7 @@ class LessonPage(PortalPage):
         return views.lesson(request, self)
 
 
-class QuizPage(PortalPage):
+class QuizPage(PreviewAsServed, PortalPage):
     """The final quiz of a course: questions drawn at random from the banks at each attempt."""
 
     intro = models.TextField(_("introduction"), blank=True)

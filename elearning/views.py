@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from elearning import notifications, scorm, services
 from elearning.models import Certificate, CoursePage, Enrolment, QuizAttempt
 from elearning.services import NotAllowed
-from portal.access import ensure_visible, visible_to
+from portal.access import ensure_visible, is_preview, visible_to
 from portal.accounts.personal_data import former_members
 
 
@@ -65,7 +65,7 @@ def resume(request, course):
 
 def _course_of(request, page) -> CoursePage:
     course = CoursePage.objects.filter(pk=page.get_parent().pk).first()
-    if course is None or not course.live:
+    if course is None or not (course.live or is_preview(request)):  # editors preview drafts
         raise Http404
     ensure_visible(request, course)
     return course

@@ -2,6 +2,7 @@
 """The demo courses, in French: awareness for all staff, phishing, passwords and MFA, an RSSI
 crisis-management path, steering cybersecurity for directors, and an interactive SCORM module."""
 
+from elearning.demo import video as demo_video
 from portal.access import AccessLevel, Role
 
 INDEX = {
@@ -29,6 +30,20 @@ def check(question, answer):
 
 def heading(text):
     return {"type": "heading", "value": text}
+
+
+def video():
+    """The demo's narrated video, a static file of the portal (the loader makes its link
+    absolute), with its narration as the transcript."""
+    return {
+        "type": "video",
+        "value": {
+            "title": demo_video.TITLE,
+            "url": demo_video.STATIC_PATH,
+            "duration": demo_video.DURATION,
+            "transcript": demo_video.transcript_html(),
+        },
+    }
 
 
 ALL_STAFF = {Role.CAREGIVER, Role.ADMIN_AGENT, Role.DIRECTOR, Role.RSSI, Role.DSI, Role.DPO}
@@ -142,6 +157,7 @@ COURSES = [
                 "minutes": 10,
                 "intro": "Urgence, expéditeur douteux, lien trompeur : les indices qui alertent.",
                 "body": [
+                    video(),
                     p(
                         "Le nom affiché d'un expéditeur se falsifie facilement : vérifiez "
                         "l'adresse réelle. Survolez les liens sans cliquer pour voir leur "

@@ -7,8 +7,10 @@ Idempotent: existing pages, banks, packages, learners and enrolments are left as
 import datetime
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
+from django.templatetags.static import static
 from django.utils import timezone
 
 from elearning import scorm, scorm_sample, services
@@ -123,7 +125,7 @@ def _course(index, spec, banks, package):
             slug=lesson["slug"],
             intro=lesson.get("intro", ""),
             duration_minutes=lesson.get("minutes", 5),
-            body=lesson.get("body", []),
+            body=_absolute_video_links(lesson.get("body", [])),
             scorm_package=package if lesson.get("scorm") else None,
         )
         course.add_child(instance=page)
@@ -146,6 +148,20 @@ def _course(index, spec, banks, package):
         course.add_child(instance=page)
         page.save_revision().publish()
     return course
+
+
+def _absolute_video_links(body: list) -> list:
+    """A demo video is one of the portal's static files: its link becomes absolute (a URL
+    block holds absolute URLs, as an editor would enter them)."""
+    return [
+        {
+            **block,
+            "value": {**block["value"], "url": settings.SITE_URL + static(block["value"]["url"])},
+        }
+        if block["type"] == "video" and not block["value"]["url"].startswith("http")
+        else block
+        for block in body
+    ]
 
 
 def _learners(ctx, courses) -> None:

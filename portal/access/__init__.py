@@ -6,13 +6,13 @@ from portal.access.membership import Membership, membership_of
 from portal.access.policy import (
     access_q,
     can_view,
-    ensure_visible,
     get_visible_or_404,
     page_access_q,
     refuse,
     visible_to,
 )
 from portal.access.roles import SECURITY_ROLES, Role
+from portal.access.serving import ensure_visible, is_preview, may_preview
 
 __all__ = [
     "TLP_ACCESS",
@@ -27,6 +27,8 @@ __all__ = [
     "ensure_visible",
     "get_visible_or_404",
     "is_approved_member",
+    "is_preview",
+    "may_preview",
     "membership_of",
     "page_access_q",
     "refuse",

@@ -123,10 +123,3 @@ def get_visible_or_404(request, queryset, **lookups):
     if obj is None:
         refuse(request, queryset.model, **lookups)
     return obj
-
-
-def ensure_visible(request, obj) -> None:
-    """404 (logged as a security event) unless the requesting user may view ``obj``: for an
-    object already in hand; a lookup goes through ``get_visible_or_404``."""
-    if not can_view(request.user, obj):
-        refuse(request, type(obj), pk=obj.pk)

@@ -2,12 +2,16 @@
 state; a second run changes nothing."""
 
 import datetime
+import html
 
 import pytest
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.utils import timezone
 
 from elearning import services
 from elearning.demo import loader
+from elearning.demo import video as demo_video
 from elearning.models import (
     Certificate,
     CoursePage,
@@ -67,3 +71,19 @@ def test_demo_content_and_idempotence(settings, tmp_path):
     )
     assert {"completed", "expired", "in_progress"} <= {row.status for row in report.rows}
     assert len(services.certificate_reminders(today)) >= 2
+
+
+def test_a_demo_lesson_shows_the_demo_video_with_its_transcript(client, settings):
+    run()
+    lesson = LessonPage.objects.get(slug="reconnaitre")
+    videos = [block.value for block in lesson.body if block.block_type == "video"]
+    assert len(videos) == 1
+    url = videos[0]["url"]
+    assert url == settings.SITE_URL + static(demo_video.STATIC_PATH)
+    assert finders.find(demo_video.STATIC_PATH)  # the committed file is served as a static file
+    page = client.get(lesson.url).content.decode()
+    assert f'href="{url}"' in page
+    text = html.unescape(page)
+    for _heading, sentences in demo_video.SCRIPT:
+        for sentence in sentences:  # every narrated sentence is in the transcript
+            assert sentence in text
