@@ -12,7 +12,6 @@ from docs_base.models.documents import (
     DocumentType,
     Theme,
 )
-from portal.access import Role
 from portal.accounts.models import EstablishmentType
 from search.attachments import extract_text
 from search.documents import SearchDocument
@@ -88,7 +87,6 @@ FACETS = tuple(
         (
             ("theme", _("Theme"), Theme),
             ("content_type", _("Content type"), DocumentType),
-            ("audience", _("Audience"), Role),
             ("establishment_type", _("Establishment type"), EstablishmentType),
             ("source", _("Source"), DocumentSource),
         )

@@ -84,6 +84,5 @@ def source():
 
 def facets():
     """The duration facet. A course's "audience" values (roles) use the portal's one
-    "audience" facet, declared by the document base with the same role codes: a facet name is
-    declared once."""
+    "audience" facet (``search.registry.AUDIENCE``): a facet name is declared once."""
     return [Facet(name="duration", label=_("Duration"), choices=duration_labels, order=40)]

@@ -8,6 +8,9 @@ feature model: it only calls the functions a source gives.
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
+from portal.access.roles import Role
 from search.documents import SearchDocument
 
 
@@ -37,8 +40,17 @@ class Facet:
     order: int = 100
 
 
+# What any module's documents may carry as "audience": the portal's roles, declared here once
+# (a module using it, such as the document base or e-learning, needs no other module).
+AUDIENCE = Facet(
+    name="audience",
+    label=_("Audience"),
+    choices=lambda: {code: str(label) for code, label in Role.choices},
+    order=12,
+)
+
 _sources: dict[str, Source] = {}
-_facets: dict[str, Facet] = {}
+_facets: dict[str, Facet] = {AUDIENCE.name: AUDIENCE}
 
 
 def register(source: Source) -> None:
