@@ -49,8 +49,8 @@ LEVEL_STEPS = (
     (34, 25),
     (24, 0),
 )
-EXACT_RANKING = 300  # up to this many visible matches, every one is scored
-CANDIDATES = 120  # beyond, at least this many candidates (and three pages' worth) are scored
+EXACT_RANKING = 120  # up to this many visible matches, every one is scored
+CANDIDATES = 80  # beyond, at least this many candidates (and three pages' worth) are scored
 MAX_STEP_ROWS = 2000  # a step holding more is cut in key order (deterministic)
 
 
@@ -196,12 +196,24 @@ def query_terms(query) -> set[str]:
 
 
 def field_positions(field_texts, wanted) -> dict[str, list[tuple[int, int]]]:
-    """(field, position) of each wanted term in analysed field texts (FIELDS order)."""
+    """(field, position) of each wanted term in analysed field texts (FIELDS order). A field
+    holding one of the terms only needs their number (no phrase or proximity can form there):
+    it is counted without splitting the text, its positions numbered below zero."""
     found: dict[str, list[tuple[int, int]]] = {}
     for index, text in enumerate(field_texts):
-        if not text or not any(term in text for term in wanted):
+        present = [term for term in wanted if text and term in text]
+        if not present:
             continue
-        for position, term in enumerate(text.split()):
-            if term in wanted:
-                found.setdefault(term, []).append((index, position))
+        if len(present) > 1:
+            for position, term in enumerate(text.split()):
+                if term in wanted:
+                    found.setdefault(term, []).append((index, position))
+            continue
+        term = present[0]
+        padded = f" {text} "
+        count = padded.count(f" {term} ")
+        if count and f" {term} {term} " in padded:  # str.count misses overlapping repeats
+            count = text.split().count(term)
+        if count:
+            found.setdefault(term, []).extend((index, -1 - k) for k in range(count))
     return found

@@ -125,14 +125,16 @@ class SqliteFullText:
 
     def candidates(self, ids, terms) -> list[ranking.Candidate]:
         """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's fields."""
-        marks = ", ".join(["%s"] * len(ids))
-        rows = fetch(
-            f"SELECT {ENTRY}.id, {ENTRY}.key, {ENTRY}.kind, {ENTRY}.date, {ENTRY}.length, "
-            f"f.title, f.tags, f.summary, f.body FROM {ENTRY} "
-            f"CROSS JOIN {self.TABLE} AS f ON f.rowid = {ENTRY}.id "
-            f"WHERE {ENTRY}.id IN ({marks})",
-            list(ids),
-        )
+        ids, rows = list(ids), []
+        for start in range(0, len(ids), 5000):  # within SQLite's limit on parameters
+            chunk = ids[start : start + 5000]
+            rows += fetch(
+                f"SELECT {ENTRY}.id, {ENTRY}.key, {ENTRY}.kind, {ENTRY}.date, {ENTRY}.length, "
+                f"f.title, f.tags, f.summary, f.body FROM {ENTRY} "
+                f"CROSS JOIN {self.TABLE} AS f ON f.rowid = {ENTRY}.id "
+                f"WHERE {ENTRY}.id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
         return [
             ranking.Candidate(*row[:5], ranking.field_positions(row[5:], terms)) for row in rows
         ]
