@@ -2,6 +2,7 @@
 the synonyms editors maintain, and anonymous query statistics."""
 
 from django.contrib.postgres.search import SearchVectorField
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +10,7 @@ from wagtail.admin.panels import FieldPanel
 
 from portal.access.fields import RoleSetField
 from portal.access.levels import AccessLevel
+from search import registry
 
 
 class SearchEntry(models.Model):
@@ -23,6 +25,7 @@ class SearchEntry(models.Model):
     establishment_id = models.IntegerField(null=True, db_index=True)
     date = models.DateTimeField(null=True, db_index=True)
     popularity = models.IntegerField(default=0)
+    length = models.IntegerField(default=0)  # terms in the analysed body (``search.ranking``)
     fingerprint = models.CharField(max_length=64)
     indexed_at = models.DateTimeField(auto_now=True, db_index=True)
     title = models.CharField(max_length=500)
@@ -34,6 +37,7 @@ class SearchEntry(models.Model):
     # PostgreSQL only (GIN-indexed by migrations there); SQLite uses FTS5 tables instead.
     search_vector = SearchVectorField(null=True)
     title_vector = SearchVectorField(null=True)  # title and tags: small, read without TOAST
+    impact_vector = SearchVectorField(null=True)  # impact tokens (``search.ranking``)
 
     class Meta:
         verbose_name = _("search index entry")
@@ -122,6 +126,54 @@ class SynonymGroup(models.Model):
     def clean(self):
         if len(self.term_list()) < 2:
             raise ValidationError({"terms": _("Give at least two equivalent terms.")})
+
+
+KIND_WEIGHTS_KEY = "search:kind-weights"
+
+
+class SearchKindWeight(models.Model):
+    """How much a kind of content weighs in relevance ranking (1 = neutral): e.g. curated
+    guides above forum posts that only mention the words (``search.ranking``)."""
+
+    MIN_WEIGHT, MAX_WEIGHT = 0.25, 4.0
+
+    kind = models.CharField(
+        _("kind of content"),
+        max_length=40,
+        unique=True,
+        help_text=_("The search section, e.g. “documents” or “forum”."),
+    )
+    weight = models.FloatField(
+        _("weight"),
+        default=1.0,
+        help_text=_("Multiplies the relevance score: 1 is neutral, 2 doubles it, 0.5 halves it."),
+    )
+
+    panels = [FieldPanel("kind"), FieldPanel("weight")]
+
+    class Meta:
+        verbose_name = _("content weight in search")
+        verbose_name_plural = _("content weights in search")
+        ordering = ["kind"]
+
+    def __str__(self):
+        return f"{self.kind} × {self.weight:g}"
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        cache.delete(KIND_WEIGHTS_KEY)
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        cache.delete(KIND_WEIGHTS_KEY)
+        return result
+
+    def clean(self):
+        kinds = {source.kind for source in registry.sources()}
+        if self.kind not in kinds:
+            raise ValidationError({"kind": _("Unknown search section.")})
+        if not self.MIN_WEIGHT <= self.weight <= self.MAX_WEIGHT:
+            raise ValidationError({"weight": _("Choose a weight between 0.25 and 4.")})
 
 
 class QueryStat(models.Model):

@@ -160,13 +160,27 @@ class Answer:
     corrected: str = ""
 
 
+def _fills_the_page(request, found) -> bool:
+    """Whether the pages matching every word fill the page asked for; by relevance, pages
+    matching fewer words come next (``search.ranking`` ranks coverage first)."""
+    return (
+        len(request.query.clauses) < 2
+        or request.sort != "relevance"
+        or found.total >= request.offset + request.limit
+    )
+
+
 def find(request: SearchRequest, literal: bool = False) -> Answer:
-    """Every word must match. When nothing does, the words that match nothing the user may view
-    are corrected (unless ``literal``) and the corrected query answers if it finds something;
-    when still nothing matches, any word."""
+    """Pages matching every word first, then (by relevance, when they do not fill the page)
+    those matching most of them. When nothing matches every word, the words that match nothing
+    the user may view are corrected (unless ``literal``) and the corrected query answers if it
+    finds something; when still nothing matches, any word."""
     found, degraded = _ask(request)
-    if found.total:
+    if found.total and _fills_the_page(request, found):
         return Answer(found, request.query, degraded)
+    if found.total:  # the pages matching most of the words follow those matching all of them
+        wider, again_degraded = _ask(replace(request, match_any=True))
+        return Answer(wider, request.query, degraded | again_degraded)
     corrected = "" if literal else spelling.correct(request.user, request.query.text, synonyms())
     if corrected:
         request = replace(request, query=parse(corrected, synonyms()))

@@ -10,7 +10,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from search import query_log
-from search.models import SynonymGroup
+from search.models import SearchKindWeight, SynonymGroup
 
 STATS_PERMISSION = "portal_search.view_querystat"
 
@@ -55,3 +55,15 @@ def statistics_menu_item():
     return StatisticsMenuItem(
         _("Searches"), reverse("search_statistics"), icon_name="search", order=900
     )
+
+
+class KindWeightViewSet(SnippetViewSet):
+    model = SearchKindWeight
+    icon = "order"
+    menu_label = _("Search content weights")
+    add_to_admin_menu = True
+    menu_order = 801
+    list_display = ["kind", "weight"]
+
+
+register_snippet(KindWeightViewSet)

@@ -1,25 +1,27 @@
 """The embedded backend: the index lives in the portal's own database.
 
 Entries, facet values and access fields are ordinary tables, filtered with the access model's
-own ``access_q`` before anything is ranked or counted. Full-text matching and ranking are the
-engine's (``search.backends.fulltext``).
+own ``access_q`` before anything is ranked or counted. Full-text matching is the engine's
+(``search.backends.fulltext``); ranking is ``search.ranking``'s, the same on both engines.
 
-The work a query costs is bounded. Up to the engine's ``exact_limit`` matches, every match is
-scored (BM25 or ``ts_rank_cd``) and every count is exact. Beyond, scoring tens of thousands of
-rows would take longer than the page may: counts are estimated from a uniform sample of the
-visible matches (one in ``fulltext.SAMPLE_RATE``; the page says "about"), and the page lists the
-matches whose title or tags match first, then the others, each most recently indexed first (by
-date when the user sorts by date).
+The work a query costs is bounded, and what is exact is decided by the visible matches
+themselves (read up to ``exact_limit`` + 1), never by an estimate. Up to ``exact_limit``
+matches, every count is exact; beyond, counts are estimated from a uniform sample of the
+visible matches (one in ``fulltext.SAMPLE_RATE``; the page says "about"). By relevance, up to
+``ranking.EXACT_RANKING`` matches are all scored; beyond, the candidates scored are those the
+impact lists rank highest (see ``search.ranking``), never the most recent ones. By date, the
+newest matches come first either way.
 """
 
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
 from itertools import islice
 
+from django.core.cache import cache
 from django.db import connection, transaction
 
 from portal.access import access_q
-from search import spelling
+from search import ranking, spelling
 from search.analysis import analyse
 from search.backends import fulltext
 from search.backends.base import (
@@ -34,16 +36,25 @@ from search.backends.fulltext import FACET, prefix_terms, where_sql
 from search.backends.postgres_fts import PostgresFullText
 from search.backends.sqlite_fts import SqliteFullText
 from search.entries import entry_from_document
-from search.models import SearchEntry, SearchFacetValue
+from search.models import (
+    KIND_WEIGHTS_KEY,
+    SearchEntry,
+    SearchFacetValue,
+    SearchKindWeight,
+    SearchTerm,
+)
 
 BATCH = 1000
+ENTRY_COUNT_KEY = "search:entry-count"
 MAX_INDEXED_CHARS = 400_000  # a tsvector holds at most 1 MB
 
 
 def analysed_entry(entry: SearchEntry):
-    """The indexed text of the title, tags and body, and their words (``analysis.analyse``)."""
+    """The indexed text of the title, tags, summary and body (``ranking.FIELDS``), and their
+    words (``analysis.analyse``)."""
     texts, found = [], {}
-    for text in (entry.title, " ".join(entry.tags), entry.body[:MAX_INDEXED_CHARS]):
+    fields = (entry.title, " ".join(entry.tags), entry.summary, entry.body[:MAX_INDEXED_CHARS])
+    for text in fields:
         indexed, words = analyse(text)
         texts.append(indexed)
         found = words | found  # the first spelling seen wins
@@ -84,6 +95,7 @@ class DatabaseBackend(Backend):
             vocabulary = spelling.Vocabulary()
             self._write(self._prepare(documents), vocabulary)
             vocabulary.write()
+        cache.delete(ENTRY_COUNT_KEY)
 
     def delete(self, keys) -> None:
         if not keys:
@@ -107,6 +119,7 @@ class DatabaseBackend(Backend):
             self.engine.delete(ids)
             SearchEntry.objects.filter(id__in=ids).delete()
             vocabulary.write()
+        cache.delete(ENTRY_COUNT_KEY)
 
     def rebuild(self, documents, progress=None) -> int:
         """Replace the whole index in one transaction: readers see the old index until then.
@@ -134,6 +147,7 @@ class DatabaseBackend(Backend):
             vocabulary.write()
         self.engine.analyze()
         spelling.analyze()
+        cache.delete(ENTRY_COUNT_KEY)
         return count
 
     def _submit(self, worker, batch) -> Future:
@@ -148,6 +162,8 @@ class DatabaseBackend(Backend):
         unique = {document.key: document for document in documents}
         entries = [entry_from_document(document) for document in unique.values()]
         analysed = [analysed_entry(entry) for entry in entries]
+        for entry, (texts, _words) in zip(entries, analysed, strict=True):
+            entry.length = len(texts[3].split())
         rows = self.engine.prepare(entries, [texts for texts, _words in analysed])
         return entries, rows, [found for _texts, found in analysed]
 
@@ -178,9 +194,31 @@ class DatabaseBackend(Backend):
         where = where_sql(filtered_entries(request)) if request.query else None
         if where is None:
             return results
-        ranked = self._estimated(request, where, results)
-        if ranked is None:
-            ranked = self._exact(request, where, results)
+        limit = self.engine.exact_limit
+        matches = self.engine.matching_ids(request, *where, max(limit, ranking.EXACT_RANKING) + 1)
+        by_date = request.sort == "date"
+        if len(matches) <= limit:  # the visible matches themselves decide: no estimate
+            rows = _statement(self.engine.matched(request, *where), request, hits=by_date)
+            _read_counts(rows, results, scale=1)
+            dated = _in_order(request, [r for r in rows if r[0] == "hit"]) if by_date else None
+        else:
+            rows = _statement(self.engine.matched(request, *where, sample=True), request)
+            _read_counts(rows, results, scale=fulltext.SAMPLE_RATE)
+            results.estimated = True
+            dated = None
+        if by_date:
+            ranked = dated
+            if ranked is None:
+                ranked = [
+                    (entry_id, 0.0)
+                    for entry_id in self.engine.newest(
+                        request, *where, request.limit, request.offset
+                    )
+                ]
+            else:
+                ranked = ranked[request.offset : request.offset + request.limit]
+        else:
+            ranked = self._ranked(request, where, matches)
         fields = ("key", "kind", "title", "url", "summary", "body", "date", "facets")
         by_id = {
             row["id"]: row
@@ -195,6 +233,42 @@ class DatabaseBackend(Backend):
         ]
         return results
 
+    def _ranked(self, request, where, matches):
+        """(id, score) of the page's hits by relevance (``search.ranking``): every visible
+        match when they are few, else the candidates the impact lists give."""
+        end = request.offset + request.limit
+        if len(matches) <= ranking.EXACT_RANKING:
+            candidates = matches
+        else:
+            candidates = self._candidates(request, where, end)
+        ordered = self.score(request, candidates)
+        return [(s.id, s.score) for s in ordered[request.offset : end]]
+
+    def _candidates(self, request, where, end) -> list[int]:
+        """Matches holding a query term's impact token, the highest levels first, until there
+        are enough (each step whole, or cut in key order: never indexing order)."""
+        terms = ranking.query_terms(request.query)
+        wanted = max(ranking.CANDIDATES, 3 * end)
+        found: dict[int, None] = {}
+        for high, low in ranking.LEVEL_STEPS:
+            tokens = ranking.level_tokens(terms, high, low)
+            found |= dict.fromkeys(
+                self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS)
+            )
+            if len(found) >= wanted:
+                return list(found)
+        # Too few pages weigh the words much: the other matches, in key order.
+        extra = self.engine.matching_ids(request, *where, wanted, by_key=True)
+        return list(found | dict.fromkeys(extra))
+
+    def score(self, request, ids) -> list:
+        """``ids`` best first (``ranking.ordered``)."""
+        if not ids:
+            return []
+        terms = ranking.query_terms(request.query)
+        candidates = self.engine.candidates(ids, terms)
+        return ranking.ordered(candidates, request.query, _idfs(terms), kind_weights())
+
     def suggest(self, user, text, limit) -> list[Suggestion]:
         terms = prefix_terms(text)
         where = where_sql(SearchEntry.objects.filter(access_q(user)))
@@ -205,45 +279,33 @@ class DatabaseBackend(Backend):
             for title, url, kind in self.engine.title_prefix(terms, *where, limit)
         ]
 
-    def _exact(self, request, where, results):
-        """Score and count every match; (id, score) of the page's hits."""
-        rows = _statement(self.engine.matched(request, *where), request, hits=True)
-        _read_counts(rows, results, scale=1)
-        return _in_order(request, [r for r in rows if r[0] == "hit"])
 
-    def _estimated(self, request, where, results):
-        """Counts from a sample of the visible matches, a page without scoring; None when they
-        are few enough to answer exactly (the choice depends on the visible matches alone)."""
-        rows = _statement(self.engine.matched(request, *where, sample=True), request)
-        counted = BackendResults()
-        _read_counts(rows, counted, scale=fulltext.SAMPLE_RATE)
-        if counted.total <= self.engine.exact_limit:
-            return None
-        results.total, results.estimated = counted.total, True
-        results.module_counts, results.period_counts = counted.module_counts, counted.period_counts
-        results.facet_counts = counted.facet_counts
-        return [(entry_id, 0.0) for entry_id in self._newest_page(request, where)]
+def entry_count() -> int:
+    count = cache.get(ENTRY_COUNT_KEY)
+    if count is None:
+        count = SearchEntry.objects.count()
+        cache.set(ENTRY_COUNT_KEY, count, 3600)
+    return count
 
-    def _newest_page(self, request, where):
-        """By date: the newest matches. By relevance: the matches whose title or tags match,
-        then the others, each the most recently indexed (published or edited) first."""
-        by_date = request.sort == "date"
 
-        def page(tier, limit, offset):
-            return self.engine.newest(request, *where, tier, limit, offset, by_date)
+def kind_weights() -> dict[str, float]:
+    """The editors' weight per kind of content (``SearchKindWeight``)."""
+    weights = cache.get(KIND_WEIGHTS_KEY)
+    if weights is None:
+        weights = dict(SearchKindWeight.objects.values_list("kind", "weight"))
+        cache.set(KIND_WEIGHTS_KEY, weights, 3600)
+    return weights
 
-        if by_date:
-            return page(None, request.limit, request.offset)
-        found = page("title", request.limit, request.offset)
-        if len(found) == request.limit:
-            return found
-        in_title = (
-            request.offset + len(found)
-            if found or not request.offset
-            else self.engine.newest_count(request, *where, "title")
-        )
-        rest = page("rest", request.limit - len(found), max(0, request.offset - in_title))
-        return found + rest
+
+def _idfs(terms) -> dict[str, float]:
+    """Each term's idf, from the vocabulary kept with the index (documents per word, every
+    audience: the same for every user)."""
+    total = entry_count()
+    rows = SearchTerm.objects.filter(term__in=sorted(terms)).values_list("term", "documents")
+    documents: dict[str, int] = dict.fromkeys(terms, 0)
+    for term, count in rows:
+        documents[term] += count
+    return {term: ranking.idf(min(count, total), total) for term, count in documents.items()}
 
 
 def _insert_rows(table, columns, rows, per_statement=500) -> None:

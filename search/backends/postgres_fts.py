@@ -1,10 +1,11 @@
-"""PostgreSQL ``tsvector`` columns with GIN indexes, ranked by ``ts_rank_cd`` (see
+"""PostgreSQL ``tsvector`` columns with GIN indexes, ranked by ``search.ranking`` (see
 ``search.backends.fulltext``)."""
 
 import zlib
 
 from django.db import connection
 
+from search import ranking
 from search.analysis import Words
 from search.backends import fulltext
 from search.backends.fulltext import ENTRY, FACET, fetch
@@ -43,20 +44,26 @@ def tsvector(*fields) -> str:
     return " ".join(f"'{term}':{','.join(where)}" for term, where in positions.items())
 
 
-class PostgresFullText:
-    """A weighted ``tsvector`` of everything (GIN, ranked by ``ts_rank_cd``), and a small one of
-    the title and tags (GIN) that a tier, autocomplete and rechecks read without TOAST."""
+FIELD_OF_WEIGHT = {"A": 0, "B": 1, "C": 2, "D": 3}  # search.ranking.FIELDS
 
-    WEIGHTS = [0.1, 0.2, 0.4, 1.0]  # D (body), C, B (tags), A (title)
-    exact_limit = 500  # ranking reads each match's whole vector
+
+class PostgresFullText:
+    """A weighted ``tsvector`` of everything (GIN: title A, tags B, summary C, body D), a small
+    one of the title and tags (GIN) for autocomplete, and one of the impact tokens (GIN,
+    ``search.ranking``)."""
+
+    exact_limit = 500  # counting reads each match's row
 
     def prepare(self, entries, terms):
         """Each entry's column values, vectors included (the id comes with ``insert``)."""
-        for entry, (title, tags, body) in zip(entries, terms, strict=True):
+        for entry, texts in zip(entries, terms, strict=True):
+            title, tags, summary, body = texts
             entry.search_vector = tsvector(
-                (title, "A"), (tags, "B"), (body, "D"), (_bucket(entry.key), "D")
+                (title, "A"), (tags, "B"), (summary, "C"), (body, "D"), (_bucket(entry.key), "D")
             )
             entry.title_vector = tsvector((title, "A"), (tags, "B"))
+            tokens = ranking.impact_tokens([t.split() for t in texts], entry.length)
+            entry.impact_vector = " ".join(f"'{token}'" for token in tokens)
         return [
             [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in _FIELDS[1:]]
             for entry in entries
@@ -94,7 +101,11 @@ class PostgresFullText:
         """Merge what a rebuild left in the GIN indexes' pending lists (every query would read
         them otherwise) and refresh the planner's statistics."""
         with connection.cursor() as cursor:
-            for index in ("portal_search_vector_gin", "portal_search_title_vector_gin"):
+            for index in (
+                "portal_search_vector_gin",
+                "portal_search_title_vector_gin",
+                "portal_search_impact_vector_gin",
+            ):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute(f"ANALYZE {ENTRY}")
             cursor.execute(f"ANALYZE {FACET}")
@@ -111,43 +122,71 @@ class PostgresFullText:
         clauses = ["(" + " | ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]
         return (" | " if match_any else " & ").join(clauses)
 
-    def _tier(self, tier) -> str:
-        """The condition on a row's vectors for ``tier`` (one parameter: the expression)."""
-        everything = f"{ENTRY}.search_vector @@ q.query"
-        title = f"{ENTRY}.title_vector @@ q.query"
-        return {"title": title, "rest": f"{everything} AND NOT {title}"}.get(tier, everything)
-
     def matched(self, request, where, params, sample=False):
-        """Visible, filtered entries the query matches, with a score; with ``sample``, only
-        those of one bucket (one in SAMPLE_RATE) and no score."""
-        weights = "{" + ",".join(map(str, self.WEIGHTS)) + "}"
-        rank = f"ts_rank_cd('{weights}'::float4[], {ENTRY}.search_vector, q.query, 1)"
+        """Visible, filtered entries the query matches (score 0: ``search.ranking`` scores);
+        with ``sample``, only those of one bucket (one in SAMPLE_RATE)."""
         query = "(q.query && %s::tsquery)" if sample else "q.query"
-        score = "0" if sample else rank
         sql = (
             f"SELECT {ENTRY}.id AS id, {ENTRY}.kind AS kind, {ENTRY}.date AS date, "
-            f"{score} AS score FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
+            f"0 AS score FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
             f"WHERE {ENTRY}.search_vector @@ {query} AND {where}"
         )
         buckets = [SAMPLED_BUCKET] if sample else []
         return sql, [self.expression(request.query, request.match_any), *buckets, *params]
 
-    def newest(self, request, where, params, tier, limit, offset, by_date) -> list[int]:
-        order = f"{ENTRY}.date DESC NULLS LAST, {ENTRY}.id DESC" if by_date else f"{ENTRY}.id DESC"
+    def matching_ids(self, request, where, params, limit, by_key=False) -> list[int]:
+        """Ids of up to ``limit`` visible, filtered matches (by key: whatever the indexing
+        order, at the cost of reading every match)."""
+        order = f" ORDER BY {ENTRY}.key" if by_key else ""
         sql = (
             f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
-            f"WHERE {self._tier(tier)} AND {where} ORDER BY {order} LIMIT %s OFFSET %s"
+            f"WHERE {ENTRY}.search_vector @@ q.query AND {where}{order} LIMIT %s"
+        )
+        expression = self.expression(request.query, request.match_any)
+        return [row[0] for row in fetch(sql, [expression, *params, limit])]
+
+    def champions(self, request, where, params, tokens, limit) -> list[int]:
+        """Ids of visible, filtered matches holding one of the impact ``tokens``, by key."""
+        sql = (
+            f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query), "
+            f"CAST(%s AS tsquery) AS i(query) WHERE {ENTRY}.impact_vector @@ i.query "
+            f"AND {ENTRY}.search_vector @@ q.query AND {where} ORDER BY {ENTRY}.key LIMIT %s"
+        )
+        expression = self.expression(request.query, request.match_any)
+        impact = " | ".join(f"'{token}'" for token in tokens)
+        return [row[0] for row in fetch(sql, [expression, impact, *params, limit])]
+
+    def candidates(self, ids, terms) -> list[ranking.Candidate]:
+        """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's vector."""
+        rows = fetch(
+            f"SELECT {ENTRY}.id, {ENTRY}.key, {ENTRY}.kind, {ENTRY}.date, {ENTRY}.length, "
+            "u.lexeme, u.positions, u.weights "
+            f"FROM {ENTRY} LEFT JOIN LATERAL (SELECT * FROM unnest({ENTRY}.search_vector) "
+            "AS v WHERE v.lexeme = ANY(%s)) AS u ON TRUE "
+            f"WHERE {ENTRY}.id = ANY(%s)",
+            [sorted(terms), list(ids)],
+        )
+        found: dict[int, ranking.Candidate] = {}
+        for entry_id, key, kind, date, length, lexeme, where, weights in rows:
+            candidate = found.setdefault(
+                entry_id, ranking.Candidate(entry_id, key, kind, date, length)
+            )
+            if lexeme:
+                candidate.positions[lexeme] = [
+                    (FIELD_OF_WEIGHT[weight], position)
+                    for position, weight in zip(where or (), weights or (), strict=True)
+                ]
+        return list(found.values())
+
+    def newest(self, request, where, params, limit, offset) -> list[int]:
+        """Ids of visible, filtered matches, newest first."""
+        sql = (
+            f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
+            f"WHERE {ENTRY}.search_vector @@ q.query AND {where} "
+            f"ORDER BY {ENTRY}.date DESC NULLS LAST, {ENTRY}.id DESC LIMIT %s OFFSET %s"
         )
         expression = self.expression(request.query, request.match_any)
         return [row[0] for row in fetch(sql, [expression, *params, limit, offset])]
-
-    def newest_count(self, request, where, params, tier) -> int:
-        sql = (
-            f"SELECT COUNT(*) FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
-            f"WHERE {self._tier(tier)} AND {where}"
-        )
-        expression = self.expression(request.query, request.match_any)
-        return fetch(sql, [expression, *params])[0][0]
 
     def title_prefix(self, terms, where, params, limit):
         """Visible titles matching ``terms`` [(term, is_prefix)], most downloaded first."""

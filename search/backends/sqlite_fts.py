@@ -1,7 +1,9 @@
-"""SQLite FTS5 tables keyed by the entry id, ranked by BM25 (see ``search.backends.fulltext``)."""
+"""SQLite FTS5 tables keyed by the entry id, ranked by ``search.ranking`` (see
+``search.backends.fulltext``)."""
 
 from django.db import connection
 
+from search import ranking
 from search.analysis import Words
 from search.backends import fulltext
 from search.backends.fulltext import ENTRY, FACET, fetch
@@ -9,18 +11,23 @@ from search.models import SearchEntry
 
 
 class SqliteFullText:
-    """FTS5 tables keyed by the entry id; BM25 weights title > tags > body."""
+    """An FTS5 table keyed by the entry id: the analysed title, tags, summary and body, and the
+    impact tokens (``search.ranking``) in a column of their own; a small one of titles for
+    autocomplete."""
 
     TABLE = "portal_search_fts"
     TITLES = "portal_search_fts_titles"
-    RANK = "bm25(portal_search_fts, 10.0, 5.0, 1.0)"  # lower is better: negated in matched()
+    TEXT_COLUMNS = "{title tags summary body}"
     exact_limit = 2_000
 
     def prepare(self, entries, terms):
-        """Nothing more to compute before writing."""
-        return terms
+        """Each entry's analysed fields and impact tokens (no database access)."""
+        return [
+            (*texts, " ".join(ranking.impact_tokens([t.split() for t in texts], entry.length)))
+            for entry, texts in zip(entries, terms, strict=True)
+        ]
 
-    def insert(self, entries, terms) -> None:
+    def insert(self, entries, rows) -> None:
         """Entries through the ORM (SQLite returns no ids from a bulk insert: they are read
         back), then their FTS5 rows."""
         SearchEntry.objects.bulk_create(entries)
@@ -29,12 +36,13 @@ class SqliteFullText:
         )
         for entry in entries:
             entry.pk = entry.id = ids[entry.key]
-        self.write([(entry.id, *texts) for entry, texts in zip(entries, terms, strict=True)])
+        self.write([(entry.id, *row) for entry, row in zip(entries, rows, strict=True)])
 
     def write(self, rows) -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
-                f"INSERT INTO {self.TABLE}(rowid, title, tags, body) VALUES (%s, %s, %s, %s)",
+                f"INSERT INTO {self.TABLE}(rowid, title, tags, summary, body, impact) "
+                "VALUES (%s, %s, %s, %s, %s, %s)",
                 rows,
             )
             cursor.executemany(
@@ -77,56 +85,71 @@ class SqliteFullText:
         clauses = ["(" + " OR ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]
         return (" OR " if match_any else " AND ").join(clauses)
 
-    def _expression(self, request, tier=None) -> str:
-        """The request's MATCH expression; tier "title" keeps the matches whose title or tags
-        match, tier "rest" the others."""
-        expression = self.expression(request.query, request.match_any)
-        if tier == "title":
-            return f"{{title tags}} : ({expression})"
-        if tier == "rest":
-            return f"({expression}) NOT ({{title tags}} : ({expression}))"
-        return expression
+    def _expression(self, request) -> str:
+        """The request's MATCH expression, on the text columns (not the impact tokens)."""
+        return f"{self.TEXT_COLUMNS} : ({self.expression(request.query, request.match_any)})"
 
     def matched(self, request, where, params, sample=False):
-        """Visible, filtered entries the query matches, with a score (higher is better); with
-        ``sample``, only one match in SAMPLE_RATE (by id) and no score."""
-        score = "0" if sample else f"-{self.RANK}"
+        """Visible, filtered entries the query matches (score 0: ``search.ranking`` scores);
+        with ``sample``, only one match in SAMPLE_RATE (by id)."""
         one_in = f" AND rowid %% {int(fulltext.SAMPLE_RATE)} = 0" if sample else ""
         sql = (
             f"SELECT {ENTRY}.id AS id, {ENTRY}.kind AS kind, {ENTRY}.date AS date, "
-            f"m.score AS score FROM (SELECT rowid AS id, {score} AS score "
-            f"FROM {self.TABLE} WHERE {self.TABLE} MATCH %s{one_in}) AS m "
+            f"0 AS score FROM (SELECT rowid AS id FROM {self.TABLE} "
+            f"WHERE {self.TABLE} MATCH %s{one_in}) AS m "
             f"JOIN {ENTRY} ON {ENTRY}.id = m.id WHERE {where}"
         )
         return sql, [self._expression(request), *params]
 
-    def newest(self, request, where, params, tier, limit, offset, by_date) -> list[int]:
-        """Ids of visible, filtered matches of ``tier``, newest first: by date (the date index
-        is walked and each entry looked up among the matches; ``+`` keeps SQLite from doing
-        the reverse, which would read every match), else by indexing order (the matches are
-        read backwards until the page is full)."""
-        if by_date:
-            sql = (
-                f"SELECT {ENTRY}.id FROM {ENTRY} WHERE {where} AND +{ENTRY}.id IN "
-                f"(SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s) "
-                f"ORDER BY {ENTRY}.date DESC, {ENTRY}.id DESC LIMIT %s OFFSET %s"
-            )
-            values = [*params, self._expression(request, tier), limit, offset]
-        else:
-            sql = (
-                f"SELECT {ENTRY}.id FROM {self.TABLE} CROSS JOIN {ENTRY} "
-                f"ON {ENTRY}.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND {where} "
-                f"ORDER BY {self.TABLE}.rowid DESC LIMIT %s OFFSET %s"
-            )
-            values = [self._expression(request, tier), *params, limit, offset]
-        return [row[0] for row in fetch(sql, values)]
-
-    def newest_count(self, request, where, params, tier) -> int:
+    def matching_ids(self, request, where, params, limit, by_key=False) -> list[int]:
+        """Ids of up to ``limit`` visible, filtered matches (by key: whatever the indexing
+        order, at the cost of reading every match)."""
+        order = f" ORDER BY {ENTRY}.key" if by_key else ""
         sql = (
-            f"SELECT COUNT(*) FROM {ENTRY} WHERE {where} AND {ENTRY}.id IN "
-            f"(SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s)"
+            f"SELECT {ENTRY}.id FROM {self.TABLE} CROSS JOIN {ENTRY} "
+            f"ON {ENTRY}.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND {where}"
+            f"{order} LIMIT %s"
         )
-        return fetch(sql, [*params, self._expression(request, tier)])[0][0]
+        return [row[0] for row in fetch(sql, [self._expression(request), *params, limit])]
+
+    def champions(self, request, where, params, tokens, limit) -> list[int]:
+        """Ids of visible, filtered matches holding one of the impact ``tokens``, by key."""
+        impact = " OR ".join(f'"{token}"' for token in tokens)
+        expression = f"impact : ({impact}) AND {self._expression(request)}"
+        sql = (
+            f"SELECT {ENTRY}.id FROM {self.TABLE} CROSS JOIN {ENTRY} "
+            f"ON {ENTRY}.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND {where} "
+            f"ORDER BY {ENTRY}.key LIMIT %s"
+        )
+        return [row[0] for row in fetch(sql, [expression, *params, limit])]
+
+    def candidates(self, ids, terms) -> list[ranking.Candidate]:
+        """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's fields."""
+        ids, rows = list(ids), []
+        for start in range(0, len(ids), 5000):  # within SQLite's limit on parameters
+            chunk = ids[start : start + 5000]
+            rows += fetch(
+                f"SELECT {ENTRY}.id, {ENTRY}.key, {ENTRY}.kind, {ENTRY}.date, {ENTRY}.length, "
+                f"f.title, f.tags, f.summary, f.body FROM {ENTRY} "
+                f"CROSS JOIN {self.TABLE} AS f ON f.rowid = {ENTRY}.id "
+                f"WHERE {ENTRY}.id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+        return [
+            ranking.Candidate(*row[:5], ranking.field_positions(row[5:], terms)) for row in rows
+        ]
+
+    def newest(self, request, where, params, limit, offset) -> list[int]:
+        """Ids of visible, filtered matches, newest first: the date index is walked and each
+        entry looked up among the matches (``+`` keeps SQLite from doing the reverse, which
+        would read every match)."""
+        sql = (
+            f"SELECT {ENTRY}.id FROM {ENTRY} WHERE {where} AND +{ENTRY}.id IN "
+            f"(SELECT rowid FROM {self.TABLE} WHERE {self.TABLE} MATCH %s) "
+            f"ORDER BY {ENTRY}.date DESC, {ENTRY}.id DESC LIMIT %s OFFSET %s"
+        )
+        values = [*params, self._expression(request), limit, offset]
+        return [row[0] for row in fetch(sql, values)]
 
     def title_prefix(self, terms, where, params, limit):
         """Visible titles matching ``terms`` [(term, is_prefix)], best BM25 first."""

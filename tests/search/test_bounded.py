@@ -1,7 +1,7 @@
-"""The database backend's bounded answers: beyond EXACT_LIMIT matches, counts come from a
-sample and the page from the title tier, then the rest, without scoring every match. The
-limits are lowered here so that a small corpus takes that path; everything the exact path
-promises about permissions must still hold."""
+"""The database backend's bounded answers: beyond the exact limit, counts come from a sample,
+and beyond ``ranking.EXACT_RANKING`` matches the page from the candidates the impact lists
+give, without scoring every match. The limits are lowered here so that a small corpus takes
+that path; everything the exact path promises about permissions must still hold."""
 
 import datetime
 
@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from portal.access import AccessLevel, Role
-from search import backends, services
+from search import backends, ranking, services
 from search.backends import fulltext
 from search.backends.postgres_fts import PostgresFullText
 from search.backends.sqlite_fts import SqliteFullText
@@ -113,12 +113,30 @@ def test_large_result_sets_are_estimated_and_bounded(bounded, corpus, people):
     assert set(found.facet_counts["theme"]) <= {"backups", "governance"}
 
 
-def test_title_tier_comes_first_most_recently_indexed_first(bounded, corpus, people):
+def ranked_by_impact(monkeypatch):
+    """Few enough matches are all scored: lower the bound so that the impact lists choose."""
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 4)
+    monkeypatch.setattr(ranking, "CANDIDATES", 6)
+
+
+def test_pages_are_ranked_by_relevance_then_date_never_indexing_order(
+    bounded, corpus, people, monkeypatch
+):
+    ranked_by_impact(monkeypatch)
     pages, _found = every_page(people["caregiver"])
     order = [key for page in pages for key in keys(page)]
-    in_title = [f"bounded:{n}" for n in range(PUBLIC_IN_TITLE, 0, -1)]
-    in_body = [f"bounded:{n}" for n in range(PUBLIC_IN_TITLE + PUBLIC_IN_BODY, PUBLIC_IN_TITLE, -1)]
-    assert order == in_title + in_body  # every visible match once, none twice, tiers in order
+    in_title = [f"bounded:{n}" for n in range(1, PUBLIC_IN_TITLE + 1)]  # newest first
+    in_body = [
+        f"bounded:{n}" for n in range(PUBLIC_IN_TITLE + 1, PUBLIC_IN_TITLE + PUBLIC_IN_BODY + 1)
+    ]
+    assert order == in_title + in_body  # every visible match once, title matches first
+
+
+def test_the_answer_is_the_same_whatever_the_indexing_order(bounded, corpus, people, monkeypatch):
+    ranked_by_impact(monkeypatch)
+    before = [keys(page) for page in every_page(people["caregiver"])[0]]
+    backends.get_database().rebuild(list(reversed(corpus)))  # ids, hence rowids, reversed
+    assert [keys(page) for page in every_page(people["caregiver"])[0]] == before
 
 
 def test_date_sort_walks_dates_newest_first(bounded, corpus, people):

@@ -1,0 +1,219 @@
+"""How the database backend ranks by relevance, on SQLite and PostgreSQL alike.
+
+One formula, computed here from the query's term positions in each candidate (which the engine
+returns), so that both engines rank the same way:
+
+- each clause of the query (a word, its synonyms, a phrase) scores ``idf × weight``, BM25 style:
+  each field's occurrences saturate, the body's normalised by its length, and fields weigh
+  title > tags > summary > body;
+- consecutive query words found next to each other (or close) add a proximity boost;
+- pages matching more of the query's clauses rank above pages matching fewer (coverage);
+- an editor-set prior per kind of content multiplies the score (``SearchKindWeight``);
+- the date breaks ties only, then the key: the order never depends on indexing order.
+
+Which pages are scored is bounded without looking at dates: when a query's visible matches are
+few (``EXACT_RANKING``), every one; beyond, the candidates come from **impact lists** kept with
+the index. At indexing, each (term, page) pair whose weight reaches
+``CHAMPION_MIN`` is written as an impact token ``<term>z<level>`` (``level`` grows with the
+term's weight in that page, on a log scale), so that the engine's own index lists a term's best
+pages level by level; the backend reads levels from the highest down until it holds enough
+candidates that match the whole query, then scores them here. The levels depend on the page
+alone, so the candidates — and the answer — are the same whatever order pages were indexed in.
+"""
+
+import math
+from dataclasses import dataclass, field
+
+from search.analysis import Words
+
+FIELDS = ("title", "tags", "summary", "body")
+WEIGHTS = (10.0, 5.0, 2.5, 1.0)  # in FIELDS order
+K1 = 1.2
+B = 0.75
+AVERAGE_LENGTH = 300  # terms in a body: a constant, so that weights never depend on the corpus
+PROXIMITY = 0.5  # share of the two words' idf added when they stand side by side
+NEAR = 3  # positions apart that still count as close (half the boost)
+CHAMPION_MIN = 1.2  # weight from which a (term, page) pair gets an impact token
+LEVEL_RATIO = 1.05
+TOP_LEVEL = 99
+# Levels read per step, highest first: each step is one query, until enough candidates match.
+LEVEL_STEPS = (
+    (99, 56),
+    (55, 50),
+    (49, 47),
+    (46, 46),
+    (45, 45),
+    (44, 43),
+    (42, 40),
+    (39, 35),
+    (34, 25),
+    (24, 0),
+)
+EXACT_RANKING = 120  # up to this many visible matches, every one is scored
+CANDIDATES = 80  # beyond, at least this many candidates (and three pages' worth) are scored
+MAX_STEP_ROWS = 2000  # a step holding more is cut in key order (deterministic)
+
+
+def _saturated(count: float, norm: float = 1.0) -> float:
+    return count * (K1 + 1) / (count + K1 * norm) if count else 0.0
+
+
+def body_norm(length: int) -> float:
+    return 1 - B + B * max(length, 1) / AVERAGE_LENGTH
+
+
+def weight(counts, length: int) -> float:
+    """Occurrences per field (FIELDS order) -> the weight of a term in a page, before idf:
+    each field's frequency saturated (BM25), the body's normalised by its length, then
+    weighted by field."""
+    norms = (1.0, 1.0, 1.0, body_norm(length))
+    return sum(w * _saturated(c, n) for w, c, n in zip(WEIGHTS, counts, norms, strict=True))
+
+
+def level(value: float) -> int:
+    return min(TOP_LEVEL, int(math.log(value / CHAMPION_MIN) / math.log(LEVEL_RATIO)))
+
+
+def impact_tokens(field_terms, length: int) -> list[str]:
+    """The impact tokens of one page: ``field_terms`` are its analysed fields (FIELDS order,
+    lists of terms), ``length`` its body's number of terms."""
+    counts: dict[str, list[int]] = {}
+    for index, terms in enumerate(field_terms):
+        for term in terms:
+            counts.setdefault(term, [0, 0, 0, 0])[index] += 1
+    return [
+        f"{term}z{level(value):02d}"
+        for term, per_field in counts.items()
+        if (value := weight(per_field, length)) >= CHAMPION_MIN
+    ]
+
+
+def level_tokens(terms, high: int, low: int) -> list[str]:
+    return [f"{term}z{lvl:02d}" for term in sorted(terms) for lvl in range(low, high + 1)]
+
+
+def idf(documents: int, total: int) -> float:
+    return math.log(1 + (total - documents + 0.5) / (documents + 0.5))
+
+
+@dataclass
+class Candidate:
+    """A page to score: the positions of the query's terms, per field."""
+
+    id: int
+    key: str
+    kind: str
+    date: object  # as the engine returns it (comparable within one engine)
+    length: int  # body terms
+    positions: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (field, pos)
+
+
+@dataclass(frozen=True)
+class Scored:
+    id: int
+    coverage: int
+    score: float
+
+
+def _occurrences(candidate, alternative) -> list[tuple[int, int]]:
+    """(field, position) where ``alternative`` occurs: a term, a phrase (consecutive terms), or
+    ``Words`` (all its terms anywhere: counted as its rarest term's occurrences)."""
+    if isinstance(alternative, Words) or len(alternative) == 1:
+        found = [candidate.positions.get(term, []) for term in alternative]
+        return min(found, key=len) if all(found) else []
+    first, *rest = alternative
+    sets = [set(candidate.positions.get(term, ())) for term in rest]
+    return [
+        (f, p)
+        for f, p in candidate.positions.get(first, ())
+        if all((f, p + i) in found for i, found in enumerate(sets, 1))
+    ]
+
+
+def clause_idf(clause, idfs) -> float:
+    """A clause's alternatives (a word and its synonyms) count as one term, with the idf of the
+    most common (the clause is at least that common); a phrase's is its words' sum."""
+    return min(sum(idfs.get(t, 0.0) for t in dict.fromkeys(alt)) for alt in clause)
+
+
+def _clause_score(candidate, clause, idfs) -> tuple[float, list[tuple[int, int]]]:
+    occurrences = sorted({o for alt in clause for o in _occurrences(candidate, alt)})
+    if not occurrences:
+        return 0.0, []
+    counts = [0, 0, 0, 0]
+    for f, _p in occurrences:
+        counts[f] += 1
+    return clause_idf(clause, idfs) * weight(counts, candidate.length), occurrences
+
+
+def _proximity(first, second, idf_first, idf_second) -> float:
+    """Boost for two consecutive clauses found side by side (or within NEAR) in one field."""
+    if not first or not second:
+        return 0.0
+    following = {}
+    for f, p in second:
+        following.setdefault(f, []).append(p)
+    closest = min(
+        (abs(q - p) for f, p in first for q in following.get(f, ()) if q != p),
+        default=None,
+    )
+    if closest is None or closest > NEAR:
+        return 0.0
+    share = PROXIMITY if closest == 1 else PROXIMITY / 2
+    return share * (idf_first + idf_second)
+
+
+def score(candidate, query, idfs, prior: float = 1.0) -> Scored:
+    parts = [_clause_score(candidate, clause, idfs) for clause in query.clauses]
+    total = sum(value for value, _where in parts)
+    idf = [clause_idf(clause, idfs) for clause in query.clauses]
+    for i in range(len(parts) - 1):
+        total += _proximity(parts[i][1], parts[i + 1][1], idf[i], idf[i + 1])
+    coverage = sum(1 for value, _where in parts if value > 0)
+    return Scored(candidate.id, coverage, total * prior)
+
+
+def ordered(candidates, query, idfs, priors) -> list[Scored]:
+    """Best first: coverage, then score, then the newest, then the key (never indexing order)."""
+    by_id = {c.id: c for c in candidates}
+    scored = [score(c, query, idfs, priors.get(c.kind, 1.0)) for c in candidates]
+
+    dates = sorted({c.date for c in candidates if c.date is not None}, reverse=True)
+    recency = {date: rank for rank, date in enumerate(dates)}  # undated: last
+    return sorted(
+        scored,
+        key=lambda s: (
+            -s.coverage,
+            -round(s.score, 9),
+            recency.get(by_id[s.id].date, len(dates)),
+            by_id[s.id].key,
+        ),
+    )
+
+
+def query_terms(query) -> set[str]:
+    return {term for clause in query.clauses for alternative in clause for term in alternative}
+
+
+def field_positions(field_texts, wanted) -> dict[str, list[tuple[int, int]]]:
+    """(field, position) of each wanted term in analysed field texts (FIELDS order). A field
+    holding one of the terms only needs their number (no phrase or proximity can form there):
+    it is counted without splitting the text, its positions numbered below zero."""
+    found: dict[str, list[tuple[int, int]]] = {}
+    for index, text in enumerate(field_texts):
+        present = [term for term in wanted if text and term in text]
+        if not present:
+            continue
+        if len(present) > 1:
+            for position, term in enumerate(text.split()):
+                if term in wanted:
+                    found.setdefault(term, []).append((index, position))
+            continue
+        term = present[0]
+        padded = f" {text} "
+        count = padded.count(f" {term} ")
+        if count and f" {term} {term} " in padded:  # str.count misses overlapping repeats
+            count = text.split().count(term)
+        if count:
+            found.setdefault(term, []).extend((index, -1 - k) for k in range(count))
+    return found

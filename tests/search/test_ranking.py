@@ -1,0 +1,131 @@
+"""Relevance ranking of the database backend (``search.ranking``), on the suite's engine:
+field weights, proximity, coverage, the editors' weight per kind, impact tokens."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from search import backends, ranking
+from search.analysis import parse
+from search.backends.base import SearchRequest
+from search.documents import SearchDocument
+from search.models import SearchKindWeight
+from search.services import find
+from tests.search.conftest import ask
+
+NOW = timezone.now()
+FILLER = " ".join(["Le service tient son registre à jour chaque semaine."] * 6)
+
+
+def doc(key, title="Note", body=FILLER, kind="documents", days=10, **fields):
+    return SearchDocument(
+        key=key,
+        kind=kind,
+        title=title,
+        url=f"/{key}/",
+        body=body,
+        date=NOW - datetime.timedelta(days=days),
+        **fields,
+    )
+
+
+def ranked(text, user=None, **options):
+    found = ask(backends.get_database(), user or AnonymousUser(), text, **options)
+    return [hit.key for hit in found.hits]
+
+
+@pytest.fixture
+def index(db):
+    def build(*documents):
+        backends.get_database().rebuild(list(documents))
+
+    return build
+
+
+def test_fields_weigh_title_then_tags_then_summary_then_body(index):
+    index(
+        doc("body", body=f"{FILLER} Zéphyrin.", days=1),
+        doc("summary", summary="Zéphyrin.", days=2),
+        doc("tags", tags=("zéphyrin",), days=3),
+        doc("title", title="Note zéphyrin", days=4),  # the oldest: dates only break ties
+    )
+    assert ranked("zephyrin") == ["title", "tags", "summary", "body"]
+
+
+def test_words_side_by_side_rank_above_scattered_ones(index):
+    index(
+        doc("scattered", body=f"Inventaire annuel. {FILLER} Logiciel.", days=1),
+        doc("together", body=f"Inventaire logiciel annuel. {FILLER}", days=2),
+    )
+    assert ranked("inventaire logiciel") == ["together", "scattered"]
+
+
+def test_pages_matching_more_words_come_first_then_those_matching_fewer(index):
+    index(
+        doc("all", body=f"{FILLER} Inventaire, logiciel et imprimante.", days=3),
+        doc("two", title="Inventaire logiciel", days=1),
+        doc("one", title="Imprimante", days=2),
+    )
+    request = SearchRequest(
+        query=parse("inventaire logiciel imprimante"), user=AnonymousUser(), limit=10
+    )
+    answer = find(request)
+    assert [hit.key for hit in answer.found.hits] == ["all", "two", "one"]
+    assert not answer.any_word  # some pages match every word: no "none contains them all"
+
+
+def test_the_editors_weight_per_kind_orders_equal_pages(index):
+    index(
+        doc("guide", title="Inventaire", kind="documents", days=5),
+        doc("post", title="Inventaire", kind="forum", days=1),
+    )
+    assert ranked("inventaire") == ["post", "guide"]  # equal: the newest first
+    weight = SearchKindWeight.objects.create(kind="forum", weight=0.5)
+    assert ranked("inventaire") == ["guide", "post"]
+    weight.weight = 2.0
+    weight.save()
+    assert ranked("inventaire") == ["post", "guide"]
+    weight.delete()
+    SearchKindWeight.objects.create(kind="documents", weight=1.5)
+    assert ranked("inventaire") == ["guide", "post"]
+
+
+@pytest.mark.parametrize(
+    ("kind", "weight", "field"),
+    [("nonexistent", 1.0, "kind"), ("documents", 10.0, "weight"), ("forum", 0.1, "weight")],
+)
+def test_kind_weights_are_checked(db, kind, weight, field):
+    with pytest.raises(ValidationError) as error:
+        SearchKindWeight(kind=kind, weight=weight).full_clean()
+    assert field in error.value.message_dict
+
+
+def test_a_kind_weight_in_range_is_accepted(db):
+    SearchKindWeight(kind="forum", weight=0.5).full_clean()
+
+
+def test_impact_levels_depend_on_the_page_alone():
+    fields = [["sauvegard"], [], [], ["sauvegard", "serveur"] + ["mot"] * 50]
+    tokens = ranking.impact_tokens(fields, length=52)
+    assert tokens == ranking.impact_tokens(fields, length=52)
+    levels = {token[:-3]: int(token[-2:]) for token in tokens}
+    assert levels["sauvegard"] > levels["serveur"]  # in the title as well as the body
+    assert levels["mot"] > levels["serveur"]
+    once_in_a_long_body = ranking.impact_tokens([[], [], [], ["serveur"] + ["mot"] * 600], 601)
+    assert not [t for t in once_in_a_long_body if t.startswith("serveurz")]  # not a champion
+
+
+def test_broad_queries_rank_from_the_impact_lists_as_exact_scoring_does(index, monkeypatch):
+    """Beyond EXACT_RANKING matches, the candidates come from the impact lists: with pages
+    whose weights differ widely, the top of the list is the same as scoring every match."""
+    pages = [doc(f"body:{n:02d}", body=f"{FILLER} Inventaire.", days=n) for n in range(30)]
+    pages += [doc(f"title:{n}", title=f"Inventaire {n}", days=40 + n) for n in range(5)]
+    index(*pages)
+    exact = ranked("inventaire")
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 3)
+    monkeypatch.setattr(ranking, "CANDIDATES", 5)
+    assert ranked("inventaire") == exact
+    assert exact[:5] == [f"title:{n}" for n in range(5)]
