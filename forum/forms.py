@@ -82,3 +82,12 @@ class MoveForm(forms.Form):
     def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["forum"].choices = [(s.forum_id, s.name) for s in spaces]
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the member)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "fr-input"}),
+        error_messages={"required": _("Give the reason sent to the member.")},
+    )

@@ -23,8 +23,16 @@ from forum.models import (
     ReportStatus,
     TopicState,
 )
-from forum.permissions import can_post, can_read, is_moderator, visible_forum_ids
-from portal.access import refuse
+from forum.permissions import (
+    MODERATOR_ROLES,
+    can_post,
+    can_read,
+    is_moderator,
+    visible_forum_ids,
+)
+from portal.access import Role, refuse
+from portal.accounts import services as membership
+from portal.accounts.models import MemberProfile, MemberStatus
 from portal.security_log import log_event
 
 logger = logging.getLogger(__name__)
@@ -418,6 +426,57 @@ def handle_report(user, report_obj: PostReport, uphold: bool, reason: str = "") 
             key=f"forum.report:{report_obj.pk}",
             title=_("Your report: %(outcome)s") % {"outcome": report_obj.get_status_display()},
         )
+
+
+# Members a forum moderator may not suspend from the forum: staff go through the regional
+# administrators' membership management.
+STAFF_ROLES = MODERATOR_ROLES | {Role.EDITOR}
+
+
+def suspendable_author(user, post) -> MemberProfile | None:
+    """The profile of ``post``'s author if ``user`` (a forum moderator) may suspend them: an
+    approved member, neither themselves, a superuser nor staff."""
+    if not is_moderator(user) or post.poster_id is None or post.poster_id == user.pk:
+        return None
+    profile = (
+        MemberProfile.objects.filter(user_id=post.poster_id, status=MemberStatus.APPROVED)
+        .select_related("user")
+        .first()
+    )
+    if profile is None or profile.user.is_superuser or set(profile.roles) & STAFF_ROLES:
+        return None
+    return profile
+
+
+def suspendable_post_ids(user, posts) -> set[int]:
+    """Which of ``posts`` have an author ``user`` may suspend (one query, for the queue)."""
+    if not is_moderator(user):
+        return set()
+    authors = {p.poster_id for p in posts if p.poster_id and p.poster_id != user.pk}
+    profiles = MemberProfile.objects.filter(
+        user_id__in=authors, status=MemberStatus.APPROVED, user__is_superuser=False
+    ).values_list("user_id", "roles")
+    allowed = {user_id for user_id, roles in profiles if not set(roles) & STAFF_ROLES}
+    return {p.pk for p in posts if p.poster_id in allowed}
+
+
+def suspend_author(user, post, reason: str, request=None) -> MemberProfile:
+    """Suspend ``post``'s author through the portal's membership flow (``accounts.services
+    .suspend``: sessions ended, the member told by e-mail with the reason, logged); the forum
+    follows at once since access is read from the membership."""
+    profile = suspendable_author(user, post)
+    if profile is None:
+        raise ForumError(_("This member cannot be suspended from the forum."))
+    if not reason.strip():
+        raise ForumError(_("Give the reason sent to the member."))
+    membership.suspend(profile, user, reason.strip(), request)
+    return profile
+
+
+def moderation_counts(user) -> tuple[int, int]:
+    """(open reports, posts waiting for approval) in the forums ``user`` moderates."""
+    reports, waiting = moderation_queue(user)
+    return reports.count(), waiting.count()
 
 
 @transaction.atomic

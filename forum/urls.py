@@ -23,6 +23,7 @@ routes = [
     path("post/<int:post_id>/hide/", views.hide_post, name="hide_post"),
     path("post/<int:post_id>/approve/", views.approve_post, name="approve_post"),
     path("post/<int:post_id>/history/", views.post_history, name="post_history"),
+    path("post/<int:post_id>/suspend/", views.suspend_author, name="suspend_author"),
     path("attachment/<int:attachment_id>/", views.attachment, name="attachment"),
     path("moderation/", views.moderation, name="moderation"),
     path("moderation/report/<int:report_id>/", views.handle_report, name="handle_report"),

@@ -16,11 +16,12 @@ from django.views.decorators.http import require_POST
 from machina.apps.forum_conversation.models import Post
 
 from forum import services
-from forum.forms import MoveForm, PostForm, ReasonForm, ReportForm, TopicForm
+from forum.forms import MoveForm, PostForm, ReasonForm, ReportForm, SuspensionForm, TopicForm
 from forum.markup import render as render_markdown
 from forum.models import ForumFollow, PostReport, PostRevision, ReportStatus
 from forum.permissions import can_post, is_moderator
 from portal.access import membership_of, refuse
+from portal.accounts.services import can_decide
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 50
@@ -51,10 +52,15 @@ def index(request):
     if "ask" in request.GET:  # from the search page: "ask on the forum"
         return redirect(reverse("community:ask") + "?" + urlencode({"q": request.GET["ask"]}))
     spaces = list(services.spaces_for(request.user))
+    moderator = is_moderator(request.user)
     return render(
         request,
         "forum/index.html",
-        {"spaces": spaces, "moderator": is_moderator(request.user)},
+        {
+            "spaces": spaces,
+            "moderator": moderator,
+            "queue": sum(services.moderation_counts(request.user)) if moderator else 0,
+        },
     )
 
 
@@ -394,10 +400,17 @@ def moderation(request):
     _moderator_or_404(request)
     reports, waiting = services.moderation_queue(request.user)
     reports, waiting = list(reports), list(waiting)
+    posts = [report.post for report in reports] + waiting
     return render(
         request,
         "forum/moderation.html",
-        {"reports": reports, "waiting": waiting, "reason_form": ReasonForm()},
+        {
+            "reports": reports,
+            "waiting": waiting,
+            "reason_form": ReasonForm(),
+            "suspendable": services.suspendable_post_ids(request.user, posts),
+            "regional_admin": can_decide(request.user),
+        },
     )
 
 
@@ -423,3 +436,25 @@ def handle_report(request, report_id):
     )
     messages.success(request, _("Report handled: the reporter is told the outcome."))
     return redirect("community:moderation")
+
+
+@approved_member_required
+def suspend_author(request, post_id):
+    """A forum moderator suspends a post's author through the portal's membership flow."""
+    _moderator_or_404(request)
+    post = services.post_or_404(request, post_id)
+    profile = services.suspendable_author(request.user, post)
+    if profile is None:
+        refuse(request, Post, pk=post_id, action="suspend")
+    form = SuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.suspend_author(request.user, post, form.cleaned_data["reason"], request)
+        messages.success(
+            request, _("The member is suspended and their sessions ended; they are told why.")
+        )
+        return redirect("community:moderation")
+    return render(
+        request,
+        "forum/suspend.html",
+        {"post": post, "member": services.display_name(profile.user), "form": form},
+    )
