@@ -18,14 +18,14 @@ from portal.access import Role, access_q, can_view, membership_of
 MODERATOR_ROLES = frozenset({Role.MODERATOR, Role.REGIONAL_ADMIN})
 ANNOUNCER_ROLES = MODERATOR_ROLES | {Role.EDITOR}
 
-READ = {"can_see_forum", "can_read_forum", "can_download_file"}
+# Readers vote in polls (an announcements-only forum's too: ``forum.polls``).
+READ = {"can_see_forum", "can_read_forum", "can_download_file", "can_vote_in_polls"}
 POST = {
     "can_start_new_topics",
     "can_reply_to_topics",
     "can_edit_own_posts",
     "can_post_without_approval",
     "can_create_polls",
-    "can_vote_in_polls",
     "can_attach_file",
     "can_subscribe_to_topics",
 }

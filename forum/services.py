@@ -102,7 +102,7 @@ def topic_or_404(request, topic_id: int) -> Topic:
     topic = (
         topics_for(request.user)
         .filter(pk=topic_id)
-        .select_related("forum__space", "poster", "state__solution")
+        .select_related("forum__space", "poster", "state__solution", "poll")
         .first()
     )
     if topic is None:

@@ -15,8 +15,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from machina.apps.forum_conversation.models import Post
 
-from forum import services
-from forum.forms import MoveForm, PostForm, ReasonForm, ReportForm, SuspensionForm, TopicForm
+from forum import polls, services
+from forum.forms import (
+    MoveForm,
+    PollForm,
+    PostForm,
+    ReasonForm,
+    ReportForm,
+    SuspensionForm,
+    TopicForm,
+)
 from forum.markup import render as render_markdown
 from forum.models import ForumFollow, PostReport, PostRevision, ReportStatus
 from forum.permissions import can_post, is_moderator
@@ -177,6 +185,8 @@ def topic_view(request, topic_id):
             "may_reply": can_post(request.user, space) and (not topic.is_locked or moderator),
             "may_solve": services.may_mark_solution(request.user, topic),
             "subscribed": subscribed,
+            "poll": polls.poll_of(topic),
+            "may_add_poll": polls.may_create(request.user, topic),
             "form": PostForm(),
             "move_form": MoveForm(spaces=services.spaces_for(request.user)) if moderator else None,
         },
@@ -457,4 +467,70 @@ def suspend_author(request, post_id):
         request,
         "forum/suspend.html",
         {"post": post, "member": services.display_name(profile.user), "form": form},
+    )
+
+
+@approved_member_required
+def poll(request, topic_id):
+    """A topic's poll: the vote form while the member may vote, the results when they may see
+    them (POST: a vote)."""
+    topic = services.topic_or_404(request, topic_id)
+    found = polls.poll_of(topic)
+    if found is None:
+        refuse(request, type(topic), pk=topic_id, poll="none")
+    chosen = polls.choices_of(request.user, found)
+    error = ""
+    if request.method == "POST":
+        try:
+            ids = [int(value) for value in request.POST.getlist("option")]
+        except ValueError:
+            ids = None
+        try:
+            if ids is None:
+                raise polls.PollError(_("Choose among the poll's answers."))
+            polls.vote(request.user, found, ids)
+        except polls.PollError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, _("Your vote is recorded."))
+            return redirect("community:poll", topic.pk)
+    may_see = polls.may_see_results(request.user, found, bool(chosen))
+    rows, voters = polls.results(found) if may_see else ([], 0)
+    return render(
+        request,
+        "forum/poll.html",
+        {
+            "space": topic.forum.space,
+            "topic": topic,
+            "poll": found,
+            "options": list(found.options.order_by("pk")),
+            "chosen": chosen,
+            "may_vote": polls.may_vote(request.user, found, bool(chosen)),
+            "is_open": polls.is_open(found),
+            "closes_at": polls.closes_at(found),
+            "results": rows,
+            "voters": voters,
+            "may_see_results": may_see,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@approved_member_required
+def new_poll(request, topic_id):
+    topic = services.topic_or_404(request, topic_id)
+    if not polls.may_create(request.user, topic):
+        refuse(request, type(topic), pk=topic_id, action="poll")
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        polls.create(
+            request.user, topic, data["question"], data["options"], data["max_options"],
+            data["duration"], data["user_changes"], data["hide_results"],
+        )  # fmt: skip
+        messages.success(request, _("The poll is open."))
+        return redirect("community:poll", topic.pk)
+    return render(
+        request, "forum/poll_form.html", {"space": topic.forum.space, "topic": topic, "form": form}
     )
