@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from machina.apps.forum_conversation.models import Post
 
-from forum import polls, services
+from forum import fragments, polls, services
 from forum.forms import (
     MoveForm,
     PollForm,
@@ -171,6 +171,11 @@ def topic_view(request, topic_id):
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     moderator = is_moderator(request.user)
     solution = services.solution_of(topic)
+    solution = solution if solution is not None and _visible(solution) else None
+    may_solve = services.may_mark_solution(request.user, topic)
+    items = _decorate(page.object_list, request.user, moderator)
+    if fragments.cacheable(moderator, may_solve):
+        fragments.add_html(items, solution)
     subscribed = topic.subscribers.filter(pk=request.user.pk).exists()
     return render(
         request,
@@ -179,11 +184,11 @@ def topic_view(request, topic_id):
             "space": space,
             "topic": topic,
             "page": page,
-            "posts": _decorate(page.object_list, request.user, moderator),
-            "solution": solution if solution is not None and _visible(solution) else None,
+            "posts": items,
+            "solution": solution,
             "moderator": moderator,
             "may_reply": can_post(request.user, space) and (not topic.is_locked or moderator),
-            "may_solve": services.may_mark_solution(request.user, topic),
+            "may_solve": may_solve,
             "subscribed": subscribed,
             "poll": polls.poll_of(topic),
             "may_add_poll": polls.may_create(request.user, topic),
@@ -198,20 +203,43 @@ def _visible(post) -> bool:
     return post.approved and not hidden
 
 
+# Per-post links are built from one reverse() per route and page (50 posts, 4 links each).
+_PK = 987654321
+POST_LINKS = {
+    "edit_url": "community:edit_post",
+    "report_url": "community:report_post",
+    "solution_url": "community:solution",
+    "history_url": "community:post_history",
+    "hide_url": "community:hide_post",
+}
+
+
 def _decorate(posts, user, moderator):
+    """What the topic page shows of each post, computed once: links, author, visibility,
+    attachments (one query for the page)."""
+    posts = list(posts)
+    links = {key: reverse(name, args=[_PK]) for key, name in POST_LINKS.items()}
+    attachments = services.attachments_of(posts)
     items = []
     for post in posts:
         hidden, reason = services.post_visible_text(post, user)
-        items.append(
-            {
-                "post": post,
-                "author": services.display_name(post.poster),
-                "hidden": hidden,
-                "reason": reason,
-                "show_text": not hidden or moderator or post.poster_id == user.pk,
-                "own": post.poster_id == user.pk,
-            }
+        pk = str(post.pk)
+        item = {key: url.replace(str(_PK), pk) for key, url in links.items()}
+        item.update(
+            post=post,
+            pk=post.pk,
+            created=post.created,
+            created_iso=post.created.isoformat(),
+            edited=bool(post.updates_count),
+            approved=post.approved,
+            author=services.display_name(post.poster),
+            hidden=hidden,
+            reason=reason,
+            show_text=not hidden or moderator or post.poster_id == user.pk,
+            own=post.poster_id == user.pk,
+            attachments=attachments.get(post.pk, ()),
         )
+        items.append(item)
     return items
 
 
