@@ -173,9 +173,8 @@ def topic_view(request, topic_id):
     solution = services.solution_of(topic)
     solution = solution if solution is not None and _visible(solution) else None
     may_solve = services.may_mark_solution(request.user, topic)
-    items = _decorate(page.object_list, request.user, moderator)
-    if fragments.cacheable(moderator, may_solve):
-        fragments.add_html(items, solution)
+    items = _decorate(page.object_list, request.user, moderator, topic.first_post_id)
+    fragments.add_html(request, items, solution, moderator, may_solve)
     subscribed = topic.subscribers.filter(pk=request.user.pk).exists()
     return render(
         request,
@@ -214,7 +213,7 @@ POST_LINKS = {
 }
 
 
-def _decorate(posts, user, moderator):
+def _decorate(posts, user, moderator, question_pk):
     """What the topic page shows of each post, computed once: links, author, visibility,
     attachments (one query for the page)."""
     posts = list(posts)
@@ -237,6 +236,7 @@ def _decorate(posts, user, moderator):
             reason=reason,
             show_text=not hidden or moderator or post.poster_id == user.pk,
             own=post.poster_id == user.pk,
+            question=post.pk == question_pk,
             attachments=attachments.get(post.pk, ()),
         )
         items.append(item)

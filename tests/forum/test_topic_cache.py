@@ -1,11 +1,14 @@
 """The topic page's cached post cards (``forum.fragments``): served again to readers with the
-same flags, never stale (an edit, a hide, a solution changes the card), never another reader's
-variant, never for readers whose cards carry forms."""
+same flags, never stale (an edit, a hide changes the card), never another reader's variant;
+cards with forms carry each reader's own CSRF token."""
+
+import re
 
 import pytest
 from django.core.cache import cache
+from machina.apps.forum_conversation.models import Post, Topic
 
-from forum import services
+from forum import fragments, services
 from tests.forum.helpers import make_topic
 
 pytestmark = pytest.mark.django_db
@@ -45,13 +48,39 @@ def test_cards_are_rendered_once_and_follow_every_change(spaces, users, client_f
     assert "Réponse corrigée" in rssi.get(url).text
 
 
-def test_readers_with_forms_on_cards_are_never_served_from_the_cache(spaces, users, client_for):
+def test_cards_with_forms_are_cached_with_each_readers_own_token(spaces, users):
+    from django.test import Client
+
     cache.clear()
     topic = make_topic(spaces["Général"], users["caregiver"], "Sujet", "Question", replies=2)
     url = f"/~forum/topic/{topic.pk}/"
-    client_for("rssi").get(url)  # cards cached for plain readers
-    for who in ("moderator", "caregiver"):  # hide forms; the topic's author marks the solution
-        page = client_for(who).get(url)
-        assert _cards_rendered(page) == 3, who
+    reply = topic.posts.order_by("pk").last()
+    for who in ("moderator", "regional_admin", "caregiver"):  # hide forms; solution forms
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(users[who])
+        page = client.get(url)
+        assert str(fragments.PLACEHOLDER) not in page.text
         last_card = page.text.split("<article")[-1]
-        assert "csrfmiddlewaretoken" in last_card, who
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', last_card)[1]
+        if who == "caregiver":  # the topic's author marks the solution with the card's token
+            done = client.post(f"/~forum/post/{reply.pk}/solution/", {"csrfmiddlewaretoken": token})
+            assert done.status_code == 302
+            assert services.solution_of(Topic.objects.get(pk=topic.pk)) == reply
+        elif who == "moderator":  # the moderator hides with the card's token
+            done = client.post(
+                f"/~forum/post/{reply.pk}/hide/",
+                {"csrfmiddlewaretoken": token, "on": "1", "reason": "Doublon"},
+            )
+            assert done.status_code == 302
+            assert services.post_visible_text(Post.objects.get(pk=reply.pk), None)[0]
+        else:  # the moderator's cards, from the cache, with its own token (but the reply's,
+            # changed by the hide)
+            assert _cards_rendered(page) == 1
+            assert (
+                client.post(
+                    f"/~forum/post/{reply.pk}/hide/",
+                    {"csrfmiddlewaretoken": token, "on": "0"},
+                ).status_code
+                == 302
+            )
+    assert not services.post_visible_text(Post.objects.get(pk=reply.pk), None)[0]
