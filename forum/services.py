@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from machina.apps.forum.models import Forum
+from machina.apps.forum_conversation.forum_polls.models import TopicPollVote
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.models import (
@@ -307,7 +308,7 @@ def _members_matching(handles) -> dict:
         else:  # names may carry accents the handle has not: narrow on the first letter
             q |= Q(first_name__istartswith=name[0]) | Q(last_name__istartswith=name[0])
     result: dict = {}
-    for user in users.filter(q).select_related("member_profile"):
+    for user in users.filter(q).select_related("member_profile__establishment"):
         result.setdefault(handle(user), []).append(user)
     return result
 
@@ -322,7 +323,7 @@ def mention_candidates(user, topic, prefix: str, limit: int = 8) -> list[dict]:
         get_user_model()
         .objects.filter(is_active=True, member_profile__isnull=False)
         .filter(Q(first_name__istartswith=prefix) | Q(last_name__istartswith=prefix))
-        .select_related("member_profile")
+        .select_related("member_profile__establishment")
         .order_by("first_name", "last_name")[:50]
     )
     result = []
@@ -567,6 +568,16 @@ def export_member(user) -> dict:
         "followed_topics": list(
             Topic.objects.filter(subscribers=user).order_by("pk").values_list("subject", flat=True)
         ),
+        "poll_votes": [
+            {"topic": topic, "question": question, "answer": answer}
+            for topic, question, answer in TopicPollVote.objects.filter(voter=user)
+            .order_by("pk")
+            .values_list(
+                "poll_option__poll__topic__subject",
+                "poll_option__poll__question",
+                "poll_option__text",
+            )
+        ],  # fmt: skip
         "followed_forums": list(
             ForumFollow.objects.filter(user=user)
             .order_by("pk")
