@@ -82,3 +82,61 @@ class MoveForm(forms.Form):
     def __init__(self, *args, spaces=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["forum"].choices = [(s.forum_id, s.name) for s in spaces]
+
+
+class SuspensionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason (sent to the member)"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4, "class": "fr-input"}),
+        error_messages={"required": _("Give the reason sent to the member.")},
+    )
+
+
+class PollForm(forms.Form):
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"class": "fr-input"}),
+        error_messages={"required": _("Write the question.")},
+    )
+    options = forms.CharField(
+        label=_("Answers"),
+        help_text=_("One answer per line, from 2 to 10."),
+        widget=forms.Textarea(attrs={"rows": 5, "class": "fr-input"}),
+        error_messages={"required": _("Write the answers, one per line.")},
+    )
+    max_options = forms.IntegerField(
+        label=_("How many answers a member may choose"),
+        min_value=1,
+        max_value=10,
+        initial=1,
+        error_messages={"invalid": _("Give a number from 1 to 10.")},
+    )
+    duration = forms.IntegerField(
+        label=_("Open for (days, optional)"),
+        min_value=1,
+        max_value=365,
+        required=False,
+        error_messages={"invalid": _("Give a number of days from 1 to 365.")},
+    )
+    user_changes = forms.BooleanField(label=_("Members may change their vote"), required=False)
+    hide_results = forms.BooleanField(
+        label=_("Hide the results until the poll closes"), required=False
+    )
+
+    def clean_options(self):
+        lines = [line.strip() for line in self.cleaned_data["options"].splitlines()]
+        options = list(dict.fromkeys(line for line in lines if line))
+        if not 2 <= len(options) <= 10:
+            raise forms.ValidationError(_("Give from 2 to 10 different answers, one per line."))
+        if any(len(option) > 255 for option in options):
+            raise forms.ValidationError(_("An answer is at most 255 characters long."))
+        return options
+
+    def clean(self):
+        data = super().clean()
+        options, most = data.get("options"), data.get("max_options")
+        if options and most and most > len(options):
+            self.add_error("max_options", _("At most as many as there are answers."))
+        return data

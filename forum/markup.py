@@ -21,6 +21,8 @@ ATTRIBUTES = {
     "th": {"align"},
     "td": {"align"},
 }
+# Poll questions and options sit inside a legend or a label: phrasing content only.
+INLINE_TAGS = {"strong", "em", "b", "i", "del", "code", "a"}
 URL_SCHEMES = {"http", "https", "mailto"}
 EXTRAS = {"break-on-newline": True, "tables": True, "fenced-code-blocks": None}
 
@@ -31,10 +33,10 @@ def _attribute_filter(tag: str, name: str, value: str):
     return value
 
 
-def sanitize(html: str) -> str:
+def sanitize(html: str, tags=TAGS) -> str:
     return nh3.clean(
         html,
-        tags=TAGS,
+        tags=tags,
         attributes=ATTRIBUTES,
         url_schemes=URL_SCHEMES,
         link_rel="nofollow noopener noreferrer",
@@ -47,3 +49,10 @@ def render(text, **kwargs) -> str:
     """Markdown to safe HTML (machina's render function signature)."""
     html = markdown(smart_str(text or ""), safe_mode="escape", extras=EXTRAS)
     return sanitize(smart_str(html).strip())
+
+
+def render_inline(text) -> str:
+    """A short text (poll question or option) to safe inline HTML: the same Markdown and nh3,
+    keeping only phrasing tags (a block's tags are dropped, their text kept)."""
+    html = markdown(smart_str(text or ""), safe_mode="escape", extras=EXTRAS)
+    return sanitize(smart_str(html).strip(), tags=INLINE_TAGS).strip()

@@ -7,10 +7,10 @@ from django.utils.translation import gettext_lazy as _
 from machina.apps.forum.models import Forum
 
 from portal.access.levels import AccessLevel
-from portal.access.models import AccessControlled
+from portal.access.models import AccessControlled, EstablishmentFamilyAudience
 
 
-class ForumSpace(AccessControlled):
+class ForumSpace(EstablishmentFamilyAudience, AccessControlled):
     """A forum as editors declare it in the Wagtail admin: its name and its audience.
 
     Saving it creates or updates machina's forum; who may read and post follows from the

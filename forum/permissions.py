@@ -1,10 +1,13 @@
 """Who may read, post and moderate in a forum: derived from the portal's access model.
 
-A forum's audience is the access fields of its ``ForumSpace`` (declared by editors); posting
-also needs the forum not to be announcements-only (or the member to be staff); moderating
-needs a moderator or regional-administrator role granted by a person. Everything is read
-from ``membership_of`` at each request, so approval, suspension, deletion and role changes
-apply at once. ``PortalPermissionHandler`` gives machina the same answers.
+A forum's audience is the access fields of its ``ForumSpace`` (declared by editors: level,
+roles, establishment, establishment types); posting also needs the forum not to be
+announcements-only (or the member to be staff). Forum moderators (a moderator or
+regional-administrator role, granted by a person) moderate every forum, so they read every
+forum: a report or a first post waiting in a private forum must reach someone who can act on
+it. The unified search stays on the access model alone. Everything is read from
+``membership_of`` at each request, so approval, suspension, deletion and role changes apply at
+once. ``PortalPermissionHandler`` gives machina the same answers.
 """
 
 from django.db.models import Q
@@ -17,14 +20,14 @@ from portal.access import Role, access_q, can_view, membership_of
 MODERATOR_ROLES = frozenset({Role.MODERATOR, Role.REGIONAL_ADMIN})
 ANNOUNCER_ROLES = MODERATOR_ROLES | {Role.EDITOR}
 
-READ = {"can_see_forum", "can_read_forum", "can_download_file"}
+# Readers vote in polls (an announcements-only forum's too: ``forum.polls``).
+READ = {"can_see_forum", "can_read_forum", "can_download_file", "can_vote_in_polls"}
 POST = {
     "can_start_new_topics",
     "can_reply_to_topics",
     "can_edit_own_posts",
     "can_post_without_approval",
     "can_create_polls",
-    "can_vote_in_polls",
     "can_attach_file",
     "can_subscribe_to_topics",
 }
@@ -46,14 +49,14 @@ def is_moderator(user) -> bool:
 
 
 def spaces_q(user) -> Q:
-    """The forums a user may read; nothing for visitors and members not (or no longer)
-    approved, whatever a forum's level."""
+    """The forums a user may read (``can_read`` as a filter); nothing for visitors and members
+    not (or no longer) approved, whatever a forum's level."""
     member = membership_of(user)
-    if member.is_superuser:
+    if member.is_superuser or is_moderator(user):
         return Q()
     if not member.approved:
         return Q(pk__in=[])
-    return access_q(user)
+    return access_q(user, families=True)
 
 
 def visible_forum_ids(user) -> frozenset:
@@ -73,7 +76,9 @@ def forget(user) -> None:
 
 def can_read(user, space) -> bool:
     member = membership_of(user)
-    return member.is_superuser or (member.approved and can_view(user, space))
+    return member.is_superuser or (
+        member.approved and (is_moderator(user) or can_view(user, space))
+    )
 
 
 def can_post(user, space) -> bool:

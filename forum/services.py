@@ -13,6 +13,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from machina.apps.forum.models import Forum
 from machina.apps.forum_conversation.forum_attachments.models import Attachment
+from machina.apps.forum_conversation.forum_polls.models import TopicPollVote
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.models import (
@@ -24,8 +25,17 @@ from forum.models import (
     ReportStatus,
     TopicState,
 )
-from forum.permissions import can_post, can_read, is_moderator, visible_forum_ids
-from portal.access import refuse
+from forum.permissions import (
+    MODERATOR_ROLES,
+    can_post,
+    can_read,
+    is_moderator,
+    spaces_q,
+    visible_forum_ids,
+)
+from portal.access import Role, refuse
+from portal.accounts import services as membership
+from portal.accounts.models import MemberProfile, MemberStatus
 from portal.accounts.personal_data import display_name as portal_display_name
 from portal.notifications.services import notify
 from portal.security_log import log_event
@@ -63,8 +73,8 @@ def handle(user) -> str:
 
 
 def spaces_for(user):
-    ids = visible_forum_ids(user)
-    return ForumSpace.objects.filter(forum_id__in=ids).select_related("forum", "forum__last_post")
+    """The forums the user may read (``permissions.spaces_q``, in the same query)."""
+    return ForumSpace.objects.filter(spaces_q(user)).select_related("forum")
 
 
 def topics_for(user, forum_ids=None):
@@ -96,7 +106,7 @@ def topic_or_404(request, topic_id: int) -> Topic:
     topic = (
         topics_for(request.user)
         .filter(pk=topic_id)
-        .select_related("forum__space", "poster", "state__solution")
+        .select_related("forum__space", "poster", "state__solution__state", "poll")
         .first()
     )
     if topic is None:
@@ -147,12 +157,17 @@ def filter_topics(topics, user, which: str):
 
 
 def topic_posts(user, topic):
-    return (
-        posts_for(user, topic)
-        .select_related("poster", "state", "updated_by")
-        .prefetch_related("attachments")
-        .order_by("created", "pk")
-    )
+    """A topic's posts the user may view, with what the page shows (attachments: see
+    ``attachments_of``)."""
+    return posts_for(user, topic).select_related("poster", "state").order_by("created", "pk")
+
+
+def attachments_of(posts) -> dict:
+    """post id -> its attachments, in one query (lighter than ``prefetch_related``)."""
+    grouped: dict = {}
+    for attachment in Attachment.objects.filter(post_id__in=[p.pk for p in posts]).order_by("pk"):
+        grouped.setdefault(attachment.post_id, []).append(attachment)
+    return grouped
 
 
 def post_visible_text(post, viewer) -> tuple[bool, str]:
@@ -287,7 +302,7 @@ def _members_matching(handles) -> dict:
         else:  # names may carry accents the handle has not: narrow on the first letter
             q |= Q(first_name__istartswith=name[0]) | Q(last_name__istartswith=name[0])
     result: dict = {}
-    for user in users.filter(q).select_related("member_profile"):
+    for user in users.filter(q).select_related("member_profile__establishment"):
         result.setdefault(handle(user), []).append(user)
     return result
 
@@ -302,7 +317,7 @@ def mention_candidates(user, topic, prefix: str, limit: int = 8) -> list[dict]:
         get_user_model()
         .objects.filter(is_active=True, member_profile__isnull=False)
         .filter(Q(first_name__istartswith=prefix) | Q(last_name__istartswith=prefix))
-        .select_related("member_profile")
+        .select_related("member_profile__establishment")
         .order_by("first_name", "last_name")[:50]
     )
     result = []
@@ -414,6 +429,57 @@ def handle_report(user, report_obj: PostReport, uphold: bool, reason: str = "") 
         )
 
 
+# Members a forum moderator may not suspend from the forum: staff go through the regional
+# administrators' membership management.
+STAFF_ROLES = MODERATOR_ROLES | {Role.EDITOR}
+
+
+def suspendable_author(user, post) -> MemberProfile | None:
+    """The profile of ``post``'s author if ``user`` (a forum moderator) may suspend them: an
+    approved member, neither themselves, a superuser nor staff."""
+    if not is_moderator(user) or post.poster_id is None or post.poster_id == user.pk:
+        return None
+    profile = (
+        MemberProfile.objects.filter(user_id=post.poster_id, status=MemberStatus.APPROVED)
+        .select_related("user")
+        .first()
+    )
+    if profile is None or profile.user.is_superuser or set(profile.roles) & STAFF_ROLES:
+        return None
+    return profile
+
+
+def suspendable_post_ids(user, posts) -> set[int]:
+    """Which of ``posts`` have an author ``user`` may suspend (one query, for the queue)."""
+    if not is_moderator(user):
+        return set()
+    authors = {p.poster_id for p in posts if p.poster_id and p.poster_id != user.pk}
+    profiles = MemberProfile.objects.filter(
+        user_id__in=authors, status=MemberStatus.APPROVED, user__is_superuser=False
+    ).values_list("user_id", "roles")
+    allowed = {user_id for user_id, roles in profiles if not set(roles) & STAFF_ROLES}
+    return {p.pk for p in posts if p.poster_id in allowed}
+
+
+def suspend_author(user, post, reason: str, request=None) -> MemberProfile:
+    """Suspend ``post``'s author through the portal's membership flow (``accounts.services
+    .suspend``: sessions ended, the member told by e-mail with the reason, logged); the forum
+    follows at once since access is read from the membership."""
+    profile = suspendable_author(user, post)
+    if profile is None:
+        raise ForumError(_("This member cannot be suspended from the forum."))
+    if not reason.strip():
+        raise ForumError(_("Give the reason sent to the member."))
+    membership.suspend(profile, user, reason.strip(), request)
+    return profile
+
+
+def moderation_counts(user) -> tuple[int, int]:
+    """(open reports, posts waiting for approval) in the forums ``user`` moderates."""
+    reports, waiting = moderation_queue(user)
+    return reports.count(), waiting.count()
+
+
 @transaction.atomic
 def approve_post(user, post) -> None:
     _moderator_or_refuse(user)
@@ -492,6 +558,16 @@ def export_member(user) -> dict:
         "followed_topics": list(
             Topic.objects.filter(subscribers=user).order_by("pk").values_list("subject", flat=True)
         ),
+        "poll_votes": [
+            {"topic": topic, "question": question, "answer": answer}
+            for topic, question, answer in TopicPollVote.objects.filter(voter=user)
+            .order_by("pk")
+            .values_list(
+                "poll_option__poll__topic__subject",
+                "poll_option__poll__question",
+                "poll_option__text",
+            )
+        ],  # fmt: skip
         "followed_forums": list(
             ForumFollow.objects.filter(user=user)
             .order_by("pk")

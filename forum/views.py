@@ -15,12 +15,21 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from machina.apps.forum_conversation.models import Post
 
-from forum import services
-from forum.forms import MoveForm, PostForm, ReasonForm, ReportForm, TopicForm
+from forum import fragments, polls, services
+from forum.forms import (
+    MoveForm,
+    PollForm,
+    PostForm,
+    ReasonForm,
+    ReportForm,
+    SuspensionForm,
+    TopicForm,
+)
 from forum.markup import render as render_markdown
 from forum.models import ForumFollow, PostReport, PostRevision, ReportStatus
 from forum.permissions import can_post, is_moderator
 from portal.access import membership_of, refuse
+from portal.accounts.services import can_decide
 
 TOPICS_PER_PAGE = 30
 POSTS_PER_PAGE = 50
@@ -51,10 +60,15 @@ def index(request):
     if "ask" in request.GET:  # from the search page: "ask on the forum"
         return redirect(reverse("community:ask") + "?" + urlencode({"q": request.GET["ask"]}))
     spaces = list(services.spaces_for(request.user))
+    moderator = is_moderator(request.user)
     return render(
         request,
         "forum/index.html",
-        {"spaces": spaces, "moderator": is_moderator(request.user)},
+        {
+            "spaces": spaces,
+            "moderator": moderator,
+            "queue": sum(services.moderation_counts(request.user)) if moderator else 0,
+        },
     )
 
 
@@ -157,6 +171,10 @@ def topic_view(request, topic_id):
     page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     moderator = is_moderator(request.user)
     solution = services.solution_of(topic)
+    solution = solution if solution is not None and _visible(solution) else None
+    may_solve = services.may_mark_solution(request.user, topic)
+    items = _decorate(page.object_list, request.user, moderator, topic.first_post_id)
+    fragments.add_html(request, items, solution, moderator, may_solve)
     subscribed = topic.subscribers.filter(pk=request.user.pk).exists()
     return render(
         request,
@@ -165,12 +183,14 @@ def topic_view(request, topic_id):
             "space": space,
             "topic": topic,
             "page": page,
-            "posts": _decorate(page.object_list, request.user, moderator),
-            "solution": solution if solution is not None and _visible(solution) else None,
+            "posts": items,
+            "solution": solution,
             "moderator": moderator,
             "may_reply": can_post(request.user, space) and (not topic.is_locked or moderator),
-            "may_solve": services.may_mark_solution(request.user, topic),
+            "may_solve": may_solve,
             "subscribed": subscribed,
+            "poll": polls.poll_of(topic),
+            "may_add_poll": polls.may_create(request.user, topic),
             "form": PostForm(),
             "move_form": MoveForm(spaces=services.spaces_for(request.user)) if moderator else None,
         },
@@ -182,20 +202,44 @@ def _visible(post) -> bool:
     return post.approved and not hidden
 
 
-def _decorate(posts, user, moderator):
+# Per-post links are built from one reverse() per route and page (50 posts, 4 links each).
+_PK = 987654321
+POST_LINKS = {
+    "edit_url": "community:edit_post",
+    "report_url": "community:report_post",
+    "solution_url": "community:solution",
+    "history_url": "community:post_history",
+    "hide_url": "community:hide_post",
+}
+
+
+def _decorate(posts, user, moderator, question_pk):
+    """What the topic page shows of each post, computed once: links, author, visibility,
+    attachments (one query for the page)."""
+    posts = list(posts)
+    links = {key: reverse(name, args=[_PK]) for key, name in POST_LINKS.items()}
+    attachments = services.attachments_of(posts)
     items = []
     for post in posts:
         hidden, reason = services.post_visible_text(post, user)
-        items.append(
-            {
-                "post": post,
-                "author": services.display_name(post.poster),
-                "hidden": hidden,
-                "reason": reason,
-                "show_text": not hidden or moderator or post.poster_id == user.pk,
-                "own": post.poster_id == user.pk,
-            }
+        pk = str(post.pk)
+        item = {key: url.replace(str(_PK), pk) for key, url in links.items()}
+        item.update(
+            post=post,
+            pk=post.pk,
+            created=post.created,
+            created_iso=post.created.isoformat(),
+            edited=bool(post.updates_count),
+            approved=post.approved,
+            author=services.display_name(post.poster),
+            hidden=hidden,
+            reason=reason,
+            show_text=not hidden or moderator or post.poster_id == user.pk,
+            own=post.poster_id == user.pk,
+            question=post.pk == question_pk,
+            attachments=attachments.get(post.pk, ()),
         )
+        items.append(item)
     return items
 
 
@@ -394,10 +438,17 @@ def moderation(request):
     _moderator_or_404(request)
     reports, waiting = services.moderation_queue(request.user)
     reports, waiting = list(reports), list(waiting)
+    posts = [report.post for report in reports] + waiting
     return render(
         request,
         "forum/moderation.html",
-        {"reports": reports, "waiting": waiting, "reason_form": ReasonForm()},
+        {
+            "reports": reports,
+            "waiting": waiting,
+            "reason_form": ReasonForm(),
+            "suspendable": services.suspendable_post_ids(request.user, posts),
+            "regional_admin": can_decide(request.user),
+        },
     )
 
 
@@ -423,3 +474,91 @@ def handle_report(request, report_id):
     )
     messages.success(request, _("Report handled: the reporter is told the outcome."))
     return redirect("community:moderation")
+
+
+@approved_member_required
+def suspend_author(request, post_id):
+    """A forum moderator suspends a post's author through the portal's membership flow."""
+    _moderator_or_404(request)
+    post = services.post_or_404(request, post_id)
+    profile = services.suspendable_author(request.user, post)
+    if profile is None:
+        refuse(request, Post, pk=post_id, action="suspend")
+    form = SuspensionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.suspend_author(request.user, post, form.cleaned_data["reason"], request)
+        messages.success(
+            request, _("The member is suspended and their sessions ended; they are told why.")
+        )
+        return redirect("community:moderation")
+    return render(
+        request,
+        "forum/suspend.html",
+        {"post": post, "member": services.display_name(profile.user), "form": form},
+    )
+
+
+@approved_member_required
+def poll(request, topic_id):
+    """A topic's poll: the vote form while the member may vote, the results when they may see
+    them (POST: a vote)."""
+    topic = services.topic_or_404(request, topic_id)
+    found = polls.poll_of(topic)
+    if found is None:
+        refuse(request, type(topic), pk=topic_id, poll="none")
+    chosen = polls.choices_of(request.user, found)
+    error = ""
+    if request.method == "POST":
+        try:
+            ids = [int(value) for value in request.POST.getlist("option")]
+        except ValueError:
+            ids = None
+        try:
+            if ids is None:
+                raise polls.PollError(_("Choose among the poll's answers."))
+            polls.vote(request.user, found, ids)
+        except polls.PollError as refusal:
+            error = str(refusal)
+        else:
+            messages.success(request, _("Your vote is recorded."))
+            return redirect("community:poll", topic.pk)
+    may_see = polls.may_see_results(request.user, found, bool(chosen))
+    rows, voters = polls.results(found) if may_see else ([], 0)
+    return render(
+        request,
+        "forum/poll.html",
+        {
+            "space": topic.forum.space,
+            "topic": topic,
+            "poll": found,
+            "options": list(found.options.order_by("pk")),
+            "chosen": chosen,
+            "may_vote": polls.may_vote(request.user, found, bool(chosen)),
+            "is_open": polls.is_open(found),
+            "closes_at": polls.closes_at(found),
+            "results": rows,
+            "voters": voters,
+            "may_see_results": may_see,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@approved_member_required
+def new_poll(request, topic_id):
+    topic = services.topic_or_404(request, topic_id)
+    if not polls.may_create(request.user, topic):
+        refuse(request, type(topic), pk=topic_id, action="poll")
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        polls.create(
+            request.user, topic, data["question"], data["options"], data["max_options"],
+            data["duration"], data["user_changes"], data["hide_results"],
+        )  # fmt: skip
+        messages.success(request, _("The poll is open."))
+        return redirect("community:poll", topic.pk)
+    return render(
+        request, "forum/poll_form.html", {"space": topic.forum.space, "topic": topic, "form": form}
+    )

@@ -24,6 +24,7 @@ class ForumSpaceViewSet(SnippetViewSet):
                 FieldPanel("access_level"),
                 FieldPanel("allowed_roles"),
                 FieldPanel("establishment"),
+                FieldPanel("establishment_families"),
                 FieldPanel("read_only"),
             ],
             heading=_("Who may read and post"),

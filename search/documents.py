@@ -27,9 +27,12 @@ class SearchDocument:
     access_level: str = "public"
     allowed_roles: frozenset = frozenset()
     establishment_id: int | None = None
+    establishment_families: frozenset = frozenset()  # ``EstablishmentFamilyAudience``
 
     def __post_init__(self):
         object.__setattr__(self, "allowed_roles", as_role_set(self.allowed_roles))
+        families = as_role_set(self.establishment_families)
+        object.__setattr__(self, "establishment_families", families)
         if isinstance(self.date, datetime.date) and not isinstance(self.date, datetime.datetime):
             moment = datetime.datetime.combine(self.date, datetime.time(), datetime.UTC)
             object.__setattr__(self, "date", moment)
@@ -41,6 +44,7 @@ def access_fields(obj) -> dict:
         "access_level": obj.access_level,
         "allowed_roles": as_role_set(obj.allowed_roles),
         "establishment_id": obj.establishment_id,
+        "establishment_families": as_role_set(getattr(obj, "establishment_families", None)),
     }
 
 

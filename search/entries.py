@@ -27,6 +27,7 @@ def fingerprint(document) -> str:
         document.access_level,
         sorted(document.allowed_roles),
         document.establishment_id,
+        *([sorted(document.establishment_families)] if document.establishment_families else []),
     ]
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
@@ -46,6 +47,7 @@ def entry_from_document(document) -> SearchEntry:
         access_level=document.access_level,
         allowed_roles=document.allowed_roles,
         establishment_id=document.establishment_id,
+        establishment_families=document.establishment_families,
         fingerprint=fingerprint(document),
     )
 
@@ -65,4 +67,5 @@ def document_from_entry(entry) -> SearchDocument:
         access_level=entry.access_level,
         allowed_roles=entry.allowed_roles,
         establishment_id=entry.establishment_id,
+        establishment_families=entry.establishment_families,
     )

@@ -8,8 +8,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from portal.access.fields import RoleSetField
-from portal.access.levels import AccessLevel
+from portal.access.fields import CodeSetField, RoleSetField
+from portal.access.levels import AccessLevel, EstablishmentFamily
 from search import registry
 
 
@@ -23,6 +23,7 @@ class SearchEntry(models.Model):
     access_level = models.CharField(max_length=20, choices=AccessLevel.choices, db_index=True)
     allowed_roles = RoleSetField()
     establishment_id = models.IntegerField(null=True, db_index=True)
+    establishment_families = CodeSetField(codes=EstablishmentFamily, max_length=100)
     date = models.DateTimeField(null=True, db_index=True)
     popularity = models.IntegerField(default=0)
     length = models.IntegerField(default=0)  # terms in the analysed body (``search.ranking``)
@@ -75,6 +76,7 @@ class SearchTerm(models.Model):
     access_level = models.CharField(max_length=20, choices=AccessLevel.choices)
     allowed_roles = RoleSetField()
     establishment_id = models.IntegerField(null=True)
+    establishment_families = CodeSetField(codes=EstablishmentFamily, max_length=100)
     documents = models.IntegerField(default=0)
 
     class Meta:

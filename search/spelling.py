@@ -31,7 +31,15 @@ VARIANT = SearchTermVariant._meta.db_table
 def audience(entry) -> tuple:
     """The access fields of an entry (what a term row of its words carries)."""
     roles = SearchTerm._meta.get_field("allowed_roles").get_prep_value(entry.allowed_roles)
-    return entry.access_level, roles, entry.establishment_id
+    families = SearchTerm._meta.get_field("establishment_families").get_prep_value(
+        getattr(entry, "establishment_families", frozenset())  # absent in old migrations
+    )
+    return entry.access_level, roles, entry.establishment_id, families
+
+
+def audience_name(key: tuple) -> str:
+    """The stored audience key (without families when there are none, as before they were)."""
+    return "|".join(map(str, key if key[3] else key[:3]))
 
 
 def kept(word: str) -> bool:
@@ -79,13 +87,13 @@ class Vocabulary:
         """Apply the counts: one upsert per row, then drop the words no document holds any
         more, and give new words their variants."""
         rows = [
-            (word, *self.words[word], "|".join(map(str, key)), *key, count)
+            (word, *self.words[word], audience_name(key), *key, count)
             for (word, key), count in sorted(self.counts.items(), key=str)
             if count
         ]
         columns = (
             "word, term, spelling, audience, access_level, allowed_roles, establishment_id, "
-            "documents"
+            "establishment_families, documents"
         )
         _upsert(
             f"INSERT INTO {TERM} ({columns}) VALUES {{values}} ON CONFLICT (word, audience) "  # noqa: S608 (constant names, bound values)
@@ -149,7 +157,7 @@ def correct(user, text: str, synonyms) -> str:
     visible word; "" when no word needs it or none has a close visible word."""
     query = parse(text, synonyms)
     typed = list(dict.fromkeys(w for w in words(text[:MAX_QUERY_LENGTH]) if w not in STOPWORDS))
-    where = where_sql(SearchTerm.objects.filter(access_q(user)))
+    where = where_sql(SearchTerm.objects.filter(access_q(user, families=True)))
     if not query or not typed or where is None:
         return ""
     wanted = sorted(query.stems | {stem(word) for word in typed})

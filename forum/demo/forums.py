@@ -1,7 +1,7 @@
 """The forums a new portal starts with (editors change them in the Wagtail admin)."""
 
 from forum.models import ForumSpace
-from portal.access import AccessLevel, Role
+from portal.access import AccessLevel, EstablishmentFamily, Role
 
 FORUMS = [
     {
@@ -31,6 +31,7 @@ FORUMS = [
         "name": "Médico-social",
         "description": "Pour les équipes des EHPAD et des ESMS (IME, MAS, FAM, SSIAD…).",
         "access_level": AccessLevel.MEMBERS,
+        "establishment_families": {EstablishmentFamily.MEDICO_SOCIAL},
     },
     {
         "name": "Annonces",

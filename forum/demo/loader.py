@@ -1,10 +1,15 @@
 """Demo step of the forum (``manage.py load_demo``): the forums, 40 discussions across them,
-some solved, some with mentions, and one reported post waiting in the queue. Idempotent: a
-topic that exists (by forum and subject) is left as it is."""
+some solved, some with mentions, one poll, and one reported post waiting in the queue.
+Idempotent: a topic that exists (by forum and subject) is left as it is."""
 
 from datetime import timedelta
 
 from django.utils import timezone
+from machina.apps.forum_conversation.forum_polls.models import (
+    TopicPoll,
+    TopicPollOption,
+    TopicPollVote,
+)
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.demo.forums import ensure_forums
@@ -16,6 +21,12 @@ from portal.access import Role
 from search.indexing import reindex
 
 REPORTED = "Fichier patients en pièce jointe, quelqu'un peut vérifier ?"
+POLL_TOPIC = "Clés USB : les interdire ?"
+POLL = (
+    "Dans votre établissement, les clés USB sont…",
+    ("Interdites partout", "Autorisées après passage sur une station blanche",
+     "Autorisées sans contrôle"),
+)  # fmt: skip
 
 
 def _authors(ctx, space) -> list:
@@ -64,6 +75,8 @@ def build_forum(ctx) -> None:
         created += 1
         posts += 1
     _reported_post(ctx, spaces["Général"])
+    _poll(ctx, spaces["Général"])
+    # Dates and solutions were set after the posts: index the topics as they now are.
 
     reindex(Topic.objects.filter(forum__space__in=spaces.values()))
     total = Post.objects.filter(topic__forum__space__in=ForumSpace.objects.all()).count()
@@ -92,3 +105,18 @@ def _reported_post(ctx, space) -> None:
         post=post, reporter=reporter, reason=ReportReason.CONFIDENTIAL,
         comment="Le message évoque un fichier de patients.",
     )  # fmt: skip
+
+
+def _poll(ctx, space) -> None:
+    """A poll on one discussion, with the demo members' votes (left as it is once there)."""
+    topic = Topic.objects.filter(forum=space.forum, subject=POLL_TOPIC).first()
+    if topic is None or TopicPoll.objects.filter(topic=topic).exists():
+        return
+    question, answers = POLL
+    poll = TopicPoll.objects.create(topic=topic, question=question, user_changes=True)
+    options = [TopicPollOption.objects.create(poll=poll, text=text) for text in answers]
+    voters = [u for _role, u in sorted(ctx.users.items()) if can_post(u, space)]
+    TopicPollVote.objects.bulk_create(
+        TopicPollVote(poll_option=options[(1, 1, 0, 1, 2)[n % 5]], voter=voter)
+        for n, voter in enumerate(voters)
+    )

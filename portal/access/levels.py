@@ -15,6 +15,16 @@ class AccessLevel(models.TextChoices):
     ESTABLISHMENT = "establishment", _("Members of the selected establishment")
 
 
+class EstablishmentFamily(models.TextChoices):
+    """Families of establishment types: content may be narrowed to the members of some of them
+    (``EstablishmentFamilyAudience``); each establishment type belongs to one family
+    (``portal.accounts.models.FAMILY_OF_TYPE``)."""
+
+    HOSPITAL = "hospital", _("Hospitals and clinics (CHU, CH, clinics, ESPIC, GHT)")
+    MEDICO_SOCIAL = "medico_social", _("Medico-social (EHPAD and ESMS)")
+    REGIONAL = "regional", _("Regional bodies (ARS, GCS)")
+
+
 class Tlp(models.TextChoices):
     CLEAR = "clear", "TLP:CLEAR"
     GREEN = "green", "TLP:GREEN"

@@ -1,4 +1,4 @@
-"""What the access model knows of a user: approval, roles, establishment.
+"""What the access model knows of a user: approval, roles, establishment and its family.
 
 Read from the member profile (``portal.accounts``); computed once per user object.
 """
@@ -13,6 +13,7 @@ class Membership:
     approved: bool = False
     roles: frozenset = frozenset()
     establishment_id: int | None = None
+    establishment_family: str | None = None  # ``levels.EstablishmentFamily``
     is_superuser: bool = False
 
 
@@ -32,10 +33,12 @@ def membership_of(user) -> Membership:
     except MemberProfile.DoesNotExist:
         profile = None
     approved = profile is not None and profile.is_approved
+    establishment = profile.establishment if approved and profile.establishment_id else None
     result = Membership(
         approved=approved,
         roles=frozenset(profile.roles) if approved else frozenset(),
-        establishment_id=profile.establishment_id if approved else None,
+        establishment_id=establishment.pk if establishment else None,
+        establishment_family=establishment.family if establishment else None,
         is_superuser=user.is_superuser,
     )
     setattr(user, _CACHE_ATTR, result)
@@ -52,4 +55,7 @@ def audience_key(user) -> str:
     """Users with the same key may view exactly the same content."""
     member = membership_of(user)
     roles = ",".join(sorted(member.roles))
-    return f"{int(member.is_superuser)}|{int(member.approved)}|{roles}|{member.establishment_id}"
+    return (
+        f"{int(member.is_superuser)}|{int(member.approved)}|{roles}|{member.establishment_id}"
+        f"|{member.establishment_family}"
+    )

@@ -4,8 +4,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal.access.fields import RoleSetField, as_role_set
-from portal.access.levels import TLP_ACCESS, AccessLevel, Tlp
+from portal.access.fields import CodeSetField, RoleSetField, as_role_set
+from portal.access.levels import TLP_ACCESS, AccessLevel, EstablishmentFamily, Tlp
 
 
 class AccessControlled(models.Model):
@@ -53,3 +53,31 @@ class AccessControlled(models.Model):
         self.access_level = mapping.level
         self.allowed_roles = as_role_set(roles) if roles else mapping.roles
         self.establishment = establishment if mapping.needs_establishment else None
+
+
+class EstablishmentFamilyAudience(models.Model):
+    """Narrows an ``AccessControlled`` object's audience to the members of establishments of
+    some families (e.g. medico-social: EHPAD and ESMS staff), whatever its level allows.
+
+    A separate mixin, so that only the content types that offer it carry the column;
+    ``policy.can_view`` and ``policy.access_q`` (through ``carries_families``) apply it.
+    """
+
+    establishment_families = CodeSetField(
+        _("establishment types"),
+        codes=EstablishmentFamily,
+        help_text=_(
+            "Optional: only members of establishments of these types may view, whatever the "
+            "access level allows."
+        ),
+    )
+
+    class Meta:
+        abstract = True
+
+    def clean(self):
+        super().clean()
+        if as_role_set(self.establishment_families) and self.access_level == AccessLevel.PUBLIC:
+            raise ValidationError(
+                {"establishment_families": _("Public content cannot be narrowed to some types.")}
+            )

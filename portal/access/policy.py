@@ -2,7 +2,9 @@
 
 ``can_view`` decides for one object; ``access_q`` / ``visible_to`` apply the very same rule
 inside a query. Both read the access fields of ``AccessControlled`` (or any object carrying
-``access_level``, ``allowed_roles`` and ``establishment_id``, such as a search document).
+``access_level``, ``allowed_roles`` and ``establishment_id``, such as a search document), and
+``establishment_families`` where the object carries it (``EstablishmentFamilyAudience``): a
+non-empty set admits only members of establishments of those families, at any level.
 """
 
 from functools import cache, reduce
@@ -18,11 +20,25 @@ from portal.access.levels import AccessLevel
 from portal.access.membership import membership_of
 from portal.security_log import log_event
 
+FAMILIES_FIELD = "establishment_families"
+
+
+def carries_families(model) -> bool:
+    """Whether rows of ``model`` carry ``establishment_families`` (``access_q(families=...)``)."""
+    try:
+        model._meta.get_field(FAMILIES_FIELD)
+    except FieldDoesNotExist:
+        return False
+    return True
+
 
 def can_view(user, obj) -> bool:
     member = membership_of(user)
     if member.is_superuser:
         return True
+    families = as_role_set(getattr(obj, FAMILIES_FIELD, None))
+    if families and member.establishment_family not in families:
+        return False
     level = obj.access_level
     if level == AccessLevel.PUBLIC:
         return True
@@ -43,8 +59,9 @@ def can_view(user, obj) -> bool:
     return False  # an unknown level is never visible
 
 
-def access_q(user, prefix: str = "") -> Q:
-    """The ``can_view`` rule as a filter; ``prefix`` reaches the fields through a relation."""
+def access_q(user, prefix: str = "", families: bool = False) -> Q:
+    """The ``can_view`` rule as a filter; ``prefix`` reaches the fields through a relation;
+    ``families`` says that the rows carry ``establishment_families`` (``carries_families``)."""
     member = membership_of(user)
     if member.is_superuser:
         return Q()
@@ -52,6 +69,16 @@ def access_q(user, prefix: str = "") -> Q:
     def q(**lookups):
         return Q(**{f"{prefix}{name}": value for name, value in lookups.items()})
 
+    if families:
+        family_rule = q(**{FAMILIES_FIELD: ""})
+        if member.establishment_family:
+            token = role_token(member.establishment_family)
+            family_rule |= q(**{f"{FAMILIES_FIELD}__contains": token})
+        return _level_q(member, q) & family_rule
+    return _level_q(member, q)
+
+
+def _level_q(member, q) -> Q:
     rule = q(access_level=AccessLevel.PUBLIC)
     if not member.approved:
         return rule
@@ -71,7 +98,7 @@ def access_q(user, prefix: str = "") -> Q:
 
 
 def visible_to(user, queryset):
-    return queryset.filter(access_q(user))
+    return queryset.filter(access_q(user, families=carries_families(queryset.model)))
 
 
 def page_access_q(user) -> Q:
@@ -80,14 +107,15 @@ def page_access_q(user) -> Q:
     if membership_of(user).is_superuser:
         return Q()
     rule = Q()
-    for path in _access_controlled_page_paths():
-        rule &= Q(**{f"{path}__isnull": True}) | access_q(user, prefix=f"{path}__")
+    for path, families in _access_controlled_page_paths(with_families=True):
+        rule &= Q(**{f"{path}__isnull": True}) | access_q(user, f"{path}__", families)
     return rule
 
 
 @cache
-def _access_controlled_page_paths() -> tuple:
-    """From ``Page``, the relation path to each table holding access fields."""
+def _access_controlled_page_paths(with_families: bool = False) -> tuple:
+    """From ``Page``, the relation path to each table holding access fields (with whether it
+    carries ``establishment_families``, when asked)."""
     paths = []
     for model in get_page_models():
         try:
@@ -99,7 +127,8 @@ def _access_controlled_page_paths() -> tuple:
         chain = [model]
         while Page not in chain[0]._meta.parents:
             chain.insert(0, next(iter(chain[0]._meta.parents)))
-        paths.append("__".join(m._meta.model_name for m in chain))
+        path = "__".join(m._meta.model_name for m in chain)
+        paths.append((path, carries_families(model)) if with_families else path)
     return tuple(sorted(paths))
 
 

@@ -56,11 +56,12 @@ def staff_may_see(user, obj) -> bool:
     return not is_sensitive(obj) or sees_all_sensitive(user) or can_view(user, obj)
 
 
-def staff_q(user, prefix: str = "") -> Q:
-    """``staff_may_see`` as a filter over access-controlled rows."""
+def staff_q(user, prefix: str = "", families: bool = False) -> Q:
+    """``staff_may_see`` as a filter over access-controlled rows (``families``: as for
+    ``access_q``)."""
     if sees_all_sensitive(user):
         return Q()
-    return ~Q(**{f"{prefix}access_level": SENSITIVE}) | access_q(user, prefix)
+    return ~Q(**{f"{prefix}access_level": SENSITIVE}) | access_q(user, prefix, families)
 
 
 def staff_page_q(user) -> Q:
@@ -68,8 +69,8 @@ def staff_page_q(user) -> Q:
     if sees_all_sensitive(user):
         return Q()
     rule = Q()
-    for path in _access_controlled_page_paths():
-        rule &= Q(**{f"{path}__isnull": True}) | staff_q(user, f"{path}__")
+    for path, families in _access_controlled_page_paths(with_families=True):
+        rule &= Q(**{f"{path}__isnull": True}) | staff_q(user, f"{path}__", families)
     return rule
 
 

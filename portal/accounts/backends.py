@@ -3,12 +3,13 @@ from django.contrib.auth import get_user_model
 
 
 class MemberBackend(AuthenticationBackend):
-    """allauth's e-mail login; loads the member profile with the user in one query."""
+    """allauth's e-mail login; loads the member profile and its establishment with the user in
+    one query."""
 
     def get_user(self, user_id):
         user = (
             get_user_model()
-            ._default_manager.select_related("member_profile")
+            ._default_manager.select_related("member_profile__establishment")
             .filter(pk=user_id)
             .first()
         )

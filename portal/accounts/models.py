@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from portal import region
 from portal.access.fields import RoleSetField
+from portal.access.levels import EstablishmentFamily
 from portal.access.roles import Role
 from portal.accounts.validators import validate_department, validate_finess
 
@@ -20,6 +21,19 @@ class EstablishmentType(models.TextChoices):
     GHT = "ght", _("Regional hospital group (GHT)")
     ARS = "ars", _("Regional health agency (ARS)")
     GCS = "gcs", _("E-health cooperation group (GCS)")
+
+
+FAMILY_OF_TYPE = {
+    EstablishmentType.CHU: EstablishmentFamily.HOSPITAL,
+    EstablishmentType.CH: EstablishmentFamily.HOSPITAL,
+    EstablishmentType.PRIVATE_CLINIC: EstablishmentFamily.HOSPITAL,
+    EstablishmentType.ESPIC: EstablishmentFamily.HOSPITAL,
+    EstablishmentType.GHT: EstablishmentFamily.HOSPITAL,
+    EstablishmentType.EHPAD: EstablishmentFamily.MEDICO_SOCIAL,
+    EstablishmentType.ESMS: EstablishmentFamily.MEDICO_SOCIAL,
+    EstablishmentType.ARS: EstablishmentFamily.REGIONAL,
+    EstablishmentType.GCS: EstablishmentFamily.REGIONAL,
+}
 
 
 class Establishment(models.Model):
@@ -68,6 +82,11 @@ class Establishment(models.Model):
     @property
     def department_label(self) -> str:
         return region.current().department_label(self.department)
+
+    @property
+    def family(self) -> str | None:
+        """The family of its type (what ``EstablishmentFamilyAudience`` content is narrowed to)."""
+        return FAMILY_OF_TYPE.get(self.kind)
 
     @property
     def domains(self) -> list[str]:

@@ -152,7 +152,7 @@ def fan_out(payload: dict) -> int:
     if ids is None:
         ids = _user_ids(kind.recipients(target))
     ids = sorted(set(ids))
-    users = get_user_model().objects.select_related("member_profile")
+    users = get_user_model().objects.select_related("member_profile__establishment")
     content_type_id = payload["target"][0]
     created = 0
     for start in range(0, len(ids), BATCH):
@@ -216,7 +216,7 @@ def _claim(queryset) -> list[Notification]:
     ).update(email_state=EmailState.SENDING, claim=claim, email_next_at=now)
     return list(
         Notification.objects.filter(claim=claim, email_state=EmailState.SENDING)
-        .select_related("user__member_profile")
+        .select_related("user__member_profile__establishment")
         .order_by("created_at", "pk")
     )
 

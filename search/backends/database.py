@@ -63,7 +63,7 @@ def analysed_entry(entry: SearchEntry):
 
 def filtered_entries(request: SearchRequest):
     """Entries the user may view that pass the request's filters (no text condition)."""
-    entries = SearchEntry.objects.filter(access_q(request.user))
+    entries = SearchEntry.objects.filter(access_q(request.user, families=True))
     if request.modules:
         entries = entries.filter(kind__in=sorted(request.modules))
     for name, values in sorted(request.facet_filters.items()):
@@ -110,6 +110,7 @@ class DatabaseBackend(Backend):
                     "access_level",
                     "allowed_roles",
                     "establishment_id",
+                    "establishment_families",
                 )
             )
             vocabulary = spelling.Vocabulary()
@@ -271,7 +272,7 @@ class DatabaseBackend(Backend):
 
     def suggest(self, user, text, limit) -> list[Suggestion]:
         terms = prefix_terms(text)
-        where = where_sql(SearchEntry.objects.filter(access_q(user)))
+        where = where_sql(SearchEntry.objects.filter(access_q(user, families=True)))
         if not terms or where is None:
             return []
         return [

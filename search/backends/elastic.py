@@ -83,6 +83,7 @@ class IndexedDocument(Document):
     access_level = Keyword()
     allowed_roles = Keyword()
     establishment_id = Integer()
+    establishment_families = Keyword()
     fingerprint = Keyword(index=False)
 
     class Meta:
@@ -111,7 +112,11 @@ def access_filter(user):
                 & Q("term", establishment_id=member.establishment_id)
                 & role_rule
             )
-    return Q("bool", should=rules, minimum_should_match=1)
+    level_rule = Q("bool", should=rules, minimum_should_match=1)
+    family_rule = ~Q("exists", field="establishment_families")
+    if member.establishment_family:
+        family_rule |= Q("term", establishment_families=member.establishment_family)
+    return level_rule & family_rule
 
 
 class ElasticsearchBackend(Backend):
@@ -179,6 +184,7 @@ class ElasticsearchBackend(Backend):
             "access_level": document.access_level,
             "allowed_roles": sorted(document.allowed_roles),
             "establishment_id": document.establishment_id,
+            "establishment_families": sorted(document.establishment_families),
             "facets": {name: list(values) for name, values in document.facets.items()},
             "fingerprint": fingerprint(document),
         }

@@ -119,7 +119,15 @@ def test_ask_reply_mention_solve_and_moderate(
     expect(page.locator("main")).to_contain_text("Hors sujet pour ce forum")
 
 
-def test_forum_pages_have_no_serious_accessibility_violation(axe_page, axe_script, demo_password):
+POLL_TOPIC_ID = (
+    "from machina.apps.forum_conversation.forum_polls.models import TopicPoll; "
+    "print(TopicPoll.objects.get().topic_id)"
+)
+
+
+def test_forum_pages_have_no_serious_accessibility_violation(
+    axe_page, axe_script, demo_password, manage
+):
     _log_in(axe_page, AUTHOR, demo_password)
     axe_page.goto("/~forum/")
     paths = ["/~forum/"]
@@ -127,6 +135,8 @@ def test_forum_pages_have_no_serious_accessibility_violation(axe_page, axe_scrip
     paths.append(axe_page.url)
     paths.append(axe_page.locator("table a").first.get_attribute("href"))
     paths.append(axe_page.get_by_role("link", name="Nouveau sujet").get_attribute("href"))
+    poll_topic = manage("shell", "--no-imports", "-c", POLL_TOPIC_ID).split()[-1]
+    paths.append(f"/~forum/topic/{poll_topic}/poll/")
     for path in paths:
         response = axe_page.goto(path)
         assert response.status == 200, path

@@ -1,4 +1,5 @@
 import pytest
+from machina.apps.forum_conversation.forum_polls.models import TopicPoll, TopicPollVote
 from machina.apps.forum_conversation.models import Post, Topic
 
 from forum.demo.loader import build_forum
@@ -28,9 +29,12 @@ def test_demo_forum_is_realistic_and_idempotent():
     assert TopicState.objects.filter(solution__isnull=False).count() >= 10
     assert Post.objects.filter(content__contains="@").count() >= 4
     assert PostReport.objects.filter(status=ReportStatus.OPEN).count() == 1
+    poll = TopicPoll.objects.get()
+    assert poll.options.count() == 3 and TopicPollVote.objects.count() >= 5
     assert set(ForumSpace.objects.values_list("name", flat=True)) == {
         "Général", "RSSI et DSI", "Directions", "DPO et données personnelles",
         "Médico-social", "Annonces",
     }  # fmt: skip
     _build()
     assert _counts() == (spaces, topics, posts, reports)
+    assert TopicPoll.objects.count() == 1

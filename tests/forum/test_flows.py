@@ -6,7 +6,7 @@ from django.core import mail
 from django.urls import reverse
 from machina.apps.forum_conversation.models import Post, Topic
 
-from forum import services
+from forum import polls, services
 from forum.models import PostReport, ReportStatus
 from portal.notifications.models import Notification
 from tests.forum.helpers import make_topic
@@ -204,11 +204,16 @@ def test_personal_data_export_and_deletion(spaces, users):
     caregiver = users["caregiver"]
     post, _ = services.start_topic(caregiver, spaces["Général"], "Mon sujet", "Mon texte")
     services.follow_forum(caregiver, spaces["Général"], True)
+    poll = polls.create(caregiver, post.topic, "Quel rythme ?", ["Mensuel", "Annuel"])
+    polls.vote(caregiver, poll, [poll.options.get(text="Mensuel").pk])
     data = export(caregiver)
     forum_data = data["modules"]["forum"] if "modules" in data else data["forum"]
     assert forum_data["posts"][0]["content"] == "Mon texte"
     assert forum_data["followed_topics"] == ["Mon sujet"]
     assert forum_data["followed_forums"] == ["Général"]
+    assert forum_data["poll_votes"] == [
+        {"topic": "Mon sujet", "question": "Quel rythme ?", "answer": "Mensuel"}
+    ]
     delete_account(caregiver)
     post.refresh_from_db()
     assert post.poster_id == caregiver.pk

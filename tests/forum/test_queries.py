@@ -27,12 +27,12 @@ def test_index_list_and_topic_are_bounded(busy, client_for, django_assert_max_nu
     general, big = busy
     c = client_for("caregiver")
     c.get("/~forum/")  # warm the session and caches
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(8):
         assert c.get("/~forum/").status_code == 200
     with django_assert_max_num_queries(16):
         assert c.get(f"/~forum/{general.forum_id}/").status_code == 200
     for page in (1, 4):
-        with django_assert_max_num_queries(20):
+        with django_assert_max_num_queries(13):
             response = c.get(f"/~forum/topic/{big.pk}/", {"page": page})
         assert response.status_code == 200
         assert response.text.count('class="fr-card fr-card--no-arrow') >= 50

@@ -4,7 +4,7 @@ from django.contrib.auth.models import Group
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from portal.access import Role
-from portal.accounts.models import MemberStatus
+from portal.accounts.models import EstablishmentType, MemberStatus
 from tests.portal.factories import EstablishmentFactory, MemberFactory, UserFactory
 
 USERS = [
@@ -121,5 +121,9 @@ def _impostor(establishment):
 def establishments():
     return (
         EstablishmentFactory(finess="380000099", name="CH A", email_domains="ch-a.example"),
-        EstablishmentFactory(finess="690000099", name="CH B", department="69"),
+        # A medico-social establishment: content narrowed to EHPAD and ESMS staff reaches the
+        # other establishment's member only.
+        EstablishmentFactory(
+            finess="690000099", name="EHPAD B", department="69", kind=EstablishmentType.EHPAD
+        ),
     )

@@ -344,3 +344,33 @@ def test_search_forgives(backend, corpus, people, query, expected):
     English terms and questions find the page first."""
     found = services.search(people["anonymous"], params(query), record=False)
     assert found.hits and found.hits[0].url == f"/{expected}/"
+
+
+def test_content_narrowed_to_some_establishment_types(backend, corpus, people):
+    """Content for medico-social staff only (``establishment_families``): an EHPAD's member
+    finds it, with its words offered by spelling; a hospital's member, whatever the role, and
+    anyone not approved find nothing of it, not even a count or a correction."""
+    from portal.accounts.models import EstablishmentType
+
+    ehpad = EstablishmentFactory(kind=EstablishmentType.EHPAD)
+    ehpad_caregiver = MemberFactory(profile__roles={Role.CAREGIVER}, profile__establishment=ehpad)
+    medico = doc(
+        "medico",
+        "Glockenspielisation des tablettes en EHPAD",
+        "La glockenspielisation des tablettes de soins.",
+        access_level=AccessLevel.MEMBERS,
+        establishment_families={"medico_social"},
+    )
+    index_corpus(backend, [*corpus, medico])
+    word, typo = "glockenspielisation", "glockenspielisatoin"
+    for who in ("anonymous", "pending", "caregiver", "rssi", "other_rssi"):
+        for text in (word, typo):
+            page = services.search(people[who], params(text), record=False)
+            answer = repr([page.hits, page.facets, page.suggestion, page.corrected, page.total])
+            assert "glockenspiel" not in answer.lower(), (who, text)
+            assert page.total == 0, (who, text)
+    for user in (ehpad_caregiver, people["superuser"]):
+        found = services.search(user, params(word), record=False)
+        assert [hit.url for hit in found.hits] == ["/medico/"]
+    if backend.name == "database":  # corrected (Elasticsearch: fuzzy, nothing to correct)
+        assert services.search(ehpad_caregiver, params(typo), record=False).corrected == word
