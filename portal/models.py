@@ -66,7 +66,9 @@ class HomePage(PortalPage):
         context["sections"] = [
             (module, module.latest(request.user, 4)) for module in modules.home_sections()
         ]
-        context["menu_pages"] = menu_entries(request.user, self, StandardPage.in_menu_of(self))
+        context["menu_pages"] = menu_entries(
+            request.user, self.pk, lambda: StandardPage.in_menu_of(self)
+        )
         return context
 
 

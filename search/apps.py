@@ -8,7 +8,8 @@ class SearchConfig(AppConfig):
     verbose_name = _("Search")
 
     def ready(self):
-        from search import indexing, services
+        from search import answer_cache, indexing, services
 
         indexing.connect_signals()
         services.connect_signals()
+        answer_cache.connect_signals()

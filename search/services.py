@@ -225,9 +225,15 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
     results.facets = _facet_groups(params, found, labels)
     if not found.total and params.literal:
         results.suggestion = spelling_suggestion(user, params.query)
-    if record and params.page == 1 and not params.shortened:
-        query_log.record(params.query, found.total)
+    if record:
+        record_query(params, found.total)
     return results
+
+
+def record_query(params: SearchParams, total: int) -> None:
+    """Count the search in the anonymous statistics (its first page only)."""
+    if params.query and params.page == 1 and not params.shortened:
+        query_log.record(params.query, total)
 
 
 def _rounded(count: int) -> int:

@@ -7,7 +7,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from portal import modules as portal_modules
-from search import registry, services
+from search import answer_cache, registry, services
 from search.services import SearchParams
 
 
@@ -48,7 +48,7 @@ def _community_url(query: str = "") -> str:
 @require_GET
 def results(request):
     params = SearchParams.from_querydict(request.GET)
-    found = services.search(request.user, params) if params.query else None
+    found = answer_cache.search(request.user, params) if params.query else None
     facets = []
     if found:
         for group in found.facets:
