@@ -40,7 +40,11 @@ class PortalPage(Page):
         if subpage is None:
             refuse(request, Page, parent=self.pk, slug=slug)
         subpage._cached_parent_obj = self
-        return subpage.specific.route(request, path_components[1:])
+        remainder = path_components[1:]
+        # A page on the way only routes (its class, no query); the page served is loaded once.
+        return (subpage.specific_deferred if remainder else subpage.specific).route(
+            request, remainder
+        )
 
 
 class HomePage(PortalPage):

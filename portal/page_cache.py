@@ -35,7 +35,7 @@ from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.access.membership import audience_key
@@ -338,3 +338,6 @@ def connect_signals() -> None:
     page_unpublished.connect(invalidate, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="pagecache-moved")
     post_delete.connect(_page_deleted, dispatch_uid="pagecache-deleted")
+    # Wagtail privacy settings take effect without a publication.
+    for signal in (post_save, post_delete):
+        signal.connect(invalidate, sender=PageViewRestriction, dispatch_uid=f"pagecache-{signal}")

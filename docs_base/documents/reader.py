@@ -189,7 +189,8 @@ def page_published(sender, instance, revision=None, **kwargs) -> None:
 
 
 def related_documents(user, page, limit: int = RELATED_LIMIT) -> list:
-    """Documents sharing a theme with the page, that the user may see, never archived."""
+    """Documents sharing a theme with the page, that the user may see, never archived: one
+    query, cached with the page for the user's audience (``portal.page_cache``)."""
     if not page.themes:
         return []
     same_theme = reduce(or_, (Q(themes__contains=role_token(code)) for code in sorted(page.themes)))
@@ -197,5 +198,6 @@ def related_documents(user, page, limit: int = RELATED_LIMIT) -> list:
         listed_documents(user)
         .filter(same_theme)
         .exclude(pk=page.pk)
+        .defer_streamfields()  # cards show no body
         .order_by("-last_published_at", "-pk")[:limit]
     )

@@ -270,6 +270,26 @@ def test_the_audience_shares_the_page_with_each_readers_own_state():
     assert "Connectez-vous pour enregistrer" in response.content.decode()
 
 
+def test_a_document_page_reads_as_many_queries_whatever_its_related_list(
+    django_assert_max_num_queries,
+):
+    establishment = EstablishmentFactory()
+    page = document_page(title="Sauvegardes", themes={"backups"})
+    first = logged_in(reader(establishment=establishment))
+    second = logged_in(reader(establishment=establishment))
+    with django_assert_max_num_queries(25) as few:
+        first.get(page.url)
+    for n in range(8):
+        document_page(title=f"Voisin {n}", themes={"backups"})
+    with django_assert_max_num_queries(len(few)):  # the publications retired the copy
+        html = first.get(page.url).content.decode()
+    assert "Voisin 7" in html and "Voisin 3" not in html  # the four newest related
+    # From the audience's copy: session, user, unread notifications, the reader's state.
+    with django_assert_max_num_queries(5):
+        response = second.get(page.url)
+    assert response["X-Page-Cache"] == "hit"
+
+
 # --- Archived documents ------------------------------------------------------------------------
 
 
