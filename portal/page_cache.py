@@ -32,7 +32,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+from django.template.context_processors import csrf
+from django.template.loader import get_template
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 from wagtail.models import Page, PageViewRestriction
@@ -104,7 +105,9 @@ def fragment(request, name: str, argument: str = "") -> SafeString:
 
 
 def _account_links(request, _argument: str) -> str:
-    return render_to_string(ACCOUNT_TEMPLATE, request=request)
+    # What the template reads, without running every context processor.
+    context = {"request": request, "user": request.user, **csrf(request)}
+    return get_template(ACCOUNT_TEMPLATE).render(context)
 
 
 register_fragment(ACCOUNT_FRAGMENT, _account_links)

@@ -54,7 +54,7 @@ def search(user, params: services.SearchParams) -> services.Results:
         results = services.search(user, params, record=False)
         if not results.degraded:
             cache.set(key, (generation, results), ANSWER_SECONDS)
-    services.record_query(params, results.total)
+    services.record_query(results)
     return results
 
 

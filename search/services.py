@@ -226,14 +226,15 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
     if not found.total and params.literal:
         results.suggestion = spelling_suggestion(user, params.query)
     if record:
-        record_query(params, found.total)
+        record_query(results)
     return results
 
 
-def record_query(params: SearchParams, total: int) -> None:
-    """Count the search in the anonymous statistics (its first page only)."""
-    if params.query and params.page == 1 and not params.shortened:
-        query_log.record(params.query, total)
+def record_query(results: Results) -> None:
+    """Count a search in the anonymous statistics: its first page, when it had words to search."""
+    params = results.params
+    if params.query and not results.unsearchable and params.page == 1 and not params.shortened:
+        query_log.record(params.query, results.total)
 
 
 def _rounded(count: int) -> int:
