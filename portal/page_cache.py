@@ -54,6 +54,7 @@ FRAGMENT_START = b"<!--portal:fragment"
 FRAGMENT = re.compile(
     rb"<!--portal:fragment ([\w.-]+) ([\w:.,/%-]*)-->.*?<!--/portal:fragment-->", re.S
 )
+ENTRY_FORMAT = "f2"  # in every key: copies stored by an older release are never read
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 VERSION_CHECK_SECONDS = 1.0
 _version = {"value": 0, "read_at": float("-inf")}
@@ -240,7 +241,7 @@ def invalidate_on_change(model, tags) -> Callable[[], None]:
 
 def _key(request, audience: str) -> str:
     raw = f"{request.get_host()}|{request.get_full_path()}|{audience}".encode()
-    return f"pagecache:{current_version()}:{hashlib.sha256(raw).hexdigest()}"
+    return f"pagecache:{ENTRY_FORMAT}:{current_version()}:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _has_messages(request) -> bool:
