@@ -54,7 +54,7 @@ FRAGMENT_START = b"<!--portal:fragment"
 FRAGMENT = re.compile(
     rb"<!--portal:fragment ([\w.-]+) ([\w:.,/%-]*)-->.*?<!--/portal:fragment-->", re.S
 )
-ENTRY_FORMAT = "f2"  # in every key: copies stored by an older release are never read
+ENTRY_FORMAT = "f3"  # in every key: copies stored by an older release are never read
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 VERSION_CHECK_SECONDS = 1.0
 _version = {"value": 0, "read_at": float("-inf")}
@@ -88,13 +88,17 @@ def tag_versions(tags) -> dict[str, int]:
 
 FragmentRenderer = Callable[[object, str], str]  # (request, argument) -> HTML
 _fragments: dict[str, FragmentRenderer] = {}
+_for_visitors: set[str] = set()  # fragments re-rendered on anonymous hits too
 
 
-def register_fragment(name: str, render: FragmentRenderer) -> None:
+def register_fragment(name: str, render: FragmentRenderer, visitors: bool = False) -> None:
     """``render(request, argument)`` gives the HTML of the personal part ``name`` for the
     request's user; it must be cheap (a hit renders it), and depend on nothing else than the
-    request and the argument."""
+    request and the argument. Anonymous copies keep what the first visitor got, unless
+    ``visitors`` (the fragment must run for each anonymous hit too, e.g. to count it)."""
     _fragments[name] = render
+    if visitors:
+        _for_visitors.add(name)
 
 
 def fragment(request, name: str, argument: str = "") -> SafeString:
@@ -131,6 +135,19 @@ def _split(content: bytes) -> list | None:
         or content.count(FRAGMENT_START) != len(parts) // 2
     ):
         return None
+    return parts
+
+
+def _visitor_parts(content: bytes) -> list:
+    """An anonymous copy: as the first visitor got it, but for the fragments registered for
+    visitors, which each hit renders."""
+    parts, position = [b""], 0
+    for match in FRAGMENT.finditer(content):
+        name = match[1].decode()
+        if name in _for_visitors:
+            parts += [content[position : match.start()], (name, match[2].decode()), b""]
+            position = match.end()
+    parts[-1] += content[position:]
     return parts
 
 
@@ -294,11 +311,13 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request, "anonymous")
         if (hit := _get(key)) is not None and _fresh(hit[0]):
-            return _build(*hit[1:])
+            _versions, status, headers, parts = hit
+            content = parts[0] if len(parts) == 1 else _join(request, parts)
+            return _build(status, headers, content)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if _storable(request, response) and (user is None or not user.is_authenticated):
-            _set(key, _entry(response, response.content))
+            _set(key, _entry(response, _visitor_parts(response.content)))
         return response
 
 

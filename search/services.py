@@ -230,11 +230,16 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
     return results
 
 
-def record_query(results: Results) -> None:
-    """Count a search in the anonymous statistics: its first page, when it had words to search."""
+def counts_in_statistics(results: Results) -> bool:
+    """The anonymous statistics count a search's first page, when it had words to search."""
     params = results.params
-    if params.query and not results.unsearchable and params.page == 1 and not params.shortened:
-        query_log.record(params.query, results.total)
+    first_page = params.page == 1 and not params.shortened
+    return bool(params.query) and not results.unsearchable and first_page
+
+
+def record_query(results: Results) -> None:
+    if counts_in_statistics(results):
+        query_log.record(results.params.query, results.total)
 
 
 def _rounded(count: int) -> int:

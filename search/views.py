@@ -7,6 +7,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from portal import modules as portal_modules
+from portal import page_cache
 from search import answer_cache, registry, services
 from search.services import SearchParams
 
@@ -89,10 +90,11 @@ def results(request):
             ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
             "forum_url": _community_url(params.query),
+            "statistics_argument": answer_cache.statistics_argument(found),
         },
     )
     patch_cache_control(response, private=True, no_store=True)
-    return response
+    return page_cache.mark_cacheable(response, (answer_cache.PAGE_TAG,))
 
 
 @require_GET

@@ -102,12 +102,24 @@ def test_any_index_write_retires_the_answers(corpus, service_calls):
     assert len(service_calls) == 3
 
 
-def test_each_search_is_counted_even_from_the_cache(corpus):
-    client = client_for(rssi())
-    for _ in range(3):
-        client.get("/recherche/", {"q": "sauvegardes"})
+@pytest.mark.parametrize("member", [False, True])
+def test_each_search_is_counted_even_from_the_page_cache(corpus, member):
+    client = client_for(rssi() if member else None)
+    responses = [client.get("/recherche/", {"q": "Sauvegardes~"}) for _ in range(3)]
+    assert [r.get("X-Page-Cache") for r in responses] == [None, "hit", "hit"]
     client.get("/recherche/", {"q": "sauvegardes", "page": 2})  # later pages are not counted
-    assert QueryStat.objects.get(query="sauvegardes").searches == 3
+    client.get("/recherche/", {"q": "de la"})  # nor searches without a word to search
+    client.get("/recherche/", {"q": "de la"})
+    assert list(QueryStat.objects.values_list("query", "searches")) == [("sauvegardes~", 3)]
+
+
+def test_an_index_write_retires_the_cached_search_pages(corpus):
+    for client in (client_for(None), client_for(rssi())):
+        client.get("/recherche/", {"q": "sauvegardes"})
+        assert client.get("/recherche/", {"q": "sauvegardes"})["X-Page-Cache"] == "hit"
+    standard_page(title="Sauvegardes testées", slug="testees")
+    anonymous = client_for(None).get("/recherche/", {"q": "sauvegardes"})
+    assert anonymous.get("X-Page-Cache") is None and "2 résultats" in anonymous.content.decode()
 
 
 def test_a_cached_search_page_reads_a_bounded_number_of_queries(
