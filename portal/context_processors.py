@@ -22,7 +22,9 @@ def language_links(request):
 def header_menu_pages(request):
     if (site := Site.find_for_request(request)) is None:
         return []
-    return menu_entries(request.user, site.root_page, StandardPage.in_menu_of(site.root_page))
+    return menu_entries(
+        request.user, site.root_page_id, lambda: StandardPage.in_menu_of(site.root_page)
+    )
 
 
 def portal(request):

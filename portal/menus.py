@@ -4,6 +4,7 @@ Everyone with the same membership (approval, roles, establishment) sees the same
 menu is computed once per audience and cached until the next publication.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.cache import cache
@@ -22,13 +23,14 @@ class MenuEntry:
     intro: str
 
 
-def menu_entries(user, home, pages) -> list[MenuEntry]:
-    """``pages``: the menu pages under ``home`` (a queryset, read only when not cached)."""
-    key = f"menu:{page_cache.current_version()}:{home.pk}:{audience_key(user)}"
+def menu_entries(user, home_id: int, pages: Callable) -> list[MenuEntry]:
+    """``pages()``: the menu pages under the home page (called only when not cached: building
+    the queryset already reads the privacy restrictions)."""
+    key = f"menu:{page_cache.current_version()}:{home_id}:{audience_key(user)}"
     entries = cache.get(key)
     if entries is None:
         entries = [
-            MenuEntry(page.title, page.get_url(), page.intro) for page in visible_to(user, pages)
+            MenuEntry(page.title, page.get_url(), page.intro) for page in visible_to(user, pages())
         ]
         cache.set(key, entries, MENU_CACHE_SECONDS)
     return entries

@@ -40,7 +40,11 @@ class PortalPage(Page):
         if subpage is None:
             refuse(request, Page, parent=self.pk, slug=slug)
         subpage._cached_parent_obj = self
-        return subpage.specific.route(request, path_components[1:])
+        remainder = path_components[1:]
+        # A page on the way only routes (its class, no query); the page served is loaded once.
+        return (subpage.specific_deferred if remainder else subpage.specific).route(
+            request, remainder
+        )
 
 
 class HomePage(PortalPage):
@@ -66,7 +70,9 @@ class HomePage(PortalPage):
         context["sections"] = [
             (module, module.latest(request.user, 4)) for module in modules.home_sections()
         ]
-        context["menu_pages"] = menu_entries(request.user, self, StandardPage.in_menu_of(self))
+        context["menu_pages"] = menu_entries(
+            request.user, self.pk, lambda: StandardPage.in_menu_of(self)
+        )
         return context
 
 

@@ -3,10 +3,13 @@
 Anonymous visitors only ever see public content, so one cached copy per URL serves them all.
 Members with the same audience (``access.membership.audience_key``: approval, roles,
 establishment) may view exactly the same content, so they share one copy per URL in which only
-the account links are rendered afresh for each request (the part between ``ACCOUNT_MARKERS``).
+the personal fragments are rendered afresh for each request: the account links, and what a
+module registers (``register_fragment``, e.g. a reader's own vote, favourite and watch state on
+a document). A template marks such a part with ``{% personal_fragment "name" arg %}``; a hit
+re-renders each marked part for the request, as the miss did, nothing else.
 
 A response is stored only when its view opted in (``mark_cacheable``: the page shows nothing
-personal beyond the account links), it answered 200 and it set no cookie. Publishing,
+personal outside its fragments), it answered 200 and it set no cookie. Publishing,
 unpublishing, moving or deleting a page bumps a version number that is part of every key, so
 the next hit renders afresh. A response may also name tags (``mark_cacheable(response, tags)``,
 e.g. ``HOME`` for the home page): it is stored with the version of each tag, and
@@ -19,6 +22,7 @@ nothing from the shared cache.
 """
 
 import hashlib
+import re
 import threading
 import time
 from collections import OrderedDict
@@ -28,9 +32,11 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
-from django.template.loader import render_to_string
+from django.template.context_processors import csrf
+from django.template.loader import get_template
 from django.utils.cache import patch_cache_control
-from wagtail.models import Page
+from django.utils.safestring import SafeString, mark_safe
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.access.membership import audience_key
@@ -41,8 +47,14 @@ CACHEABLE_ATTR = "cache_for_audience"
 TAGS_ATTR = "cache_tags"
 HOME = "home"  # the home page (its "latest" sections)
 SKIPPED_HEADERS = {"set-cookie", "content-length"}
-ACCOUNT_MARKERS = (b"<!--portal:account-->", b"<!--/portal:account-->")
+ACCOUNT_FRAGMENT = "account"  # the account links, in the header of every page
 ACCOUNT_TEMPLATE = "layout/account_links.html"
+# A personal fragment: its name, its argument (ids and paths, never text) and what was rendered.
+FRAGMENT_START = b"<!--portal:fragment"
+FRAGMENT = re.compile(
+    rb"<!--portal:fragment ([\w.-]+) ([\w:.,/%-]*)-->.*?<!--/portal:fragment-->", re.S
+)
+ENTRY_FORMAT = "f3"  # in every key: copies stored by an older release are never read
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 VERSION_CHECK_SECONDS = 1.0
 _version = {"value": 0, "read_at": float("-inf")}
@@ -70,6 +82,79 @@ def tag_versions(tags) -> dict[str, int]:
         for tag in stale:
             _tag_versions[tag] = (found.get(TAG_VERSION_KEY.format(tag), 0), now)
     return {tag: _tag_versions[tag][0] for tag in tags}
+
+
+# --- Personal fragments ----------------------------------------------------------------------
+
+FragmentRenderer = Callable[[object, str], str]  # (request, argument) -> HTML
+_fragments: dict[str, FragmentRenderer] = {}
+_for_visitors: set[str] = set()  # fragments re-rendered on anonymous hits too
+
+
+def register_fragment(name: str, render: FragmentRenderer, visitors: bool = False) -> None:
+    """``render(request, argument)`` gives the HTML of the personal part ``name`` for the
+    request's user; it must be cheap (a hit renders it), and depend on nothing else than the
+    request and the argument. Anonymous copies keep what the first visitor got, unless
+    ``visitors`` (the fragment must run for each anonymous hit too, e.g. to count it)."""
+    _fragments[name] = render
+    if visitors:
+        _for_visitors.add(name)
+
+
+def fragment(request, name: str, argument: str = "") -> SafeString:
+    """The fragment rendered for this request, between the markers a cache hit refills."""
+    html = _fragments[name](request, argument)
+    return mark_safe(  # noqa: S308 (the renderer's output is escaped by its template)
+        f"<!--portal:fragment {name} {argument}-->{html}<!--/portal:fragment-->"
+    )
+
+
+def _account_links(request, _argument: str) -> str:
+    # What the template reads, without running every context processor.
+    context = {"request": request, "user": request.user, **csrf(request)}
+    return get_template(ACCOUNT_TEMPLATE).render(context)
+
+
+register_fragment(ACCOUNT_FRAGMENT, _account_links)
+
+
+def _split(content: bytes) -> list | None:
+    """The content as literal parts and (name, argument) fragments; None without the account
+    links (not a full page), with a fragment nobody renders or one that cannot be read."""
+    parts, position, names = [], 0, set()
+    for match in FRAGMENT.finditer(content):
+        name, argument = match[1].decode(), match[2].decode()
+        parts += [content[position : match.start()], (name, argument)]
+        names.add(name)
+        position = match.end()
+    parts.append(content[position:])
+    if (
+        ACCOUNT_FRAGMENT not in names
+        or not names <= _fragments.keys()
+        # A marker the pattern did not read would leave a reader's part in the shared copy.
+        or content.count(FRAGMENT_START) != len(parts) // 2
+    ):
+        return None
+    return parts
+
+
+def _visitor_parts(content: bytes) -> list:
+    """An anonymous copy: as the first visitor got it, but for the fragments registered for
+    visitors, which each hit renders."""
+    parts, position = [b""], 0
+    for match in FRAGMENT.finditer(content):
+        name = match[1].decode()
+        if name in _for_visitors:
+            parts += [content[position : match.start()], (name, match[2].decode()), b""]
+            position = match.end()
+    parts[-1] += content[position:]
+    return parts
+
+
+def _join(request, parts) -> bytes:
+    return b"".join(
+        part if isinstance(part, bytes) else fragment(request, *part).encode() for part in parts
+    )
 
 
 def _fresh(versions: dict[str, int]) -> bool:
@@ -173,7 +258,7 @@ def invalidate_on_change(model, tags) -> Callable[[], None]:
 
 def _key(request, audience: str) -> str:
     raw = f"{request.get_host()}|{request.get_full_path()}|{audience}".encode()
-    return f"pagecache:{current_version()}:{hashlib.sha256(raw).hexdigest()}"
+    return f"pagecache:{ENTRY_FORMAT}:{current_version()}:{hashlib.sha256(raw).hexdigest()}"
 
 
 def _has_messages(request) -> bool:
@@ -226,11 +311,13 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         key = _key(request, "anonymous")
         if (hit := _get(key)) is not None and _fresh(hit[0]):
-            return _build(*hit[1:])
+            _versions, status, headers, parts = hit
+            content = parts[0] if len(parts) == 1 else _join(request, parts)
+            return _build(status, headers, content)
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if _storable(request, response) and (user is None or not user.is_authenticated):
-            _set(key, _entry(response, response.content))
+            _set(key, _entry(response, _visitor_parts(response.content)))
         return response
 
 
@@ -249,9 +336,8 @@ class AudiencePageCacheMiddleware:
             return self.get_response(request)
         key = _key(request, audience_key(request.user))
         if (hit := _get(key)) is not None and _fresh(hit[0]):
-            _versions, status, headers, before, after = hit
-            account = render_to_string(ACCOUNT_TEMPLATE, request=request).encode()
-            response = _build(status, headers, before + account + after)
+            _versions, status, headers, parts = hit
+            response = _build(status, headers, _join(request, parts))
         else:
             response = self.get_response(request)
             if _storable(request, response):
@@ -261,11 +347,8 @@ class AudiencePageCacheMiddleware:
 
     @staticmethod
     def _store(key, response) -> None:
-        start, end = ACCOUNT_MARKERS
-        before, found, rest = response.content.partition(start)
-        _, found_end, after = rest.partition(end)
-        if found and found_end:
-            _set(key, _entry(response, before + start, end + after))
+        if (parts := _split(response.content)) is not None:
+            _set(key, _entry(response, parts))
 
 
 def _page_deleted(sender, **_kwargs):
@@ -278,3 +361,6 @@ def connect_signals() -> None:
     page_unpublished.connect(invalidate, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="pagecache-moved")
     post_delete.connect(_page_deleted, dispatch_uid="pagecache-deleted")
+    # Wagtail privacy settings take effect without a publication.
+    for signal in (post_save, post_delete):
+        signal.connect(invalidate, sender=PageViewRestriction, dispatch_uid=f"pagecache-{signal}")

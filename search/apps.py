@@ -9,7 +9,8 @@ class SearchConfig(AppConfig):
 
     def ready(self):
         # Not at the top: these modules import the models, which load after the app configs.
-        from search import indexing, services
+        from search import answer_cache, indexing, services
 
         indexing.connect_signals()
         services.connect_signals()
+        answer_cache.connect_signals()

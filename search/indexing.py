@@ -10,7 +10,7 @@ from django.db.models.signals import post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_slug_changed, page_unpublished, post_page_move
 
-from search import backends, registry
+from search import answer_cache, backends, registry
 from search.documents import model_key
 from search.tasks import mirror_to_elasticsearch
 
@@ -38,11 +38,13 @@ def reindex(objects) -> None:
             documents.append(document)
     backends.get_database().delete(gone)
     backends.get_database().index(documents)
+    answer_cache.index_changed()
     _mirror([document.key for document in documents] + gone)
 
 
 def remove(keys: list[str]) -> None:
     backends.get_database().delete(keys)
+    answer_cache.index_changed()
     _mirror(keys)
 
 

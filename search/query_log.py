@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 
@@ -17,11 +18,16 @@ def record(query: str, total: int) -> None:
     text = normalise(query)
     if not text:
         return
-    stat, _ = QueryStat.objects.get_or_create(query=text, day=timezone.localdate())
-    QueryStat.objects.filter(pk=stat.pk).update(
-        searches=F("searches") + 1,
-        without_results=F("without_results") + (0 if total else 1),
-    )
+    today, missed = timezone.localdate(), 0 if total else 1
+    counted = {"searches": F("searches") + 1, "without_results": F("without_results") + missed}
+    # One UPDATE for a query already typed today (the usual case); else the day's first row.
+    if QueryStat.objects.filter(query=text, day=today).update(**counted):
+        return
+    try:
+        with transaction.atomic():
+            QueryStat.objects.create(query=text, day=today, searches=1, without_results=missed)
+    except IntegrityError:  # typed at the same moment by someone else
+        QueryStat.objects.filter(query=text, day=today).update(**counted)
 
 
 def _since(days: int):

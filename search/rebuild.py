@@ -3,7 +3,7 @@
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from search import backends, registry
+from search import answer_cache, backends, registry
 from search.documents import SearchDocument
 from search.entries import document_from_entry, fingerprint
 from search.models import SearchEntry
@@ -38,6 +38,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> dict[str, int]:
         counts["elasticsearch"] = elastic.rebuild(
             (document_from_entry(entry) for entry in entries), progress
         )
+    answer_cache.index_changed()
     return counts
 
 

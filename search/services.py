@@ -239,9 +239,21 @@ def search(user, params: SearchParams, record: bool = True) -> Results:
     results.facets = _facet_groups(params, found, labels)
     if not found.total and params.literal:
         results.suggestion = spelling_suggestion(user, params.query)
-    if record and params.page == 1 and not params.shortened:
-        query_log.record(params.query, found.total)
+    if record:
+        record_query(results)
     return results
+
+
+def counts_in_statistics(results: Results) -> bool:
+    """The anonymous statistics count a search's first page, when it had words to search."""
+    params = results.params
+    first_page = params.page == 1 and not params.shortened
+    return bool(params.query) and not results.unsearchable and first_page
+
+
+def record_query(results: Results) -> None:
+    if counts_in_statistics(results):
+        query_log.record(results.params.query, results.total)
 
 
 def _rounded(count: int) -> int:

@@ -4,7 +4,7 @@ import logging
 
 from django_tasks import task
 
-from search import backends
+from search import answer_cache, backends
 from search.backends.base import SearchUnavailable
 from search.entries import document_from_entry
 from search.models import SearchEntry
@@ -26,5 +26,6 @@ def mirror_to_elasticsearch(keys: list[str]) -> None:
     try:
         elastic.index(documents)
         elastic.delete([key for key in keys if key not in present])
+        answer_cache.index_changed()
     except SearchUnavailable as error:
         logger.warning("Elasticsearch not updated for %d entries: %s", len(keys), error)

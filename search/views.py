@@ -7,7 +7,8 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_GET
 
 from portal import modules as portal_modules
-from search import registry, services
+from portal import page_cache
+from search import answer_cache, registry, services
 from search.services import SearchParams
 
 
@@ -47,7 +48,7 @@ def _community_url(query: str = "") -> str:
 @require_GET
 def results(request):
     params = SearchParams.from_querydict(request.GET)
-    found = services.search(request.user, params) if params.query else None
+    found = answer_cache.search(request.user, params) if params.query else None
     facets = []
     if found:
         for group in found.facets:
@@ -88,10 +89,11 @@ def results(request):
             ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
             "community_url": _community_url(params.query),
+            "statistics_argument": answer_cache.statistics_argument(found),
         },
     )
     patch_cache_control(response, private=True, no_store=True)
-    return response
+    return page_cache.mark_cacheable(response, (answer_cache.PAGE_TAG,))
 
 
 @require_GET

@@ -185,7 +185,7 @@ def browse(user, index_page, params) -> Catalogue:
     base = listed_documents(user, DocumentPage.objects.child_of(index_page))
     counts = facet_counts(base, chosen)
 
-    results = base.filter(_filters(chosen))
+    results = base.filter(_filters(chosen)).defer_streamfields()  # cards show no body
     if sort == "popularity":
         results = results.annotate(popularity=Coalesce(F("stats__downloads"), 0))
     results = results.order_by(*SORTS[sort])
@@ -205,7 +205,11 @@ def browse(user, index_page, params) -> Catalogue:
         facets.append(view)
     featured = []
     if not chosen and page_obj.number == 1:
-        featured = list(base.filter(featured=True).order_by("-last_published_at", "-pk")[:FEATURED])
+        featured = list(
+            base.filter(featured=True)
+            .defer_streamfields()
+            .order_by("-last_published_at", "-pk")[:FEATURED]
+        )
     return Catalogue(
         featured=featured,
         page_obj=page_obj,

@@ -19,7 +19,6 @@ from portal.access.fields import CodeSetField, RoleSetField
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
-from portal.page_cache import mark_cacheable
 from portal.panels import ACCESS_PANEL
 from portal.routable import ModuleIndexMixin
 
@@ -271,14 +270,6 @@ class DocumentPage(AccessControlled, PortalPage):
         self.body_document_ids = f",{','.join(map(str, ids))}," if ids else ""
         return super().save(*args, **kwargs)
 
-    def serve(self, request, *args, **kwargs):
-        # Signed-in readers see their own vote, favourite and watch state: their copy is never
-        # shared through the audience page cache. Anonymous visitors get the cached copy.
-        response = Page.serve(self, request, *args, **kwargs)
-        if not request.user.is_authenticated:
-            mark_cacheable(response)
-        return response
-
     @property
     def search_summary(self) -> str:
         return self.summary
@@ -309,13 +300,14 @@ class DocumentPage(AccessControlled, PortalPage):
 
     def get_context(self, request, *args, **kwargs):
         # Not at the top: the reader and life-cycle services import these models.
-        from docs_base.documents import lifecycle, reader
+        from docs_base.documents import lifecycle, personal, reader
 
         context = super().get_context(request, *args, **kwargs)
         context["attachments"] = list(self.attachments.select_related("document"))
         context["changes"] = lifecycle.published_changes(self)
         context["related"] = reader.related_documents(request.user, self)
-        context["reader"] = reader.reader_state(request.user, self)
+        # The reader's own state is a personal fragment: the page is cached per audience.
+        context["shown"] = personal.ShownDocument.of(self, request)
         return context
 
 

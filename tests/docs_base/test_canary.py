@@ -102,6 +102,28 @@ def test_restricted_content_leaks_nowhere(content, who):
     assert "Dispositifs médicaux" not in seen  # the restricted document's only own theme
 
 
+@pytest.mark.parametrize("who", ["anonymous", "pending", "caregiver", "dpo"])
+def test_copies_cached_for_the_rssi_reach_no_other_audience(content, who):
+    """The RSSI fills the page cache and the search answer cache first, through every
+    channel; then another audience's visit of the same URLs gets none of it."""
+    rssi = MemberFactory(profile__roles={Role.RSSI}, profile__establishment=EstablishmentFactory())
+    rssi_client = client_for(rssi)
+    everything_seen(rssi_client, content)  # fills the caches (flash messages aside)
+    assert all(canary in everything_seen(rssi_client, content) for canary in CANARIES)
+    assert rssi_client.get(content["secret"].url)["X-Page-Cache"] == "hit"
+    users = {
+        "anonymous": None,
+        "pending": MemberFactory(profile__status=MemberStatus.PENDING),
+        "caregiver": MemberFactory(profile__roles={Role.CAREGIVER}),
+        "dpo": MemberFactory(
+            profile__roles={Role.DPO}, profile__establishment=EstablishmentFactory()
+        ),
+    }
+    seen = everything_seen(client_for(users[who]), content)
+    assert not [canary for canary in CANARIES if canary in seen]
+    assert "status:200" not in seen
+
+
 def test_the_rssi_sees_them_through_the_same_channels(content):
     rssi = MemberFactory(profile__roles={Role.RSSI}, profile__establishment=EstablishmentFactory())
     seen = everything_seen(client_for(rssi), content)

@@ -1,5 +1,5 @@
 """Reader features: helpful votes, favourites and sharing, watching, related documents, print,
-and per-user state kept out of the shared page cache."""
+and per-user state rendered into the audience's shared copy of the page."""
 
 import pytest
 from django.core import mail
@@ -246,19 +246,48 @@ def test_print_stylesheet_and_button_script_are_static_files():
     assert "<script>" not in html and "onclick" not in html
 
 
-def test_personal_state_is_never_served_from_the_audience_cache():
+def test_the_audience_shares_the_page_with_each_readers_own_state():
     establishment = EstablishmentFactory()
     page = document_page(title="Partagée")
     first = logged_in(reader(establishment=establishment))
     second = logged_in(reader(establishment=establishment))  # same audience
     first.post(documents_url("favourite", page.pk))
-    first.get(page.url)
+    first.post(documents_url("vote", page.pk), {"helpful": "yes"})
+    first.get(page.url)  # shows the flash messages: neither served from nor stored in the cache
+    html = first.get(page.url).content.decode()
+    assert "Retirer de mes favoris" in html and "Merci" in html
     response = second.get(page.url)
-    assert "X-Page-Cache" not in response
-    assert response.context["reader"].favourite is False
+    html = response.content.decode()
+    assert response["X-Page-Cache"] == "hit"
+    assert "Ajouter à mes favoris" in html and "Retirer de mes favoris" not in html
+    assert 'name="helpful"' in html  # the second reader has not voted
+    again = first.get(page.url)
+    assert again["X-Page-Cache"] == "hit" and "Retirer de mes favoris" in again.content.decode()
     anonymous = Client()
     anonymous.get(page.url)
-    assert anonymous.get(page.url)["X-Page-Cache"] == "hit"
+    response = anonymous.get(page.url)
+    assert response["X-Page-Cache"] == "hit" and not response.cookies
+    assert "Connectez-vous pour enregistrer" in response.content.decode()
+
+
+def test_a_document_page_reads_as_many_queries_whatever_its_related_list(
+    django_assert_max_num_queries,
+):
+    establishment = EstablishmentFactory()
+    page = document_page(title="Sauvegardes", themes={"backups"})
+    first = logged_in(reader(establishment=establishment))
+    second = logged_in(reader(establishment=establishment))
+    with django_assert_max_num_queries(25) as few:
+        first.get(page.url)
+    for n in range(8):
+        document_page(title=f"Voisin {n}", themes={"backups"})
+    with django_assert_max_num_queries(len(few)):  # the publications retired the copy
+        html = first.get(page.url).content.decode()
+    assert "Voisin 7" in html and "Voisin 3" not in html  # the four newest related
+    # From the audience's copy: session, user, unread notifications, the reader's state.
+    with django_assert_max_num_queries(5):
+        response = second.get(page.url)
+    assert response["X-Page-Cache"] == "hit"
 
 
 # --- Archived documents ------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Anonymous pages come from the cache; members never do; publishing invalidates."""
 
 import pytest
+from wagtail.models import PageViewRestriction
 
 from portal.access import AccessLevel, Role
 from tests.portal.factories import (
@@ -101,6 +102,13 @@ def test_unpublishing_invalidates(client, page):
     client.get("/programme/")
     page.unpublish()
     assert client.get("/programme/").status_code == 404
+
+
+def test_a_privacy_restriction_retires_the_copies(client, page):
+    client.get("/programme/")
+    assert client.get("/programme/")["X-Page-Cache"] == "hit"
+    PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)
+    assert client.get("/programme/").status_code == 302  # Wagtail asks to log in
 
 
 def test_404_is_not_cached(client, page):

@@ -10,7 +10,9 @@ import pytest
 from django.test import Client
 from django.utils.module_loading import import_string
 
+from docs_base.routes import documents_url
 from portal.access import AccessLevel, Role
+from tests.docs_base.factories import document_page
 from tests.portal.factories import home_page, standard_page
 from tests.portal.url_matrix import (
     USERS,
@@ -321,6 +323,42 @@ def test_pages(users):
             if (status := client.get(page.url).status_code) != expected:
                 failures.append(f"page {key} as {who}: {status}, expected {expected}")
     assert not failures, "\n".join(failures)
+
+
+def test_document_pages_from_the_page_cache_reach_their_audience_only(users):
+    """Each user visits every document page twice, the second round in the reverse order: the
+    copies the first visitors left in the page cache serve their own audience only, and the
+    reader's controls (a personal fragment) only approved members."""
+    est_a = users["caregiver"].member_profile.establishment
+    est_b = users["other_establishment"].member_profile.establishment
+    levels = {
+        "public": {},
+        "members": {"access_level": AccessLevel.MEMBERS},
+        "rssi_dsi": {"access_level": AccessLevel.ROLES, "allowed_roles": {Role.RSSI, Role.DSI}},
+        "establishment_a": {"access_level": AccessLevel.ESTABLISHMENT, "establishment": est_a},
+        "establishment_b": {"access_level": AccessLevel.ESTABLISHMENT, "establishment": est_b},
+    }
+    pages = {
+        key: document_page(title=f"Document {key} zorglub{n}", themes={"backups"}, **fields)
+        for n, (key, fields) in enumerate(levels.items())
+    }
+    clients = {who: _client(users, who) for who in USERS}
+    failures = []
+    for order in (USERS, USERS[::-1]):
+        for who in order:
+            for key, page in pages.items():
+                response = clients[who].get(page.url)
+                html = response.content.decode()
+                allowed = who in PAGES[key]
+                seen = {k for k, other in pages.items() if other.title in html}
+                visible = {k for k in pages if who in PAGES[k]}
+                if response.status_code != (200 if allowed else 404) or not seen <= visible:
+                    failures.append(f"{key} as {who}: {response.status_code}, shows {seen}")
+                controls = documents_url("favourite", page.pk) in html
+                if allowed and controls != (who in PAGES["members"]):
+                    failures.append(f"{key} as {who}: reader controls {controls}")
+    assert not failures, "\n".join(failures)
+    assert clients["rssi"].get(pages["rssi_dsi"].url)["X-Page-Cache"] == "hit"
 
 
 def test_admin_is_staff_only(users):
