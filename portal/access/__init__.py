@@ -9,6 +9,7 @@ from portal.access.policy import (
     get_visible_or_404,
     page_access_q,
     refuse,
+    visible_pages,
     visible_to,
 )
 from portal.access.roles import SECURITY_ROLES, Role
@@ -32,5 +33,6 @@ __all__ = [
     "membership_of",
     "page_access_q",
     "refuse",
+    "visible_pages",
     "visible_to",
 ]
