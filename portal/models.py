@@ -8,7 +8,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from portal import modules, page_cache
-from portal.access import page_access_q, refuse, visible_to
+from portal.access import refuse, visible_pages, visible_to
 from portal.access.models import AccessControlled
 from portal.blocks import body_blocks
 from portal.menus import menu_entries
@@ -35,8 +35,7 @@ class PortalPage(Page):
         if not path_components:
             return super().route(request, path_components)
         slug = path_components[0]
-        children = self.get_children().filter(page_access_q(request.user))
-        subpage = children.filter(slug=slug).first()
+        subpage = visible_pages(request).child_of(self).filter(slug=slug).first()
         if subpage is None:
             refuse(request, Page, parent=self.pk, slug=slug)
         subpage._cached_parent_obj = self

@@ -22,7 +22,7 @@ from django.utils import translation
 from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.url_routing import RouteResult
 
-from portal.access import page_access_q
+from portal.access import visible_pages
 
 
 class ModuleIndexMixin(RoutablePageMixin):
@@ -41,8 +41,7 @@ class ModuleIndexMixin(RoutablePageMixin):
         return super(RoutablePageMixin, self).route(request, path_components)
 
     def has_visible_child(self, request, slug: str) -> bool:
-        children = self.get_children().live().filter(page_access_q(request.user))
-        return children.filter(slug=slug).exists()
+        return visible_pages(request).child_of(self).live().filter(slug=slug).exists()
 
     @classmethod
     def route_segments(cls) -> set[str]:

@@ -10,6 +10,7 @@ from portal.access.policy import (
     get_visible_or_404,
     page_access_q,
     refuse,
+    visible_pages,
     visible_to,
 )
 from portal.access.roles import SECURITY_ROLES, Role
@@ -35,5 +36,6 @@ __all__ = [
     "membership_of",
     "page_access_q",
     "refuse",
+    "visible_pages",
     "visible_to",
 ]

@@ -112,6 +112,17 @@ def page_access_q(user) -> Q:
     return rule
 
 
+def visible_pages(request):
+    """Every page the requesting user may view by the access fields (``page_access_q``), built
+    once per request: each lookup that narrows it (a child by slug, at each level of the page
+    routing) clones the filter instead of building it again."""
+    cached = getattr(request, "_portal_visible_pages", None)
+    if cached is None or cached[0] is not request.user:
+        cached = (request.user, Page.objects.filter(page_access_q(request.user)))
+        request._portal_visible_pages = cached
+    return cached[1]
+
+
 @cache
 def _access_controlled_page_paths(with_families: bool = False) -> tuple:
     """From ``Page``, the relation path to each table holding access fields (with whether it

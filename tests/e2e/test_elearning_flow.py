@@ -1,7 +1,8 @@
 """E-learning, as people do it: a caregiver of the demo director's establishment takes the
 awareness course and passes its quiz, downloads her certificate, completes the interactive
 SCORM module in its sandboxed frame; the director sees the completion in her report.
-axe-core checks the catalogue, a course, a lesson, the quiz, "Mes formations" and the reports.
+axe-core checks the catalogue, a course, a lesson (and the one with the demo video), the quiz,
+"Mes formations" and the reports.
 """
 
 import re
@@ -107,6 +108,7 @@ PAGES = {
     "catalogue": CATALOGUE,
     "course": COURSE,
     "lesson": COURSE + "bons-reflexes/",
+    "lesson-with-video": "/formations/dejouer-hameconnage/reconnaitre/",
     "quiz": COURSE + "quiz/",
     "my-courses": "/formations/mes-formations/",
     "report": "/formations/rapports/",
