@@ -37,21 +37,18 @@ CHAMPION_MIN = 1.2  # weight from which a (term, page) pair gets an impact token
 LEVEL_RATIO = 1.05
 TOP_LEVEL = 99
 # Levels read per step, highest first: each step is one query, until enough candidates match.
+# A page's title alone weighs 10 (level 43), with tags and body up to about 25 (level 62):
+# levels there are read one at a time.
 LEVEL_STEPS = (
-    (99, 56),
-    (55, 50),
-    (49, 47),
-    (46, 46),
-    (45, 45),
-    (44, 43),
-    (42, 40),
+    (99, 63),
+    *((n, n) for n in range(62, 39, -1)),
     (39, 35),
     (34, 25),
     (24, 0),
 )
 EXACT_RANKING = 120  # up to this many visible matches, every one is scored
 CANDIDATES = 80  # beyond, at least this many candidates (and three pages' worth) are scored
-MAX_STEP_ROWS = 2000  # a step holding more is cut in key order (deterministic)
+MAX_STEP_ROWS = 300  # a step holding more is cut in key order (deterministic)
 
 
 def _saturated(count: float, norm: float = 1.0) -> float:

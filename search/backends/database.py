@@ -253,9 +253,12 @@ class DatabaseBackend(Backend):
         found: dict[int, None] = {}
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)
-            found |= dict.fromkeys(
-                self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS)
-            )
+            step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
+            if len(step) > ranking.MAX_STEP_ROWS:  # rare: cut in key order, never rowid order
+                step = self.engine.champions(
+                    request, *where, tokens, ranking.MAX_STEP_ROWS, by_key=True
+                )
+            found |= dict.fromkeys(step)
             if len(found) >= wanted:
                 return list(found)
         # Too few pages weigh the words much: the other matches, in key order.

@@ -112,14 +112,16 @@ class SqliteFullText:
         )
         return [row[0] for row in fetch(sql, [self._expression(request), *params, limit])]
 
-    def champions(self, request, where, params, tokens, limit) -> list[int]:
-        """Ids of visible, filtered matches holding one of the impact ``tokens``, by key."""
+    def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:
+        """Ids of up to ``limit`` visible, filtered matches holding one of the impact
+        ``tokens`` (by key: at the cost of reading them all)."""
         impact = " OR ".join(f'"{token}"' for token in tokens)
         expression = f"impact : ({impact}) AND {self._expression(request)}"
+        order = f" ORDER BY {ENTRY}.key" if by_key else ""
         sql = (
             f"SELECT {ENTRY}.id FROM {self.TABLE} CROSS JOIN {ENTRY} "
-            f"ON {ENTRY}.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND {where} "
-            f"ORDER BY {ENTRY}.key LIMIT %s"
+            f"ON {ENTRY}.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND {where}"
+            f"{order} LIMIT %s"
         )
         return [row[0] for row in fetch(sql, [expression, *params, limit])]
 
