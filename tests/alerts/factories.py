@@ -24,8 +24,15 @@ def alert_index():
     return index
 
 
-def alert(title="Vulnérabilité critique", tlp=Tlp.CLEAR, establishment=None, published=True,
-          published_at=None, products=(), **fields):
+def alert(
+    title="Vulnérabilité critique",
+    tlp=Tlp.CLEAR,
+    establishment=None,
+    published=True,
+    published_at=None,
+    products=(),
+    **fields,
+):
     """An alert, published (AMBER+ as if approved: the workflow is tested on its own)."""
     from alerts.models import AffectedProduct, AlertPage
 
