@@ -94,6 +94,16 @@ def concerned_establishments(alert):
     return queryset.filter(kind__in=types) if types else queryset
 
 
+def _concern_test(alert):
+    """``concerned_establishments`` as a test on (establishment id, kind) of a validated one."""
+    if alert.access_level == AccessLevel.ESTABLISHMENT:
+        return lambda establishment_id, kind: establishment_id == alert.establishment_id
+    types = as_role_set(alert.establishment_types)
+    return lambda establishment_id, kind: (
+        kind not in NOT_CONCERNED_KINDS and (not types or kind in types)
+    )
+
+
 def concerns(alert, establishment) -> bool:
     return concerned_establishments(alert).filter(pk=establishment.pk).exists()
 
@@ -244,15 +254,21 @@ class Delays:
 
 
 def median_delays(alerts) -> Delays:
-    """Across alerts: from publication to an establishment's first answer, and to its first
-    "fixed", medians in hours."""
-    published = {a.pk: a.first_published_at for a in alerts if a.first_published_at}
+    """Across alerts: from publication to a concerned establishment's first answer, and to its
+    first "fixed", medians in hours."""
+    alerts = [a for a in alerts if a.first_published_at]
+    published = {a.pk: a.first_published_at for a in alerts}
+    concerned = {a.pk: _concern_test(a) for a in alerts}
     first_answer: dict = {}
     first_fix: dict = {}
-    rows = Acknowledgement.objects.filter(alert_id__in=published).order_by("recorded_at", "pk")
-    for alert_id, establishment_id, status, at in rows.values_list(
-        "alert_id", "establishment_id", "status", "recorded_at"
+    rows = Acknowledgement.objects.filter(
+        alert_id__in=published, establishment__validated=True
+    ).order_by("recorded_at", "pk")
+    for alert_id, establishment_id, kind, status, at in rows.values_list(
+        "alert_id", "establishment_id", "establishment__kind", "status", "recorded_at"
     ):
+        if not concerned[alert_id](establishment_id, kind):
+            continue
         pair = (alert_id, establishment_id)
         first_answer.setdefault(pair, at)
         if status == AcknowledgementStatus.FIXED:

@@ -254,7 +254,13 @@ def dashboard(request, index):
             "page": index,
             "alerts": page,
             "rows": rows,
-            "delays": services.median_delays(list(alerts.only("pk", "first_published_at"))),
+            "delays": services.median_delays(
+                list(
+                    alerts.only(
+                        "first_published_at", "access_level", "establishment", "establishment_types"
+                    )
+                )
+            ),
         },
     )
 
