@@ -1,16 +1,17 @@
 """The publication workflow of TLP:AMBER and above: a second editor's approval.
 
 ``ensure_alerts_workflow()`` creates, idempotently, the second-person approval task (group
-"Editors"; whoever submitted cannot approve) and the "Validation des alertes" workflow, and
-assigns it to every alert index. It runs after ``migrate`` and whenever an alert index is
-created. TLP:CLEAR and GREEN alerts may still be published at once; AMBER and above only through
-this workflow (``AlertPage.publish`` refuses anything else).
+"Editors"; whoever submitted cannot approve) and the "Validation des alertes" workflow, assigns
+it to every alert index and lets the group publish there (approving publishes). It runs after
+``migrate`` and whenever an alert index is created. TLP:CLEAR and GREEN alerts may still be
+published at once; AMBER and above only through this workflow (``AlertPage.publish`` refuses
+anything else).
 """
 
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
 from django.db.models.signals import post_migrate, post_save
-from wagtail.models import Workflow, WorkflowPage, WorkflowTask
+from wagtail.models import GroupPagePermission, Workflow, WorkflowPage, WorkflowTask
 
 from alerts.models import AlertIndexPage, SecondPersonApprovalTask
 
@@ -28,9 +29,14 @@ def ensure_alerts_workflow():
     task.groups.add(group)
     workflow, _created = Workflow.objects.get_or_create(name=WORKFLOW_NAME)
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    publish = Permission.objects.get(content_type__app_label="wagtailcore", codename="publish_page")
     for index in AlertIndexPage.objects.all():
         # An administrator may have chosen another workflow for the index: it is kept.
         WorkflowPage.objects.get_or_create(page=index.page_ptr, defaults={"workflow": workflow})
+        # Approving publishes: the approvers publish alerts (AMBER+ only through the workflow).
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=index.page_ptr, permission=publish
+        )
     return workflow
 
 

@@ -47,7 +47,10 @@ def alert(
         AffectedProduct(vendor=vendor, product=product, versions=versions)
         for vendor, product, versions in products
     ]
+    page.live = published
     alert_index().add_child(instance=page)
+    if not published:
+        page.save_revision()
     if published:
         page.save_revision().publish(skip_permission_checks=True)
         page.refresh_from_db()
