@@ -33,8 +33,8 @@ class AlertsModule(PortalModule):
     personal_data = Section("alerts", personal_data.export, personal_data.erase)
     notification_kinds = notifications.KINDS
     periodic_jobs = (notifications.REMINDERS_JOB,)
-    # After the establishments, the accounts and the document base (40): the demo's
-    # acknowledgements are signed by the establishments' demo accounts, and a watch item
-    # flags a document.
-    demo_steps = (DemoStep(48, "Alertes et veille", "alerts.demo.loader.build"),)
+    # After the accounts and the document base (40), before the experience feedback (45):
+    # the demo's acknowledgements are signed by the establishments' demo accounts, and a watch
+    # item flags a document.
+    demo_steps = (DemoStep(44, "Alertes et veille", "alerts.demo.loader.build"),)
     page_cache_tags = {Acknowledgement: (ACKNOWLEDGEMENTS_CACHE_TAG, page_cache.HOME)}

@@ -25,6 +25,7 @@ from portal import region
 from portal.access import Role, Tlp
 from portal.accounts.models import Establishment
 from portal.models import HomePage
+from search.indexing import reindex
 
 CVSS = {
     "critical": "CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H",
@@ -496,6 +497,7 @@ def _alert(index, row, recipient, now) -> int:
     moment = now - datetime.timedelta(days=days)
     AlertPage.objects.filter(pk=page.pk).update(first_published_at=moment, last_published_at=moment)
     page.changes.update(published_at=moment)
+    reindex([AlertPage.objects.get(pk=page.pk)])  # its search entry carries the date
     return 1
 
 
