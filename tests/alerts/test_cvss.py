@@ -142,3 +142,18 @@ def test_the_admin_refuses_a_bad_vector_or_cve_with_a_french_message(index, admi
     alert = AlertPage.objects.get()
     assert (alert.live, alert.severity, alert.cvss_score) == (True, "critical", Decimal("9.8"))
     assert [str(p) for p in alert.products.all()] == ["Fortinet FortiOS 7.0 à 7.4"]
+
+
+def test_the_feeds_carry_the_marking_and_the_cvss_of_public_alerts_only(index):
+    vector = "CVSS:4.0/AV:N/AC:L/AT:N/PR:N/UI:N/VC:H/VI:H/VA:H/SC:N/SI:N/SA:N"
+    factories.alert(title="Alerte publique CVSS", cvss_vector=vector)
+    factories.alert(title="Alerte verte", tlp="green")
+    factories.watch_item(title="Veille publique")
+    client = Client()
+    rss = client.get(index.url + "flux/rss/").content.decode()
+    assert "<category>TLP:CLEAR</category>" in rss
+    assert f"<category>CVSS 9.3 {vector}</category>" in rss
+    assert "Alerte publique CVSS" in rss and "Veille publique" in rss
+    assert "Alerte verte" not in rss
+    atom = client.get(index.url + "flux/atom/").content.decode()
+    assert 'term="TLP:CLEAR"' in atom and "Alerte verte" not in atom
