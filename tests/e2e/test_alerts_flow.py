@@ -33,6 +33,13 @@ print(json.dumps({"index": AlertIndexPage.objects.get().pk, "rssi": rssi.email,
 """
 
 
+FIND_ALERT = """
+from alerts.models import AlertPage
+def find(reference):
+    return AlertPage.objects.get(reference=reference, live=False).pk
+"""
+
+
 def _axe(page, axe_script, path) -> list:
     page.goto(path)
     page.add_script_tag(path=axe_script)
@@ -58,7 +65,10 @@ def test_publish_approve_notify_acknowledge_and_follow(
     _set_up_totp(page, demo_password)
     page.goto(f"/admin/pages/add/alerts/alertpage/{facts['index']}/")
     page.fill("#id_title", title)
-    page.fill("#id_slug", f"alerte-e2e-{tag.lower()}")
+    # The slug field is on the "Promotion" tab: set it as that tab's field would.
+    page.eval_on_selector(
+        "#id_slug", "(el, slug) => { el.value = slug; }", f"alerte-e2e-{tag.lower()}"
+    )
     page.fill("#id_reference", reference)
     page.select_option("#id_tlp", "amber")
     page.select_option("#id_severity", "critical")
@@ -66,12 +76,15 @@ def test_publish_approve_notify_acknowledge_and_follow(
     page.fill("#id_summary", f"Résumé confidentiel {tag}")
     page.locator("footer .w-dropdown__toggle, footer [data-w-dropdown-target=toggle]").first.click()
     page.locator("button[name=action-submit]").click()
-    expect(page).to_have_url(re.compile(r"/admin/pages/\d+/edit/"))
-    alert_id = int(re.search(r"/admin/pages/(\d+)/edit/", page.url)[1])
+    # Submitted: back to the alerts' listing, with a confirmation.
+    expect(page).to_have_url(re.compile(rf"/admin/pages/{facts['index']}/$"))
+    found = manage("shell", "-c", f"{FIND_ALERT}print(find({reference!r}))")
+    alert_id = int(found.strip().splitlines()[-1])
     # Not live yet: nobody on the portal sees it.
     assert second_page.goto(f"{ALERTS}alerte-e2e-{tag.lower()}/").status == 404
 
     # The editor cannot approve what she submitted herself.
+    page.goto(f"/admin/pages/{alert_id}/edit/")
     expect(page.locator("button[data-workflow-action-name=approve]")).to_have_count(0)
 
     # 2. The ARS referent looks at the dashboard before: the alert is not there yet.
