@@ -51,9 +51,11 @@ class Target:
     server: str  # "minimal" or "portal"
     path: str
     logged_in: bool = False
+    as_user: str = ""  # logged in as the demo account whose e-mail starts so (default: first)
 
 
 FORUM_TOPIC = "<a 50-post forum topic>"  # created after load_demo (``forum_topic_path``)
+ALERT_DASHBOARD = "<an alert's dashboard over 2,000 establishments>"  # ``alert_dashboard_path``
 
 TARGETS = [
     Target("minimal", "minimal", "/"),
@@ -81,6 +83,10 @@ TARGETS = [
     Target("search-3-in", "portal", "/recherche/?q=sauvegardes+hors+ligne", logged_in=True),
     Target("search-anon", "portal", "/recherche/?q=rancongiciels"),
     Target("profile", "portal", "/adhesion/profil/", logged_in=True),
+    # Alerts: "Vous êtes attaqué ?" anonymously (page cache), and the ARS referent's exposure
+    # dashboard of one alert over 2,000 establishments (created after load_demo).
+    Target("attack", "portal", "/vous-etes-attaque/"),
+    Target("dashboard", "portal", ALERT_DASHBOARD, logged_in=True, as_user="isabelle.fournier@"),
 ]
 # Signed-in member pages and search pages: the issue's targets (req/s, p99 ms).
 MEMBER_PAGES = ("document-in", "rex-in", "catalog-in", "profile")
@@ -88,7 +94,8 @@ SEARCH_PAGES = ("search-1-in", "search-3-in", "search-anon")
 SEARCH_RPS, SEARCH_P99_MS = 200.0, 300.0
 FORUM_RPS, FORUM_P99_MS = 300.0, 250.0
 EDR_CATEGORY = "/comparatifs/edr/"
-ANONYMOUS_WITH_TARGET = ("home", "content", "legal")
+ANONYMOUS_WITH_TARGET = ("home", "content", "legal", "attack")
+DASHBOARD_P99_MS = 1000.0
 
 
 @dataclass
@@ -235,8 +242,8 @@ def portal_env(tmp: Path, redis_db: int) -> tuple[dict, str]:
     return env, note
 
 
-def prepare_portal(env) -> tuple[str, str]:
-    """Migrate, collect static files, load the demo; return (first demo e-mail, password)."""
+def prepare_portal(env) -> tuple[list[str], str]:
+    """Migrate, collect static files, load the demo; return (demo e-mails, password)."""
     manage = [PYTHON, "manage.py"]
     run_checked([*manage, "migrate", "--noinput", "-v0"], env, "migrate")
     run_checked([*manage, "collectstatic", "--noinput", "-v0"], env, "collectstatic")
@@ -246,7 +253,7 @@ def prepare_portal(env) -> tuple[str, str]:
     password = re.search(r"Mot de passe commun : (\S+)", output)
     if not emails or not password:
         raise HarnessError(f"no demo login found in load_demo's output:\n{output[-2000:]}")
-    return emails[0], password[1]
+    return emails, password[1]
 
 
 FORUM_TOPIC_SCRIPT = """
@@ -296,6 +303,46 @@ def demo_paths(env, email) -> dict[str, str]:
     if len(found) != 2:
         raise HarnessError(f"no demo document or REX found:\n{output[-2000:]}")
     return {"{document}": found["DOCUMENT"], "{rex}": found["REX"]}
+
+
+ALERT_DASHBOARD_SCRIPT = """
+import datetime
+from django.utils import timezone
+from alerts.models import Acknowledgement, AlertIndexPage, AlertPage
+from portal.accounts.models import Establishment
+kinds = ["ch", "ehpad", "clinic", "esms", "espic"]
+departments = list(Establishment.objects.values_list("department", flat=True).distinct())
+Establishment.objects.bulk_create(
+    [Establishment(name=f"Établissement de banc d'essai {n}", finess=f"99{n:07d}",
+                   kind=kinds[n % 5], department=departments[n % len(departments)])
+     for n in range(2000)],
+    ignore_conflicts=True,
+)
+alert = AlertPage.objects.filter(reference="ALERTE-BANC-2000").first()
+if alert is None:
+    alert = AlertPage(title="Banc d'essai : alerte pour 2 000 établissements", slug="banc-2000",
+                      reference="ALERTE-BANC-2000", tlp="clear", severity="critical",
+                      source="cert_sante", summary="Alerte du banc d'essai.")
+    AlertIndexPage.objects.get().add_child(instance=alert)
+    alert.save_revision().publish()
+    statuses = ["taken", "in_progress", "fixed", "not_affected"]
+    bench = Establishment.objects.filter(finess__startswith="99").order_by("finess")
+    Acknowledgement.objects.bulk_create(
+        [Acknowledgement(alert=alert, establishment=e, status=statuses[n % 4],
+                         recorded_at=timezone.now() - datetime.timedelta(hours=n % 90))
+         for n, e in enumerate(bench) if n % 5]
+    )
+print(f"DASHBOARD={AlertIndexPage.objects.get().url}tableau-de-bord/{alert.pk}/")
+"""
+
+
+def alert_dashboard_path(env) -> str:
+    """One alert concerning 2,000 more establishments, 4 in 5 of which answered (made once)."""
+    output = run_checked([PYTHON, "manage.py", "shell", "-c", ALERT_DASHBOARD_SCRIPT], env, "alert")
+    found = re.search(r"DASHBOARD=(\S+)", output)
+    if not found:
+        raise HarnessError(f"no alert dashboard created:\n{output[-2000:]}")
+    return found[1]
 
 
 def log_in(port, email, password) -> str:
@@ -487,6 +534,10 @@ def report(results: dict[str, Result], paths: dict[str, str]) -> None:
                 ok = r.rps >= rps and r.p99_ms <= p99 and not r.non_2xx
                 print(f"  {'PASS' if ok else 'FAIL'} {name}: {r.rps:.0f} req/s (≥ {rps:.0f}), "
                       f"p99 {r.p99_ms:.1f} ms (≤ {p99:.0f} ms)")  # fmt: skip
+    if (r := results.get("dashboard")) is not None:
+        ok = r.p99_ms <= DASHBOARD_P99_MS and not r.non_2xx
+        print(f"  {'PASS' if ok else 'FAIL'} dashboard (2,000 establishments): {r.rps:.0f} req/s, "
+              f"p99 {r.p99_ms:.1f} ms (≤ {DASHBOARD_P99_MS:.0f} ms)")  # fmt: skip
 
 
 # --- Main -------------------------------------------------------------------------------------
@@ -539,15 +590,20 @@ def bench(args, tmp: Path, servers: list) -> None:
     if any(t.server == "portal" for t in targets) or args.fanout:
         print("preparing the portal (migrate, collectstatic, load_demo)…", flush=True)
         started = time.monotonic()
-        email, password = prepare_portal(env)
+        emails, password = prepare_portal(env)
+        email = emails[0]
         if any(t.path in ("{document}", "{rex}") for t in targets):
             paths = demo_paths(env, email)
-            targets = [Target(t.name, t.server, paths.get(t.path, t.path), t.logged_in)
+            targets = [Target(t.name, t.server, paths.get(t.path, t.path), t.logged_in, t.as_user)
                        for t in targets]  # fmt: skip
         if any(t.path == FORUM_TOPIC for t in targets):
             topic_path = forum_topic_path(env)
             targets = [Target(t.name, t.server, topic_path, t.logged_in)
                        if t.path == FORUM_TOPIC else t for t in targets]  # fmt: skip
+        if any(t.path == ALERT_DASHBOARD for t in targets):
+            dashboard_path = alert_dashboard_path(env)
+            targets = [Target(t.name, t.server, dashboard_path, t.logged_in, t.as_user)
+                       if t.path == ALERT_DASHBOARD else t for t in targets]  # fmt: skip
         print(f"  ready in {time.monotonic() - started:.0f} s; demo login: {email}", flush=True)
     if any(t.server == "portal" for t in targets):
         servers.append(Server("portal", "portal.wsgi:application", env,
@@ -562,9 +618,12 @@ def bench(args, tmp: Path, servers: list) -> None:
         servers[-1].wait_ready()
         ports["minimal"] = servers[-1].port
 
-    cookie = ""
-    if any(t.logged_in for t in targets):
-        cookie = log_in(ports["portal"], email, password)
+    cookies = {}  # as_user -> Cookie header
+    for as_user in {t.as_user for t in targets if t.logged_in}:
+        account = next((e for e in emails if e.startswith(as_user)), None) if as_user else email
+        if account is None:
+            raise HarnessError(f"no demo account starting with {as_user!r}")
+        cookies[as_user] = log_in(ports["portal"], account, password)
 
     # The reference is measured first and again last; the better run counts, so a burst of
     # other load during one of them does not lower the bar for the portal.
@@ -572,7 +631,7 @@ def bench(args, tmp: Path, servers: list) -> None:
     results = {}
     for target in runs:
         port = ports[target.server]
-        target_cookie = cookie if target.logged_in else ""
+        target_cookie = cookies[target.as_user] if target.logged_in else ""
         page_cache = check_url(target, port, target_cookie)
         url = f"http://{HOST}:{port}{target.path}"
         print(f"{target.name:<11} {target.path:<22} page cache: {page_cache:<4} …", end=" ",

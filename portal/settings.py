@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "search",
     "docs_base",
     "benchmarks",
+    "alerts",
     "elearning",
     "dsfr",
     "wagtail.contrib.forms",

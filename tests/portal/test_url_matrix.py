@@ -135,6 +135,27 @@ MATRIX = {
     # The establishment's own reviews: its director, RSSI or DSI (the impostor's claimed roles
     # open nothing).
     "benchmarks.BenchmarkIndexPage:my_reviews": rule(REDIRECT, NOT_FOUND, rssi=OK),
+    # Alerts and watch: "home" redirects to the index page; "attack" to the "Vous êtes
+    # attaqué ?" page (404 while there is none, as here). The index's routes serve the watch,
+    # subscriptions, acknowledgements, the exposure dashboard and the feeds (tests/alerts).
+    "alerts:home": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "alerts:attack": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "alerts.AlertIndexPage:index_route": PUBLIC,
+    "alerts.AlertIndexPage:watch": PUBLIC,
+    "alerts.AlertIndexPage:rss": PUBLIC,
+    "alerts.AlertIndexPage:atom": PUBLIC,
+    "alerts.AlertIndexPage:subscription": APPROVED_ONLY,
+    # The establishment's own history: its approved RSSI, DSI or director (the impostor's
+    # claimed roles and the pending RSSI open nothing).
+    "alerts.AlertIndexPage:history": rule(REDIRECT, NOT_FOUND, rssi=OK),
+    # Regional staff and ARS referents only.
+    "alerts.AlertIndexPage:dashboard": rule(
+        REDIRECT, NOT_FOUND, moderator=OK, editor=OK, regional_admin=OK
+    ),
+    "alerts.AlertIndexPage:alert_dashboard*": "regional roles, for an alert they may follow, "
+    "else 404 (tests/alerts/test_dashboard.py)",
+    "alerts.AlertIndexPage:acknowledge": "the establishment's own RSSI, DSI or director, for "
+    "an alert concerning it, else 404 (tests/alerts/test_acknowledgements.py)",
     "docs_base:download": "the access model decides, 404 otherwise (tests/docs_base)",
     # E-learning: "catalogue" redirects to the catalogue page (404 while there is none); its
     # other views are routes of Wagtail pages (see ROUTABLE_INDEXES). SCORM content needs a
@@ -171,6 +192,7 @@ MATRIX = {
     "wagtaildocs_serve": "the access model decides, 404 otherwise (tests/docs_base)",
     "wagtaildocs_authenticate_with_password": "always 404: not part of the access model",
     "docs_base_review_report": "admin",
+    "alerts_watch_report": "admin",
     # Member forum: approved members; forums, topics and posts per audience (every forum x
     # user in tests/forum/test_access.py); the moderation queue for moderators only.
     "community:index": APPROVED_ONLY,
@@ -195,6 +217,7 @@ MATRIX = {
 # Page models whose routes serve a module's own views -> a factory of one live page of each:
 # the matrix requests every route under it, for every user.
 ROUTABLE_INDEXES = {
+    "alerts.AlertIndexPage": "tests.alerts.factories.alert_index",
     "benchmarks.BenchmarkIndexPage": "tests.benchmarks.factories.benchmark_index",
     "docs_base.RexIndexPage": "tests.docs_base.factories.rex_index",
     "docs_base.DocumentIndexPage": "tests.docs_base.factories.document_index",

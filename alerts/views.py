@@ -1,0 +1,405 @@
+"""The alerts' own views, served as routes of the alert index page (``AlertIndexPage``), and
+the context of the alert, index and "Vous êtes attaqué ?" pages. Every object goes through the
+access model; what a user may not see answers 404."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from wagtail.models import Page
+
+from alerts import charts, services
+from alerts.forms import AcknowledgementForm, SubscriptionForm
+from alerts.models import (
+    Acknowledgement,
+    AcknowledgementStatus,
+    AlertIndexPage,
+    AlertPage,
+    AlertStatus,
+    AttackResponsePage,
+    WatchCategory,
+)
+from alerts.severity import Severity
+from portal import region
+from portal.access import (
+    AccessLevel,
+    Tlp,
+    approved_member_required,
+    get_visible_or_404,
+    membership_of,
+    page_access_q,
+    refuse,
+)
+from portal.access.fields import as_role_set
+from portal.accounts.models import Establishment
+
+PAGE_SIZE = 20
+
+
+def _login_or_404(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    raise Http404
+
+
+def _choice(value, choices) -> str:
+    return value if value in dict(choices) else ""
+
+
+# --- Pages' context -----------------------------------------------------------------------------
+
+
+def index_context(request, index) -> dict:
+    filters = {
+        "severity": _choice(request.GET.get("severity"), Severity.choices),
+        "status": _choice(request.GET.get("status"), AlertStatus.choices),
+        "tlp": _choice(request.GET.get("tlp"), Tlp.choices),
+    }
+    alerts = services.alerts_for(request.user).only(
+        "title",
+        "url_path",
+        "slug",
+        "reference",
+        "tlp",
+        "severity",
+        "cvss_score",
+        "status",
+        "summary",
+        "first_published_at",
+        "establishment_types",
+    )
+    for name, value in filters.items():
+        if value:
+            alerts = alerts.filter(**{name: value})
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    return {
+        "alerts": page,
+        "filters": filters,
+        "severity_choices": Severity.choices,
+        "status_choices": AlertStatus.choices,
+        "tlp_choices": Tlp.choices,
+        "to_acknowledge": services.unacknowledged_for(request.user, 10),
+        "sees_dashboard": services.is_regional(request.user),
+        "sees_history": bool(
+            membership_of(request.user).roles & services.ACKNOWLEDGING_ROLES
+            and membership_of(request.user).establishment_id
+        ),
+        "latest_watch": list(services.watch_items_for(request.user)[:5]),
+    }
+
+
+def alert_context(request, alert) -> dict:
+    member = membership_of(request.user)
+    context = {
+        "changes": list(alert.changes.all()[:20]),
+        "products": list(alert.products.all()),
+        "concerned_types": [
+            label
+            for code, label in Establishment._meta.get_field("kind").choices
+            if code in as_role_set(alert.establishment_types)
+        ],
+        "index": alert.get_parent().specific,
+    }
+    establishment = None
+    if member.approved and member.establishment_id:
+        establishment = Establishment.objects.filter(pk=member.establishment_id).first()
+    if establishment is not None and services.may_acknowledge(request.user, alert, establishment):
+        context["may_acknowledge"] = True
+        context["acknowledge_url"] = context["index"].subpage_url(
+            "acknowledge", alert.pk, establishment.pk, request=request
+        )
+        context["own_history"] = list(services.history(alert, establishment)[:10])
+    return context
+
+
+def attack_context(request, page) -> dict:
+    sheet_ids = [sheet.document_id for sheet in page.sheets.all()]
+    sheets = (
+        Page.objects.filter(pk__in=sheet_ids).live().filter(page_access_q(request.user)).specific()
+    )
+    order = {pk: n for n, pk in enumerate(sheet_ids)}
+    return {
+        "sheets": sorted(sheets, key=lambda p: order[p.pk]),
+        "region": region.current(),
+    }
+
+
+# --- Watch ---------------------------------------------------------------------------------------
+
+
+def watch_list(request, index):
+    category = _choice(request.GET.get("categorie"), WatchCategory.choices)
+    items = services.watch_items_for(request.user)
+    if category:
+        items = items.filter(category=category)
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "alerts/watch_list.html",
+        {"page": index, "items": page, "category": category, "categories": WatchCategory.choices},
+    )
+
+
+# --- Subscriptions -------------------------------------------------------------------------------
+
+
+@approved_member_required
+def subscription(request, index):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if request.method == "POST":
+        form = SubscriptionForm(request.POST)
+        if form.is_valid():
+            services.save_subscription(request.user, form.cleaned_data)
+            messages.success(request, _("Your alert subscription is saved."))
+            return redirect(index.subpage_url("subscription", request=request))
+    else:
+        form = SubscriptionForm(initial=services.subscription_initial(request.user))
+    return TemplateResponse(request, "alerts/subscription.html", {"page": index, "form": form})
+
+
+# --- Acknowledgements ----------------------------------------------------------------------------
+
+
+def acknowledge(request, index, alert_id, establishment_id):
+    if request.method not in ("GET", "POST"):
+        return HttpResponseNotAllowed(["GET", "POST"])
+    if not request.user.is_authenticated:
+        return _login_or_404(request)
+    alert = get_visible_or_404(request, services.live_alerts(), pk=alert_id)
+    member = membership_of(request.user)
+    establishment = Establishment.objects.filter(
+        pk=establishment_id, pk__in=[member.establishment_id or 0]
+    ).first()
+    if establishment is None or not services.may_acknowledge(request.user, alert, establishment):
+        refuse(request, Establishment, pk=establishment_id)
+    if request.method == "POST":
+        form = AcknowledgementForm(request.POST)
+        if form.is_valid():
+            services.record(
+                alert,
+                establishment,
+                request.user,
+                form.cleaned_data["status"],
+                form.cleaned_data["note"],
+            )
+            messages.success(request, _("Your establishment's answer is recorded."))
+            return redirect(alert.get_url(request))
+    else:
+        form = AcknowledgementForm()
+    return TemplateResponse(
+        request,
+        "alerts/acknowledge.html",
+        {
+            "page": index,
+            "alert": alert,
+            "establishment": establishment,
+            "form": form,
+            "entries": list(services.history(alert, establishment)),
+        },
+    )
+
+
+def history(request, index):
+    member = membership_of(request.user)
+    if not (
+        member.approved and member.establishment_id and member.roles & services.ACKNOWLEDGING_ROLES
+    ):
+        return _login_or_404(request)
+    entries = (
+        Acknowledgement.objects.filter(
+            establishment_id=member.establishment_id,
+            alert__in=services.alerts_for(request.user).values("pk"),
+        )
+        .select_related("alert", "recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    return TemplateResponse(
+        request,
+        "alerts/history.html",
+        {
+            "page": index,
+            "entries": page,
+            "to_acknowledge": services.unacknowledged_for(request.user, 50),
+            "index": index,
+        },
+    )
+
+
+# --- The ARS exposure dashboard ------------------------------------------------------------------
+
+
+def _regional_or_404(request):
+    if not services.is_regional(request.user):
+        return _login_or_404(request)
+    return None
+
+
+def dashboard(request, index):
+    if (refusal := _regional_or_404(request)) is not None:
+        return refusal
+    alerts = services.dashboard_alerts(request.user)
+    page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = _overview_rows(list(page))
+    return TemplateResponse(
+        request,
+        "alerts/dashboard.html",
+        {
+            "page": index,
+            "alerts": page,
+            "rows": rows,
+            "delays": services.median_delays(
+                list(
+                    alerts.only(
+                        "first_published_at", "access_level", "establishment", "establishment_types"
+                    )
+                )
+            ),
+        },
+    )
+
+
+def _overview_rows(alerts) -> list[dict]:
+    """Concerned and answered establishments per alert, in three queries for the page."""
+    kinds = services.receiving_establishments_by_kind()
+    answered: dict = {}
+    answers = (
+        Acknowledgement.objects.filter(alert__in=alerts)
+        .values_list("alert_id", "establishment__kind", "establishment_id")
+        .distinct()
+    )
+    for alert_id, kind, establishment_id in answers:
+        answered.setdefault(alert_id, []).append((kind, establishment_id))
+    rows = []
+    for alert in alerts:
+        if alert.access_level == AccessLevel.ESTABLISHMENT:
+            concerned = 1
+            done = len({e for _k, e in answered.get(alert.pk, []) if e == alert.establishment_id})
+        else:
+            types = as_role_set(alert.establishment_types) or set(kinds)
+            concerned = sum(kinds.get(kind, 0) for kind in types)
+            done = len({e for k, e in answered.get(alert.pk, []) if k in types})
+        rows.append({"alert": alert, "concerned": concerned, "answered": done})
+    return rows
+
+
+def _dashboard_alert(request, alert_id):
+    """An alert of the dashboard, else 404 (logged), decided in the lookup's query."""
+    alert = services.dashboard_alerts(request.user).filter(pk=alert_id).first()
+    if alert is None:
+        refuse(request, AlertPage, pk=alert_id)
+    return alert
+
+
+def alert_dashboard(request, index, alert_id):
+    if (refusal := _regional_or_404(request)) is not None:
+        return refusal
+    alert = _dashboard_alert(request, alert_id)
+    figures = services.alert_figures(alert)
+    columns = services.status_columns()
+    labels = dict(columns)
+    chart_list = [
+        charts.bar_chart(
+            "status",
+            _("Establishments by answer"),
+            _("Answer"),
+            _("Establishments"),
+            [(labels[code], figures.counts.get(code, 0)) for code, _label in columns],
+        ),
+        charts.bar_chart(
+            "department",
+            _("Answers by department"),
+            _("Department"),
+            _("Establishments that answered"),
+            [(row.label, row.answered) for row in figures.by_department],
+        ),
+        charts.bar_chart(
+            "type",
+            _("Answers by establishment type"),
+            _("Establishment type"),
+            _("Establishments that answered"),
+            [(row.label, row.answered) for row in figures.by_type],
+        ),
+    ]
+    return TemplateResponse(
+        request,
+        "alerts/alert_dashboard.html",
+        {
+            "page": index,
+            "alert": alert,
+            "figures": figures,
+            "columns": columns,
+            "charts": chart_list,
+            "answered": [
+                (row, figures.answers[row["pk"]])
+                for row in figures.establishments
+                if row["pk"] in figures.answers
+            ],
+        },
+    )
+
+
+def alert_dashboard_csv(request, index, alert_id):
+    if (refusal := _regional_or_404(request)) is not None:
+        return refusal
+    alert = _dashboard_alert(request, alert_id)
+    figures = services.alert_figures(alert)
+    statuses = dict(AcknowledgementStatus.choices)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{alert.reference}-exposition.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Establishment"),
+            "FINESS",
+            _("Department"),
+            _("Type"),
+            _("Answer"),
+            _("Date"),
+            _("Note"),
+        ]
+    )
+    kinds = dict(Establishment._meta.get_field("kind").choices)
+    for row in figures.establishments:
+        answer = figures.answers.get(row["pk"])
+        writer.writerow(
+            [
+                _csv_safe(row["name"]),
+                row["finess"],
+                row["department"],
+                kinds.get(row["kind"], row["kind"]),
+                statuses[answer.status] if answer else _("No answer"),
+                answer.recorded_at.isoformat() if answer else "",
+                _csv_safe(answer.note) if answer else "",
+            ]
+        )
+    return response
+
+
+def _csv_safe(value: str) -> str:
+    """No spreadsheet formula from an establishment's text."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+# --- Header entries -------------------------------------------------------------------------------
+
+
+def index_redirect(request):
+    index = AlertIndexPage.objects.live().first()
+    if index is None or not (url := index.get_url(request)):
+        raise Http404
+    return redirect(url)
+
+
+def attack_redirect(request):
+    page = AttackResponsePage.objects.live().first()
+    if page is None or not (url := page.get_url(request)):
+        raise Http404
+    return redirect(url)
