@@ -8,3 +8,8 @@ class ElearningConfig(AppConfig):
     name = "elearning"
     verbose_name = _("E-learning")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from elearning.events import signals
+
+        signals.connect()

@@ -627,6 +627,10 @@ __all__ = [
 ]
 
 
+# Events and escape-game kits live in their own files (``elearning/events/``).
+from elearning.events.models import *  # noqa: E402, F403
+
+
 def _admin_forms():
     from elearning.forms import QuestionForm, ScormPackageForm
 

@@ -558,23 +558,27 @@ def certificate_valid(certificate, today=None) -> bool:
 
 
 def certificate_pdf(certificate, verify_url: str = "") -> bytes:
-    """The certificate as a PDF in the portal's look; nothing is fetched (data: URIs only)."""
+    """The certificate as a PDF in the portal's look."""
+    return render_certificate_pdf(
+        "elearning/certificate_pdf.html",
+        {
+            "certificate": certificate,
+            "validity_months": _months_between(certificate.issued_on, certificate.expires_on),
+            "verify_url": verify_url,
+        },
+    )
+
+
+def render_certificate_pdf(template: str, context: dict) -> bytes:
+    """A certificate (course or event attendance) drawn by WeasyPrint with the region's names;
+    nothing is fetched (data: URIs only)."""
     from django.template.loader import render_to_string
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 
     from portal import region
 
-    current = region.current()
-    html = render_to_string(
-        "elearning/certificate_pdf.html",
-        {
-            "certificate": certificate,
-            "region": current,
-            "validity_months": _months_between(certificate.issued_on, certificate.expires_on),
-            "verify_url": verify_url,
-        },
-    )
+    html = render_to_string(template, {"region": region.current()} | context)
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 
