@@ -58,7 +58,8 @@ def kit(title="Sant'Escape", materials=True, **fields):
     if materials:
         for name, guide in (("Affiches", False), ("Guide de l'animateur", True)):
             item = KitMaterial(kit=page, title=name, facilitators_only=guide)
-            item.file.save(f"{slugify(name)}.txt", ContentFile(f"{name} texte".encode()), save=False)
+            content = ContentFile(f"{name} texte".encode())
+            item.file.save(f"{slugify(name)}.txt", content, save=False)
             item.save()
     page.refresh_from_db()
     return page

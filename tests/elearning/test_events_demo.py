@@ -37,7 +37,10 @@ def test_the_demo_builds_events_and_kits_once():
         attended=True, event__kind="webinar", status="registered"
     ).count()
     assert numbers.players == sum(SessionReport.objects.values_list("players", flat=True))
-    counts = (EventPage.objects.count(), Registration.objects.count(), KitLoan.objects.count())
+    def counts():
+        return EventPage.objects.count(), Registration.objects.count(), KitLoan.objects.count()
+
+    before = counts()
     with override_settings(DEMO_MODE=True):
         call_command("load_demo", stdout=io.StringIO())
-    assert (EventPage.objects.count(), Registration.objects.count(), KitLoan.objects.count()) == counts
+    assert counts() == before
