@@ -33,10 +33,14 @@ def test_the_demo_builds_events_and_kits_once():
     assert KitLoan.objects.filter(status="pending").count() == 1
     assert SessionReport.objects.exists()
     numbers = figures.regional()
-    assert numbers.webinar_attendees == Registration.objects.filter(
-        attended=True, event__kind="webinar", status="registered"
-    ).count()
+    assert (
+        numbers.webinar_attendees
+        == Registration.objects.filter(
+            attended=True, event__kind="webinar", status="registered"
+        ).count()
+    )
     assert numbers.players == sum(SessionReport.objects.values_list("players", flat=True))
+
     def counts():
         return EventPage.objects.count(), Registration.objects.count(), KitLoan.objects.count()
 
