@@ -67,6 +67,7 @@ class EventsModule(PortalModule):
 
     key = "events"
     label = _("Events")
+    url_name = "elearning:events"
     order = 42
     latest = staticmethod(home_events)
     search_sources = (event_search_documents.source(),)

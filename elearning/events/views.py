@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from elearning.events import calendars, certificates, notifications, services
 from elearning.events.forms import AttendanceImportForm, MessageForm, SurveyForm
@@ -42,6 +43,15 @@ def _calendar_response(data: bytes, filename: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@require_safe
+def index_redirect(request):
+    """The header's entry: the events page (404 while there is none)."""
+    index = services.index_page()
+    if index is None or not index.url:
+        raise Http404
+    return redirect(index.url)
 
 
 # --- Registration -----------------------------------------------------------------------------
