@@ -30,6 +30,7 @@ from elearning.events.models import (
 from elearning.events.services import participant_name
 from portal import page_cache
 from portal.access import AccessLevel, Role, can_view
+from portal.accounts.mfa import MFA_REQUIRED_ROLES
 from portal.accounts.models import Establishment, MemberProfile, MemberStatus
 from portal.models import HomePage
 
@@ -346,8 +347,12 @@ def _registrations(events, members) -> None:
     now = timezone.now()
     for number, event in enumerate(events):
         allowed = [m for m in members if _may_attend(m, event)]
-        if event.starts_at > now:
-            chosen = allowed[: event.capacity + 2] if event.capacity <= 3 else allowed[: 3 + number]
+        if event.starts_at > now and event.capacity <= 3:
+            # The full session and its waiting list: members who sign in with a password only.
+            easy = [m for m in allowed if not set(m.member_profile.roles) & MFA_REQUIRED_ROLES]
+            chosen = easy[: event.capacity + 2]
+        elif event.starts_at > now:
+            chosen = allowed[: 3 + number]
         else:
             chosen = allowed
         earlier = min(now, event.starts_at) - datetime.timedelta(days=10)
