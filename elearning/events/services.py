@@ -27,6 +27,7 @@ from elearning.events.models import (
     RegistrationStatus,
     SurveyAnswer,
 )
+from portal import page_cache
 from portal.access import Role, can_view, membership_of, visible_to
 from portal.access.fields import role_token
 
@@ -173,6 +174,7 @@ def set_registration_closed(event, closed: bool) -> None:
     publication keeps the choice."""
     EventPage.objects.filter(pk=event.pk).update(registration_closed=closed)
     event.registration_closed = closed
+    page_cache.invalidate(page_cache.HOME)  # the home page lists events open to registration
     revision = event.latest_revision
     if revision is not None and isinstance(revision.content, dict):
         revision.content["registration_closed"] = closed
