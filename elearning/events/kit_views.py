@@ -4,6 +4,7 @@ loans list, staff decisions and session reports (index page routes)."""
 from django.contrib import messages
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from elearning.events import kits, services
@@ -65,7 +66,7 @@ def loans(request, index):
         "pending": [loan for loan in rows if loan.status == LoanStatus.PENDING],
         "others": [loan for loan in rows if loan.status != LoanStatus.PENDING],
         "is_staff_view": services.is_organiser(request.user),
-        "decision_form": DecisionForm(),
+        "today": timezone.localdate(),
     }
     return _render(request, index, "elearning/events/loans.html", context)
 
