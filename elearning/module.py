@@ -75,6 +75,5 @@ class EventsModule(PortalModule):
     personal_data = Section("events", event_personal_data.export, event_personal_data.erase)
     notification_kinds = event_notifications.KINDS
     periodic_jobs = (Job("elearning.events", _("Event reminders"), events_job, TICK),)
-    # After the courses (35), before the document base and REX (40, 45); needs the document
-    # base's documents for the replays, so it runs after them.
-    demo_steps = (DemoStep(47, "Événements et kits", "elearning.events.demo.build"),)
+    # After the document base (40), whose recordings are the replays; before the REX (45).
+    demo_steps = (DemoStep(42, "Événements et kits", "elearning.events.demo.build"),)

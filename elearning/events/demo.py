@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.text import slugify
 
-from docs_base.models import DocumentIndexPage, DocumentPage, Theme
+from docs_base.models import DocumentPage
 from elearning.events.models import (
     EventIndexPage,
     EventKind,
@@ -258,7 +258,8 @@ def build(ctx) -> None:
     home.add_child(instance=index)
     index.save_revision().publish()
     members = _members()
-    events = [_event(index, spec) for spec in EVENTS]
+    replays = _replays()
+    events = [_event(index, spec, replays) for spec in EVENTS]
     _registrations(events, members)
     kits = [_kit(index, spec, ctx) for spec in KITS]
     _loans(kits, ctx)
@@ -280,7 +281,7 @@ def _at(days: int, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=PARIS)
 
 
-def _event(index, spec) -> EventPage:
+def _event(index, spec, replays) -> EventPage:
     title, kind, days, hour, minutes, online, place, capacity, access, audience, summary = spec
     starts_at = _at(days, hour)
     page = EventPage(
@@ -307,38 +308,19 @@ def _event(index, spec) -> EventPage:
     )
     index.add_child(instance=page)
     page.save_revision().publish()
-    if days < 0 and kind == EventKind.WEBINAR:
-        page.replay = _replay(page)
+    if days < 0 and kind == EventKind.WEBINAR and replays:
+        page.replay = replays[days % len(replays)]
         page.save_revision().publish()
     return page
 
 
-def _replay(event) -> DocumentPage | None:
-    catalogue = DocumentIndexPage.objects.first()
-    if catalogue is None:
-        return None
-    document = DocumentPage(
-        title=f"Replay : {event.title}",
-        slug=f"replay-{event.slug}"[:80],
-        summary=f"L'enregistrement du webinaire du {event.starts_at:%d/%m/%Y}. {event.summary}",
-        document_type="webinar_replay",
-        themes={Theme.AWARENESS},
-        access_level=AccessLevel.MEMBERS,
-        body=[
-            {
-                "type": "video",
-                "value": {
-                    "title": event.title,
-                    "url": f"https://video.demo.example/{event.slug}",
-                    "duration": "1 h",
-                    "transcript": event.summary,
-                },
-            }
-        ],
+def _replays():
+    """The document base's own recordings (its demo step ran before this one)."""
+    return list(
+        DocumentPage.objects.live()
+        .filter(document_type__in=["webinar_replay", "video"], archived=False)
+        .order_by("path")
     )
-    catalogue.add_child(instance=document)
-    document.save_revision().publish()
-    return document
 
 
 def _registrations(events, members) -> None:

@@ -2,6 +2,8 @@
 (a members-only event is searchable by members only; the online link is never indexed), and
 facets for the type, the date (upcoming or past) and the audience."""
 
+import datetime
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ def event_document(page):
             "when": ("past" if page.ends_at <= timezone.now() else "upcoming",),
             "audience": tuple(sorted(page.audience)),
         },
-        date=page.starts_at,
+        date=page.starts_at.astimezone(datetime.UTC),  # as read back from the database
     )
 
 
