@@ -28,7 +28,7 @@ from elearning.events.models import (
     SurveyAnswer,
 )
 from portal import page_cache
-from portal.access import Role, can_view, membership_of, visible_to
+from portal.access import Role, can_view, is_approved_member, membership_of, visible_to
 from portal.access.fields import role_token
 
 ORGANISER_ROLES = frozenset({Role.EDITOR, Role.REGIONAL_ADMIN})
@@ -409,6 +409,7 @@ def index_context(user, index, params) -> dict:
         "my_statuses": {event_id: status for event_id, status in mine},
         "figures": figures.regional(),
         "is_organiser": is_organiser(user),
+        "is_member": is_approved_member(user),
     }
 
 
