@@ -8,6 +8,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self):
         # The module kit registers everything else (alerts/module.py).
+        # Not at the top: Django's app loading (these import the models).
         from alerts import notifications, workflow
 
         notifications.connect()

@@ -39,7 +39,7 @@ class AcknowledgementForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        # Here, not at module level: the models import this module (the admin form above).
+        # cycle: the models import this module (the admin form above).
         from alerts.models import AcknowledgementStatus
 
         super().__init__(*args, **kwargs)
@@ -59,7 +59,7 @@ class SubscriptionForm(forms.Form):
     )
 
     def __init__(self, *args, **kwargs):
-        # Here, not at module level: the models import this module (the admin form above).
+        # cycle: the models import this module (the admin form above).
         from alerts.models import ProductFamily, Topic
 
         super().__init__(*args, **kwargs)

@@ -153,7 +153,7 @@ class AlertIndexPage(ModuleIndexMixin, PortalPage):
 
     # The views import the models: imported inside each route to break that cycle.
     def get_context(self, request, *args, **kwargs):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(views.index_context(request, self))
@@ -161,55 +161,55 @@ class AlertIndexPage(ModuleIndexMixin, PortalPage):
 
     @path("veille/", name="watch")
     def watch(self, request):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         return views.watch_list(request, self)
 
     @path("abonnement/", name="subscription")
     def subscription(self, request):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         return views.subscription(request, self)
 
     @path("acquittements/", name="history")
     def history(self, request):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         return views.history(request, self)
 
     @path("acquitter/<int:alert_id>/<int:establishment_id>/", name="acknowledge")
     def acknowledge(self, request, alert_id, establishment_id):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         return views.acknowledge(request, self, alert_id, establishment_id)
 
     @path("tableau-de-bord/", name="dashboard")
     def dashboard(self, request):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         return views.dashboard(request, self)
 
     @path("tableau-de-bord/<int:alert_id>/", name="alert_dashboard")
     def alert_dashboard(self, request, alert_id):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         return views.alert_dashboard(request, self, alert_id)
 
     @path("tableau-de-bord/<int:alert_id>/csv/", name="alert_dashboard_csv")
     def alert_dashboard_csv(self, request, alert_id):
-        from alerts import views
+        from alerts import views  # cycle: alerts.views imports these models
 
         return views.alert_dashboard_csv(request, self, alert_id)
 
     @path("flux/rss/", name="rss")
     def rss(self, request):
-        from alerts import feeds
+        from alerts import feeds  # cycle: alerts.feeds imports these models
 
         return feeds.RssFeed(self)(request)
 
     @path("flux/atom/", name="atom")
     def atom(self, request):
-        from alerts import feeds
+        from alerts import feeds  # cycle: alerts.feeds imports these models
 
         return feeds.AtomFeed(self)(request)
 
@@ -375,7 +375,7 @@ class AlertPage(TlpMarked, PortalPage):
         )
 
     def get_context(self, request, *args, **kwargs):
-        from alerts import views  # the views import the models
+        from alerts import views  # cycle: alerts.views imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(views.alert_context(request, self))
@@ -585,7 +585,7 @@ class AttackResponsePage(PortalPage):
         verbose_name_plural = _("'Under attack?' pages")
 
     def get_context(self, request, *args, **kwargs):
-        from alerts import views  # the views import the models
+        from alerts import views  # cycle: alerts.views imports these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(views.attack_context(request, self))

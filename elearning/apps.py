@@ -8,3 +8,9 @@ class ElearningConfig(AppConfig):
     name = "elearning"
     verbose_name = _("E-learning")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        # Not at the top: Django's app loading (the signals import the models).
+        from elearning.events import signals
+
+        signals.connect()

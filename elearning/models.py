@@ -634,6 +634,10 @@ __all__ = [
 ]
 
 
+# Events and escape-game kits live in their own files (``elearning/events/``).
+from elearning.events.models import *  # noqa: E402, F403
+
+
 def _admin_forms():
     # Not at the top: cycle, the forms import these models.
     from elearning.forms import QuestionForm, ScormPackageForm

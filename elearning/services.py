@@ -560,21 +560,25 @@ def certificate_valid(certificate, today=None) -> bool:
 
 
 def certificate_pdf(certificate, verify_url: str = "") -> bytes:
-    """The certificate as a PDF in the portal's look; nothing is fetched (data: URIs only)."""
-    # Not at the top: WeasyPrint is heavy and only the certificate PDF needs it.
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    current = region.current()
-    html = render_to_string(
+    """The certificate as a PDF in the portal's look."""
+    return render_certificate_pdf(
         "elearning/certificate_pdf.html",
         {
             "certificate": certificate,
-            "region": current,
             "validity_months": _months_between(certificate.issued_on, certificate.expires_on),
             "verify_url": verify_url,
         },
     )
+
+
+def render_certificate_pdf(template: str, context: dict) -> bytes:
+    """A certificate (course or event attendance) drawn by WeasyPrint with the region's names;
+    nothing is fetched (data: URIs only)."""
+    # Not at the top: WeasyPrint is heavy and only the certificate PDFs need it.
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    html = render_to_string(template, {"region": region.current()} | context)
     fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
     return HTML(string=html, url_fetcher=fetcher).write_pdf()
 

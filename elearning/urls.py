@@ -1,13 +1,15 @@
-"""The module's only own URLs, under "~elearning/" (no page slug holds "~"): the navigation's
-entry (a redirect to the catalogue page, whose routes serve everything else) and the sandboxed
-SCORM content."""
+"""The module's only own URLs, under "~elearning/" and "~evenements/" (no page slug holds "~"):
+the navigation's entries (redirects to the catalogue and events pages, whose routes serve
+everything else) and the sandboxed SCORM content."""
 
 from django.urls import path
 
 from elearning import scorm, views_entry
+from elearning.events import views as event_views
 
 app_name = "elearning"
 urlpatterns = [
     path("~elearning/", views_entry.catalogue, name="catalogue"),
+    path("~evenements/", event_views.index_redirect, name="events"),
     path("~elearning/scorm/<int:lesson_id>/<path:name>", scorm.content, name="scorm_content"),
 ]

@@ -78,7 +78,7 @@ def test_demo_builds_a_realistic_region(loaded):
         profile_roles |= profile.roles
     assert profile_roles == set(Role.values)
     assert HomePage.objects.live().count() == 1
-    assert StandardPage.objects.live().count() >= 4
+    assert StandardPage.objects.live().count() >= 3
 
 
 def test_demo_prints_one_login_per_role_in_demo_mode(loaded):

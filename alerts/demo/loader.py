@@ -8,6 +8,7 @@ import datetime
 
 from django.utils import timezone
 from django.utils.text import slugify
+from wagtail.models import Page
 
 from alerts import services
 from alerts.models import (
@@ -549,8 +550,6 @@ def _watch_item(index, row, now) -> int:
 
 
 def _a_document(types):
-    from wagtail.models import Page
-
     for document_type in types:
         page = (
             Page.objects.live()

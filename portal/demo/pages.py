@@ -59,24 +59,6 @@ def _page_specs(r) -> list[dict]:
             ],
         },
         {
-            "slug": "sensibilisation",
-            "title": "Sensibiliser les équipes : webinaires et escape game",
-            "intro": (
-                "Webinaires avec la Gendarmerie nationale, escape game Via'Escape et "
-                "Sant'Escape : des formats concrets pour adopter les bons gestes."
-            ),
-            "menu": True,
-            "body": _p(
-                "Les personnels deviennent des journalistes peu scrupuleux à la recherche d'un "
-                "scoop : ils ont 45 minutes pour déjouer le système informatique d'un "
-                "prestigieux institut médical et dérober les données de santé d'un célèbre "
-                "patient. Le jeu révèle les failles d'un système d'information et celles des "
-                "utilisateurs eux-mêmes.",
-                "Plus de 400 personnes ont déjà joué à Sant'Escape. Le kit est prêté aux "
-                "établissements qui en font la demande, avec un animateur formé.",
-            ),
-        },
-        {
             "slug": "espace-rssi",
             "title": "Espace RSSI : accompagnement des responsables sécurité",
             "intro": (

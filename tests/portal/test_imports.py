@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-PACKAGES = ("portal", "docs_base", "search", "benchmarks", "forum", "elearning")
+PACKAGES = ("portal", "docs_base", "search", "benchmarks", "forum", "elearning", "alerts")
 REASON = re.compile(r"#.*\b(cycle|not at the top:)", re.IGNORECASE)
 
 

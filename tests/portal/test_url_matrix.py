@@ -188,6 +188,36 @@ MATRIX = {
     "elearning.CoursePage:resume": rule(
         REDIRECT, REDIRECT, unverified=NOT_FOUND, pending=NOT_FOUND
     ),
+    # Events and escape-game kits (elearning/events): the events page, an event and a kit are
+    # Wagtail pages (see ROUTABLE_INDEXES); registration, cancellation and decisions are POST
+    # only; organisers are GCS facilitators / editors and regional administrators.
+    "elearning:events": rule(REDIRECT | NOT_FOUND, REDIRECT | NOT_FOUND),
+    "elearning.EventIndexPage:index_route": PUBLIC,
+    "elearning.EventIndexPage:my_events": APPROVED_ONLY,
+    # Staff see every loan request, members their establishment's.
+    "elearning.EventIndexPage:loans": APPROVED_ONLY,
+    "elearning.EventIndexPage:feed": "secret token, 404 when unknown or revoked "
+    "(tests/elearning/test_events_calendars.py)",
+    "elearning.EventIndexPage:loan_decision": "POST, GCS staff only, else 404 "
+    "(tests/elearning/test_events_kits.py)",
+    "elearning.EventIndexPage:session_report": "an approved loan of the member's "
+    "establishment, else 404 (tests/elearning/test_events_kits.py)",
+    "elearning.EventPage:index_route": PUBLIC,
+    "elearning.EventPage:register": ALWAYS_REDIRECTS,  # POST only: a GET goes back to the event
+    "elearning.EventPage:cancel": ALWAYS_REDIRECTS,
+    "elearning.EventPage:ics": PUBLIC,  # as the event; its online link for participants only
+    "elearning.EventPage:participants": rule(REDIRECT, NOT_FOUND, editor=OK, regional_admin=OK),
+    # POST only: a GET sends organisers back to the participants.
+    "elearning.EventPage:attendance_import": rule(
+        REDIRECT, NOT_FOUND, editor=REDIRECT, regional_admin=REDIRECT
+    ),
+    # Nobody attended the matrix's upcoming event: no certificate, no survey yet.
+    "elearning.EventPage:certificate": rule(REDIRECT, NOT_FOUND),
+    "elearning.EventPage:survey": rule(REDIRECT, NOT_FOUND),
+    "elearning.KitPage:index_route": PUBLIC,
+    "elearning.KitPage:loan_request": APPROVED_ONLY,
+    "elearning.KitPage:material": "approved members who may view the kit; the facilitator's "
+    "guide for facilitators only, else 404 (tests/elearning/test_events_kits.py)",
     # Wagtail's document URLs go through the same access-checked download view.
     "wagtaildocs_serve": "the access model decides, 404 otherwise (tests/docs_base)",
     "wagtaildocs_authenticate_with_password": "always 404: not part of the access model",
@@ -223,6 +253,9 @@ ROUTABLE_INDEXES = {
     "docs_base.DocumentIndexPage": "tests.docs_base.factories.document_index",
     "elearning.CourseIndexPage": "tests.elearning.factories.course_index",
     "elearning.CoursePage": "tests.elearning.factories.course",
+    "elearning.EventIndexPage": "tests.elearning.event_factories.event_index",
+    "elearning.EventPage": "tests.elearning.event_factories.event",
+    "elearning.KitPage": "tests.elearning.event_factories.kit",
 }
 
 PAGES = {
