@@ -10,7 +10,6 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.files.base import ContentFile
-from django.templatetags.static import static
 from django.utils import timezone
 
 from elearning import scorm, scorm_sample, services
@@ -152,12 +151,11 @@ def _course(index, spec, banks, package):
 
 def _absolute_video_links(body: list) -> list:
     """A demo video is one of the portal's static files: its link becomes absolute (a URL
-    block holds absolute URLs, as an editor would enter them)."""
+    block holds absolute URLs, as an editor would enter them). The unhashed name, which the
+    static files server also serves: the demo may be loaded before ``collectstatic``."""
+    static_root_url = f"{settings.SITE_URL}{settings.STATIC_URL}"
     return [
-        {
-            **block,
-            "value": {**block["value"], "url": settings.SITE_URL + static(block["value"]["url"])},
-        }
+        {**block, "value": {**block["value"], "url": static_root_url + block["value"]["url"]}}
         if block["type"] == "video" and not block["value"]["url"].startswith("http")
         else block
         for block in body
