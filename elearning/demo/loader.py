@@ -150,13 +150,25 @@ def _course(index, spec, banks, package):
     return course
 
 
+def _static_url(path: str) -> str:
+    """The hashed name once ``collectstatic`` ran; before it (``load_demo`` right after
+    ``migrate``), the plain name, which WhiteNoise serves too once the files are collected."""
+    try:
+        return static(path)
+    except ValueError:  # no manifest entry yet
+        return settings.STATIC_URL + path
+
+
 def _absolute_video_links(body: list) -> list:
     """A demo video is one of the portal's static files: its link becomes absolute (a URL
     block holds absolute URLs, as an editor would enter them)."""
     return [
         {
             **block,
-            "value": {**block["value"], "url": settings.SITE_URL + static(block["value"]["url"])},
+            "value": {
+                **block["value"],
+                "url": settings.SITE_URL + _static_url(block["value"]["url"]),
+            },
         }
         if block["type"] == "video" and not block["value"]["url"].startswith("http")
         else block
