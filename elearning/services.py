@@ -776,6 +776,7 @@ class ReportRow:
     completed_at: object = None
     expires_on: object = None
     due_on: object = None
+    course: object = None
 
 
 @dataclass
@@ -787,11 +788,16 @@ class EstablishmentReport:
     by_role: list  # (role label, {status: count})
     rows: list = field(default_factory=list)
     member_count: int = 0
+    charts: list = field(default_factory=list)
+    every_course: bool = False
 
 
-def establishment_report(user, course_id=None, today=None) -> EstablishmentReport | None:
+def establishment_report(
+    user, course_id=None, today=None, every_course=False
+) -> EstablishmentReport | None:
     """The training of the manager's establishment: its members only (former members,
-    anonymised, through the enrolment's establishment). None when the user may not see it."""
+    anonymised, through the enrolment's establishment). None when the user may not see it.
+    The member rows are those of ``course_id``, or of every course with ``every_course``."""
     establishment_id = managed_establishment_id(user)
     if establishment_id is None:
         return None
@@ -843,6 +849,7 @@ def establishment_report(user, course_id=None, today=None) -> EstablishmentRepor
                 str(role_labels.get(role, role)), dict.fromkeys(REPORT_STATUSES, 0)
             )
             counts[status] += 1
+    labels = status_labels()
     report = EstablishmentReport(
         establishment=establishment,
         courses=courses,
@@ -850,40 +857,55 @@ def establishment_report(user, course_id=None, today=None) -> EstablishmentRepor
         summary=[(c, summary_counts[c.pk]) for c in courses],
         by_role=sorted(role_counts.items()),
         member_count=len(members),
+        charts=[
+            bar_chart(
+                "establishment-by-course",
+                _("Members who completed each course"),
+                _("Course"),
+                [(c.title, summary_counts[c.pk][STATUS_COMPLETED]) for c in courses],
+            )
+        ],
+        every_course=every_course,
     )
-    if course is None:
+    selected = courses if every_course else [course] if course is not None else []
+    if not selected:
         return report
-    labels = status_labels()
-    due = dict(
-        Assignment.objects.filter(course=course, user_id__in=list(members)).values_list(
-            "user_id", "due_on"
-        )
-    )
-    seen = set()
+    due = {
+        (user_id, course_pk): due_on
+        for user_id, course_pk, due_on in Assignment.objects.filter(
+            course_id__in=[c.pk for c in selected], user_id__in=list(members)
+        ).values_list("user_id", "course_id", "due_on")
+    }
     former = {
         u.pk: u
         for u in get_user_model().objects.filter(
             pk__in=[r["user_id"] for r in rows if r["user_id"] not in members]
         )
     }
-    for row in (r for r in rows if r["course_id"] == course.pk):
-        seen.add(row["user_id"])
-        member = members.get(row["user_id"])
-        report.rows.append(
-            _report_row(row, member, former.get(row["user_id"]), labels, due, display_name)
-        )
-    for user_id, member in members.items():
-        if user_id not in seen:
-            report.rows.append(
-                ReportRow(
-                    name=_member_name(member),
-                    email=member["user__email"],
-                    roles=_role_names(member["roles"]),
-                    status=STATUS_NOT_ENROLLED,
-                    status_label=labels[STATUS_NOT_ENROLLED],
-                    due_on=due.get(user_id),
-                )
+    for chosen in selected:
+        course_due = {user_id: d for (user_id, c), d in due.items() if c == chosen.pk}
+        seen = set()
+        for row in (r for r in rows if r["course_id"] == chosen.pk):
+            seen.add(row["user_id"])
+            member = members.get(row["user_id"])
+            entry = _report_row(
+                row, member, former.get(row["user_id"]), labels, course_due, display_name
             )
+            entry.course = chosen
+            report.rows.append(entry)
+        for user_id, member in members.items():
+            if user_id not in seen:
+                report.rows.append(
+                    ReportRow(
+                        name=_member_name(member),
+                        email=member["user__email"],
+                        roles=_role_names(member["roles"]),
+                        status=STATUS_NOT_ENROLLED,
+                        status_label=labels[STATUS_NOT_ENROLLED],
+                        due_on=course_due.get(user_id),
+                        course=chosen,
+                    )
+                )
     order = {
         s: i
         for i, s in enumerate(
@@ -896,7 +918,8 @@ def establishment_report(user, course_id=None, today=None) -> EstablishmentRepor
             )
         )
     }
-    report.rows.sort(key=lambda r: (order[r.status], r.name.lower()))
+    course_order = {c.pk: i for i, c in enumerate(selected)}
+    report.rows.sort(key=lambda r: (course_order[r.course.pk], order[r.status], r.name.lower()))
     return report
 
 
@@ -954,7 +977,7 @@ def report_csv_rows(report) -> list[list[str]]:
     for row in report.rows:
         lines.append(
             [
-                report.course.title,
+                row.course.title,
                 row.name,
                 row.email,
                 ", ".join(row.roles),

@@ -244,8 +244,10 @@ def establishment_report(request, index):
 def establishment_report_csv(request, index):
     if (refusal := _approved(request)) is not None:
         return refusal
-    report = services.establishment_report(request.user, request.GET.get("formation"))
-    if report is None or report.course is None:
+    # One course (``?formation=<id>``), or every course without the parameter.
+    course_id = request.GET.get("formation")
+    report = services.establishment_report(request.user, course_id, every_course=course_id is None)
+    if report is None or (course_id is not None and report.course is None):
         raise Http404
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="formations-etablissement.csv"'

@@ -73,11 +73,18 @@ def _offered_q(user) -> Q:
 def _referred_q(user) -> Q:
     """A live page outside Wagtail privacy, that the user may view (never an archived
     document), links to the file in its content (Wagtail's reference index: rich-text links,
-    chooser blocks): the link works for whoever can see it."""
+    chooser blocks): the link works for whoever can see it. A page without access fields of
+    its own (a course's lesson) is as visible as its ancestors: none may be hidden from the
+    user, as when the page is reached through the page routing."""
+    visible = Page.objects.filter(page_access_q(user)).values("pk")
+    hidden_ancestor = Page.objects.exclude(pk__in=visible).filter(
+        path=Substr(OuterRef("path"), 1, Length("path")), depth__lt=OuterRef("depth")
+    )
     pages = (
         Page.objects.live()
         .public()
         .filter(page_access_q(user))
+        .filter(~Exists(hidden_ancestor))
         .filter(Q(documentpage__isnull=True) | Q(documentpage__archived=False))
         .annotate(key=Cast("pk", CharField()))
         .values("key")

@@ -290,6 +290,9 @@ class Registration(models.Model):
     certificate_code = models.CharField(max_length=32, unique=True, default=new_certificate_code)
     # The name printed on the attendance certificate; erased with the account.
     participant_name = models.CharField(max_length=300, blank=True)
+    # Set when the account is deleted: one random key for all its registrations, so the
+    # figures still count the person once and nothing links the rows to anyone.
+    anonymous_key = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -2,8 +2,11 @@
 feed, kit loans requested and session reports filed.
 
 On account deletion the rows stay (the regional figures keep their counts), without the
-person: the registrations lose the user and the name printed on certificates, the survey
-comments are erased (the ratings stay), the calendar feed is deleted."""
+person: the registrations lose the user and the name printed on certificates (one random key
+still tells that they were one person, for the figures), the survey comments are erased (the
+ratings stay), the calendar feed is deleted."""
+
+import secrets
 
 from elearning.events.models import (
     CalendarFeed,
@@ -61,5 +64,5 @@ def export(user) -> dict:
 def erase(user) -> None:
     registrations = Registration.objects.filter(user=user)
     SurveyAnswer.objects.filter(registration__in=registrations).update(comment="")
-    registrations.update(user=None, participant_name="")
+    registrations.update(user=None, participant_name="", anonymous_key=secrets.token_hex(16))
     CalendarFeed.objects.filter(user=user).delete()

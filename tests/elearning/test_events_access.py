@@ -163,6 +163,34 @@ def test_personal_data_export_and_erasure_keep_the_counts(member_of):
     assert figures.regional() == before
 
 
+def test_the_events_page_counts_people_trained_once_and_after_deletion(member_of):
+    """The figures come from attendance: a member at two webinars is one person trained, and
+    stays one once their account is deleted; the events page shows the computed numbers."""
+    from elearning.events import figures
+    from portal.accounts.personal_data import delete_account
+
+    past = -datetime.timedelta(days=3)
+    first, second = event("Passé un", starts_in=past), event("Passé deux", starts_in=past)
+    day = event("Journée passée", starts_in=past, kind="regional_day")
+    eve, tom, absent = (member_of(Role.CAREGIVER) for _ in range(3))
+    for page, user, attended in (
+        (first, eve, True),
+        (second, eve, True),
+        (first, tom, True),
+        (day, tom, True),
+        (second, absent, False),
+    ):
+        Registration.objects.create(event=page, user=user, status="registered", attended=attended)
+    numbers = figures.regional()
+    assert (numbers.webinar_attendees, numbers.event_attendees) == (2, 4)
+    delete_account(eve)
+    delete_account(tom)
+    assert figures.regional() == numbers
+    html = Client().get(event_index().url).content.decode()
+    figures_html = html.split('id="figures-heading"', 1)[1].split("</section>", 1)[0]
+    assert "<strong>2</strong>" in figures_html and "<strong>4</strong>" in figures_html
+
+
 def test_reminders_the_day_before_and_one_hour_before_once_each(
     member_of, django_capture_on_commit_callbacks
 ):

@@ -89,6 +89,30 @@ def test_staff_approve_and_the_requester_is_notified(member_of, django_capture_o
         kits.decide(staff, loan, approve=False)
 
 
+def test_staff_decline_through_the_page_and_the_requester_is_notified(
+    member_of, django_capture_on_commit_callbacks
+):
+    game = kit()
+    director = member_of(Role.DIRECTOR)
+    staff = member_of(Role.EDITOR)
+    loan = kits.request_loan(director, game, days(3), days(5))
+    index = event_index()
+    decide_url = index.url + index.reverse_subpage("loan_decision", args=(loan.pk,))
+    unclear = client_for(staff).post(decide_url, {"decision": "peut-être"}, follow=True)
+    assert "Choisissez d" in unclear.content.decode()
+    loan.refresh_from_db()
+    assert loan.status == "pending"
+    with django_capture_on_commit_callbacks(execute=True):
+        client_for(staff).post(decide_url, {"decision": "decline", "note": "Kit en réparation"})
+    loan.refresh_from_db()
+    assert loan.status == "declined"
+    (notice,) = Notification.objects.filter(kind="elearning.kit_loan")
+    assert notice.user == director and "refusé" in notice.title
+    assert notice.body == "Kit en réparation"
+    # the dates are free again
+    assert kits.request_loan(member_of(Role.DIRECTOR), game, days(4), days(6)).status == "pending"
+
+
 def test_session_reports_by_the_establishment_only(member_of, other_establishment):
     game = kit()
     director = member_of(Role.DIRECTOR)

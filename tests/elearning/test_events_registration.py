@@ -146,3 +146,48 @@ def test_two_members_racing_for_the_last_place(member_of):
     assert not errors
     assert sorted(results) == [RegistrationStatus.REGISTERED, RegistrationStatus.WAITING]
     assert services.seats_taken(webinar) == 1
+
+
+def test_organisers_close_registration_and_message_the_participants_through_the_page(
+    member_of, django_capture_on_commit_callbacks
+):
+    """On the participants' page: closing refuses new registrations (French message, nothing
+    recorded), reopening lets them in; the message reaches the registered participants only;
+    an empty message and a member's attempt change nothing."""
+    webinar = event(capacity=1)
+    organiser = member_of(Role.EDITOR)
+    holder, waiting, late = (member_of(Role.CAREGIVER) for _ in range(3))
+    services.register(holder, webinar)
+    services.register(waiting, webinar)
+    url = webinar.url + webinar.reverse_subpage("participants")
+    register_url = webinar.url + webinar.reverse_subpage("register")
+    staff = client_for(organiser)
+    assert client_for(holder).post(url, {"action": "close"}).status_code == 404
+    webinar.refresh_from_db()
+    assert not webinar.registration_closed
+    closed = staff.post(url, {"action": "close"}, follow=True)
+    assert "Les inscriptions sont closes." in closed.content.decode()
+    refused = client_for(late).post(register_url, follow=True).content.decode()
+    assert "Les inscriptions à cet événement sont closes." in refused
+    assert not Registration.objects.filter(user=late).exists()
+    staff.post(url, {"action": "open"})
+    client_for(late).post(register_url)
+    assert Registration.objects.get(user=late).status == RegistrationStatus.WAITING
+
+    empty = staff.post(url, {"action": "message", "subject": "", "body": ""})
+    form_html = empty.content.decode().split('id="message-heading"', 1)[1]
+    assert empty.status_code == 400 and form_html.count("Champ requis.") == 2
+    assert not Notification.objects.exists()
+    assert (
+        client_for(holder).post(url, {"action": "message", "subject": "x", "body": "y"}).status_code
+        == 404
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        sent = staff.post(
+            url,
+            {"action": "message", "subject": "Lien modifié", "body": "Nouveau lien demain."},
+            follow=True,
+        )
+    assert "Message envoyé à 1 participant·e·s." in sent.content.decode()
+    (notice,) = Notification.objects.all()
+    assert notice.user == holder and notice.title == "Lien modifié"

@@ -92,10 +92,12 @@ def test_report_scoping_matrix(two_establishments, who, may_read, sees_a, sees_b
         assert response.status_code == 200
         assert ("Alice Alpha" in response.text) == (sees_a and "formation" in params)
         assert ("Bruno Beta" in response.text) == (sees_b and "formation" in params)
-    csv_response = client.get(route("report_csv"), {"formation": page.pk})
-    if not may_read:
-        assert csv_response.status_code in (302, 404)
-    else:
+    # One course's CSV, every course's CSV: the same scope whatever the URL says.
+    for params in ({"formation": page.pk}, {}, {"etablissement": b.pk}):
+        csv_response = client.get(route("report_csv"), params)
+        if not may_read:
+            assert csv_response.status_code in (302, 404)
+            continue
         body = csv_response.content.decode("utf-8-sig")
         assert ("Alice Alpha" in body) == sees_a and ("Bruno Beta" in body) == sees_b
 
@@ -122,6 +124,33 @@ def test_report_counts_statuses_and_csv(two_establishments):
     assert rows[0][0] in ("Course", "Formation")
     assert any(row[1] == "Alice Alpha" for row in rows[1:])
     assert response["Content-Disposition"].startswith("attachment")
+
+
+def test_every_course_in_one_csv_and_a_chart_on_the_report(two_establishments):
+    a, _b, page, _learner_a, _learner_b = two_establishments
+    other_course = course("Mots de passe", lessons=1)
+    director = member(a, roles=(Role.DIRECTOR,), first_name="Diane", last_name="Directrice")
+    services.enrol(director, other_course)
+    client = client_for(director)
+    response = client.get(route("report_csv"))
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    by_course = {}
+    for row in rows[1:]:
+        by_course.setdefault(row[0], {})[row[1]] = row[4]
+    # every course, each with every member of the establishment (and only them)
+    assert set(by_course) == {"Sensibilisation", "Mots de passe"}
+    assert by_course["Sensibilisation"] == {
+        "Alice Alpha": "Terminée",
+        "Diane Directrice": "Non inscrit",
+    }
+    assert by_course["Mots de passe"] == {
+        "Alice Alpha": "Non inscrit",
+        "Diane Directrice": "Inscrit",
+    }
+    assert client.get(route("report_csv"), {"formation": "999999"}).status_code == 404
+    page_html = client.get(route("report")).text
+    assert "<svg" in page_html
+    assert "Mots de passe: 0; Sensibilisation: 1" in page_html  # the chart's description
 
 
 def test_csv_neutralises_formulas(two_establishments):
@@ -278,6 +307,11 @@ def test_report_for_2000_members_has_bounded_queries(django_assert_max_num_queri
     assert len(re.findall(r'<th scope="row">P\d+</th>', response.text)) == 2000
     with django_assert_max_num_queries(25):
         assert client.get(route("report_csv"), {"formation": page.pk}).status_code == 200
+    course("Deuxième formation", lessons=1, quiz=False)
+    with django_assert_max_num_queries(25):
+        response = client.get(route("report_csv"))
+    assert response.status_code == 200
+    assert response.content.decode("utf-8-sig").count("\n") == 1 + 2 * 2001
 
 
 def test_reminders_command_keeps_the_reminders_on_dry_run():

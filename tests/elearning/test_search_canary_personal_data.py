@@ -146,3 +146,24 @@ def test_rebuild_indexes_courses_and_lessons(content):
     assert f"elearning.lessonpage:{content['lesson'].pk}" in keys
     assert f"elearning.coursepage:{content['secret'].pk}" in keys
     assert expected_total() >= 4
+
+
+@pytest.mark.parametrize("who", ["anonymous", "pending", "member"])
+def test_a_members_only_lesson_download_is_the_course_s_to_give(who):
+    """A file offered by a download block of a members-only course's lesson is served as the
+    course is: 404 for visitors and pending members, the file for approved members."""
+    from tests.docs_base.factories import wagtail_document
+
+    home_page()
+    secret = course("Parcours membres", lessons=0, access_level=AccessLevel.MEMBERS)
+    file = wagtail_document("Support réservé", "support-reserve.pdf", b"%PDF-1.4 reserve")
+    page = lesson(secret, "Leçon avec support")
+    page.body = [("download", {"document": file, "label": "Le support"})]
+    page.save_revision().publish()
+    user = {
+        "anonymous": None,
+        "pending": MemberFactory(profile__status=MemberStatus.PENDING),
+        "member": member(),
+    }[who]
+    response = client_for(user).get(file.url)
+    assert response.status_code == (200 if who == "member" else 404)
