@@ -107,6 +107,7 @@ class DatabaseBackend(Backend):
                     "id",
                     "title",
                     "tags",
+                    "summary",
                     "body",
                     "access_level",
                     "allowed_roles",
