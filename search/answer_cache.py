@@ -3,9 +3,9 @@ page): members of one audience (``portal.access.membership.audience_key``) may v
 same documents, so they get the same answer.
 
 Any index write retires every answer at once: the index generation, bumped by each write
-(``index_changed``: live indexing, a rebuild, the Elasticsearch mirror, a synonym edit), is
-read with the answer in one round trip and must match. Degraded answers (Elasticsearch
-unreachable) are never stored.
+(``index_changed``: live indexing, a rebuild, the Elasticsearch mirror, a synonym edit, a
+content weight edit), is read with the answer in one round trip and must match. Degraded
+answers (Elasticsearch unreachable) are never stored.
 
 The search page itself is also kept by the page cache (one copy per audience and URL, tagged
 ``PAGE_TAG``, retired by the same writes). Its ``STATISTICS`` fragment, rendered for every hit,
@@ -23,7 +23,7 @@ from django.utils import translation
 from portal import page_cache
 from portal.access.membership import audience_key
 from search import query_log, services
-from search.models import SynonymGroup
+from search.models import SearchKindWeight, SynonymGroup
 
 ANSWER_SECONDS = 60  # also bounds how stale a "last 30 days" count may get
 GENERATION_KEY = "search:answers:generation"
@@ -98,3 +98,7 @@ def connect_signals() -> None:
     page_cache.register_fragment(STATISTICS, _count_search, visitors=True)
     for signal in (post_save, post_delete):
         signal.connect(index_changed, sender=SynonymGroup, dispatch_uid=f"answers-{signal}")
+        # The editors' weights per kind of content change the order of every answer.
+        signal.connect(
+            index_changed, sender=SearchKindWeight, dispatch_uid=f"answers-weights-{signal}"
+        )

@@ -17,8 +17,10 @@ the index. At indexing, each (term, page) pair whose weight reaches
 ``CHAMPION_MIN`` is written as an impact token ``<term>z<level>`` (``level`` grows with the
 term's weight in that page, on a log scale), so that the engine's own index lists a term's best
 pages level by level; the backend reads levels from the highest down until it holds enough
-candidates that match the whole query, then scores them here. The levels depend on the page
-alone, so the candidates — and the answer — are the same whatever order pages were indexed in.
+candidates that match the whole query, then scores them here. By any word, the pages
+matching every word, then those missing one, are taken first (coverage ranks first). The
+levels depend on the page alone, so the candidates — and the answer — are the same whatever
+order pages were indexed in.
 """
 
 import math

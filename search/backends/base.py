@@ -24,6 +24,8 @@ class SearchRequest:
     offset: int = 0
     limit: int = 10
     match_any: bool = False  # any clause instead of every clause
+    # Every clause but at most one (the database backend's candidates, ranked by coverage):
+    all_but_one: bool = False
     with_facets: bool = True
 
 

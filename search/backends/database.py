@@ -15,6 +15,7 @@ newest matches come first either way.
 
 from collections import defaultdict
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from itertools import islice
 
 from django.core.cache import cache
@@ -106,6 +107,7 @@ class DatabaseBackend(Backend):
                     "id",
                     "title",
                     "tags",
+                    "summary",
                     "body",
                     "access_level",
                     "allowed_roles",
@@ -246,10 +248,30 @@ class DatabaseBackend(Backend):
         return [(s.id, s.score) for s in ordered[request.offset : end]]
 
     def _candidates(self, request, where, end) -> list[int]:
+        """The candidates to score. For any word, coverage ranks first: the pages matching
+        every word, then those missing at most one, then any, each tier taken whole when small
+        and from the impact lists otherwise, until there are enough (a page matching every
+        word but weighing each little holds no impact token: the lists alone would miss it)."""
+        wanted = max(ranking.CANDIDATES, 3 * end)
+        if not request.match_any:
+            return self._champions(request, where, wanted)
+        found: dict[int, None] = {}
+        tiers = [replace(request, match_any=False)]
+        if len(request.query.clauses) > 2:
+            tiers.append(replace(request, match_any=False, all_but_one=True))
+        for tier in tiers:
+            matches = self.engine.matching_ids(tier, *where, wanted + 1)
+            if len(matches) > wanted:
+                matches = self._champions(tier, where, wanted)
+            found |= dict.fromkeys(matches)
+            if len(found) >= wanted:
+                return list(found)
+        return list(found | dict.fromkeys(self._champions(request, where, wanted)))
+
+    def _champions(self, request, where, wanted) -> list[int]:
         """Matches holding a query term's impact token, the highest levels first, until there
         are enough (each step whole, or cut in key order: never indexing order)."""
         terms = ranking.query_terms(request.query)
-        wanted = max(ranking.CANDIDATES, 3 * end)
         found: dict[int, None] = {}
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)

@@ -124,7 +124,7 @@ class PostgresFullText:
             cursor.execute(f"ANALYZE {FACET}")
 
     @staticmethod
-    def expression(query, match_any=False) -> str:
+    def expression(query, match_any=False, all_but_one=False) -> str:
         """A ``tsquery`` literal: lexemes quoted, taken as they are (terms are [a-z0-9]+)."""
 
         def phrase(stems):
@@ -133,7 +133,15 @@ class PostgresFullText:
             return " <-> ".join(f"'{stem}'" for stem in stems)
 
         clauses = ["(" + " | ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]
-        return (" | " if match_any else " & ").join(clauses)
+        if all_but_one and len(clauses) > 2:
+            return " | ".join(
+                "(" + " & ".join(clauses[:i] + clauses[i + 1 :]) + ")" for i in range(len(clauses))
+            )
+        return (" | " if match_any or all_but_one else " & ").join(clauses)
+
+    @classmethod
+    def _expression(cls, request) -> str:
+        return cls.expression(request.query, request.match_any, request.all_but_one)
 
     def matched(self, request, where, params, sample=False):
         """Visible, filtered entries the query matches (score 0: ``search.ranking`` scores);
@@ -145,7 +153,7 @@ class PostgresFullText:
             f"WHERE {ENTRY}.search_vector @@ {query} AND {where}"
         )
         buckets = [SAMPLED_BUCKET] if sample else []
-        return sql, [self.expression(request.query, request.match_any), *buckets, *params]
+        return sql, [self._expression(request), *buckets, *params]
 
     def matching_ids(self, request, where, params, limit, by_key=False) -> list[int]:
         """Ids of up to ``limit`` visible, filtered matches (by key: whatever the indexing
@@ -155,7 +163,7 @@ class PostgresFullText:
             f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
             f"WHERE {ENTRY}.search_vector @@ q.query AND {where}{order} LIMIT %s"
         )
-        expression = self.expression(request.query, request.match_any)
+        expression = self._expression(request)
         return [row[0] for row in _through_indexes(sql, [expression, *params, limit])]
 
     def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:
@@ -171,7 +179,7 @@ class PostgresFullText:
             f"AND CASE WHEN {ENTRY}.search_vector @@ q.query THEN 1 ELSE 0 END = 1 "
             f"AND {where} OFFSET 0) AS c{order} LIMIT %s"
         )
-        expression = self.expression(request.query, request.match_any)
+        expression = self._expression(request)
         impact = " | ".join(f"'{token}'" for token in tokens)
         return [row[0] for row in _through_indexes(sql, [expression, impact, *params, limit])]
 
@@ -204,7 +212,7 @@ class PostgresFullText:
             f"WHERE {ENTRY}.search_vector @@ q.query AND {where} "
             f"ORDER BY {ENTRY}.date DESC NULLS LAST, {ENTRY}.id DESC LIMIT %s OFFSET %s"
         )
-        expression = self.expression(request.query, request.match_any)
+        expression = self._expression(request)
         return [row[0] for row in fetch(sql, [expression, *params, limit, offset])]
 
     def title_prefix(self, terms, where, params, limit):

@@ -76,18 +76,24 @@ class SqliteFullText:
                 cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     @staticmethod
-    def expression(query, match_any=False) -> str:
+    def expression(query, match_any=False, all_but_one=False) -> str:
         def phrase(stems):
             if isinstance(stems, Words):
                 return "(" + " AND ".join(f'"{stem}"' for stem in stems) + ")"
             return '"' + " ".join(stems) + '"'
 
         clauses = ["(" + " OR ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]
-        return (" OR " if match_any else " AND ").join(clauses)
+        if all_but_one and len(clauses) > 2:
+            return " OR ".join(
+                "(" + " AND ".join(clauses[:i] + clauses[i + 1 :]) + ")"
+                for i in range(len(clauses))
+            )
+        return (" OR " if match_any or all_but_one else " AND ").join(clauses)
 
     def _expression(self, request) -> str:
         """The request's MATCH expression, on the text columns (not the impact tokens)."""
-        return f"{self.TEXT_COLUMNS} : ({self.expression(request.query, request.match_any)})"
+        expression = self.expression(request.query, request.match_any, request.all_but_one)
+        return f"{self.TEXT_COLUMNS} : ({expression})"
 
     def matched(self, request, where, params, sample=False):
         """Visible, filtered entries the query matches (score 0: ``search.ranking`` scores);

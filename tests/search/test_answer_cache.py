@@ -7,7 +7,7 @@ from django.utils import translation
 
 from portal.access import AccessLevel, Role
 from search import answer_cache, services
-from search.models import QueryStat, SynonymGroup
+from search.models import QueryStat, SearchKindWeight, SynonymGroup
 from search.services import SearchParams
 from tests.portal.factories import (
     EstablishmentFactory,
@@ -99,6 +99,21 @@ def test_any_index_write_retires_the_answers(corpus, service_calls):
     assert "3 résultats" in client.get("/recherche/", {"q": "sauvegardes"}).content.decode()
     SynonymGroup.objects.create(terms="sauvegarde, backup")
     client.get("/recherche/", {"q": "sauvegardes"})
+    assert len(service_calls) == 3
+
+
+def test_an_editors_content_weight_retires_the_answers_and_pages(corpus, service_calls):
+    """A weight per kind of content changes the order: no answer or page ranked with the old
+    weights is served once an editor saved or removed one."""
+    client = client_for(None)
+    client.get("/recherche/", {"q": "sauvegardes"})
+    assert client.get("/recherche/", {"q": "sauvegardes"})["X-Page-Cache"] == "hit"
+    assert len(service_calls) == 1
+    weight = SearchKindWeight.objects.create(kind="pages", weight=2.0)
+    assert client.get("/recherche/", {"q": "sauvegardes"}).get("X-Page-Cache") is None
+    assert len(service_calls) == 2
+    weight.delete()
+    assert client.get("/recherche/", {"q": "sauvegardes"}).get("X-Page-Cache") is None
     assert len(service_calls) == 3
 
 

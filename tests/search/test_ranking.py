@@ -2,6 +2,7 @@
 field weights, proximity, coverage, the editors' weight per kind, impact tokens."""
 
 import datetime
+from dataclasses import replace
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -9,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from search import backends, ranking
-from search.analysis import parse
+from search.analysis import parse, terms
 from search.backends.base import SearchRequest
 from search.documents import SearchDocument
 from search.models import SearchKindWeight
@@ -129,3 +130,39 @@ def test_broad_queries_rank_from_the_impact_lists_as_exact_scoring_does(index, m
     monkeypatch.setattr(ranking, "CANDIDATES", 5)
     assert ranked("inventaire") == exact
     assert exact[:5] == [f"title:{n}" for n in range(5)]
+
+
+def test_a_weak_page_matching_every_word_stays_first_when_many_match_any(index, monkeypatch):
+    """By relevance, the few pages matching every word come first even when the pages
+    matching any word are too many to be all scored and the every-word page holds no impact
+    token (each word once in a long body): coverage ranks first, whatever the candidates."""
+    weak = f"{FILLER * 2} Inventaire. {FILLER * 2} Logiciel. {FILLER * 2}"
+    pages = [doc("both", body=weak, days=50)]
+    pages += [doc(f"inventaire:{n:02d}", title=f"Inventaire {n}", days=n) for n in range(40)]
+    pages += [doc(f"logiciel:{n:02d}", title=f"Logiciel {n}", days=n) for n in range(40)]
+    index(*pages)
+    weak_terms = terms(weak)
+    tokens = ranking.impact_tokens([["not"], [], [], weak_terms], len(weak_terms))
+    assert not [t for t in tokens if t.startswith(("inventairz", "logicielz"))]
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 10)
+    monkeypatch.setattr(ranking, "CANDIDATES", 12)
+    request = SearchRequest(query=parse("inventaire logiciel"), user=AnonymousUser(), limit=10)
+    answer = find(request)
+    assert [hit.key for hit in answer.found.hits][0] == "both"
+    second = find(replace(request, offset=10))
+    assert "both" not in [hit.key for hit in second.found.hits]
+
+
+def test_a_weak_page_missing_one_word_of_three_comes_before_pages_with_one(index, monkeypatch):
+    weak = f"{FILLER * 2} Inventaire. {FILLER * 2} Logiciel. {FILLER * 2}"
+    pages = [doc("two", body=weak, days=50)]
+    for word in ("Inventaire", "Logiciel", "Imprimante"):
+        pages += [doc(f"{word}:{n:02d}", title=f"{word} {n}", days=n) for n in range(30)]
+    index(*pages)
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 10)
+    monkeypatch.setattr(ranking, "CANDIDATES", 12)
+    text = "inventaire logiciel imprimante"
+    request = SearchRequest(query=parse(text), user=AnonymousUser(), limit=10)
+    answer = find(request)
+    assert answer.any_word
+    assert [hit.key for hit in answer.found.hits][0] == "two"

@@ -4,9 +4,11 @@ Reports recall@3, hit@1 (the best document first) and nDCG@10 per backend and ca
 ``search.services.find`` (what the page asks: corrections and the any-word fallback included).
 Targets on every backend, typos (corrected by the database backends, fuzzy on Elasticsearch),
 English terms, acronyms and questions included: recall@3 >= 0.95, hit@1 >= 0.85.
+With ``RELEVANCE_DETAILS=1``, every query is printed with its correction and its top 3.
 """
 
 import math
+import os
 import tomllib
 from collections import defaultdict
 from pathlib import Path
@@ -56,17 +58,23 @@ def test_relevance_set(backend, capsys):
     index_corpus(backend, documents)
     portal_synonyms = synonyms()
     scores = defaultdict(list)
-    misses = []
+    misses, details = [], []
     for case in RELEVANCE["queries"]:
         request = SearchRequest(
             query=parse(case["query"], portal_synonyms), user=AnonymousUser(), limit=10
         )
-        ranked = [hit.key for hit in find(request).found.hits]
+        answer = find(request)
+        ranked = [hit.key for hit in answer.found.hits]
         relevant = case["relevant"]
         recall, first = recall_at_3(ranked, relevant), hit_at_1(ranked, relevant)
         scores[case["category"]].append((recall, first, ndcg_at_10(ranked, relevant)))
         if recall < 1 or not first:
             misses.append(f"  {case['query']!r}: expected {relevant}, got {ranked[:3]}")
+        corrected = f" -> {answer.corrected!r}" if answer.corrected else ""
+        details.append(
+            f"  {case['category']:<16} {case['query']!r}{corrected}: recall@3 {recall:.2f}  "
+            f"hit@1 {first:.0f}  top 3 {ranked[:3]}"
+        )
     counted = [score for values in scores.values() for score in values]
     recall, first, ndcg = (sum(s[i] for s in counted) / len(counted) for i in range(3))
     with capsys.disabled():
@@ -80,6 +88,8 @@ def test_relevance_set(backend, capsys):
             )
         if misses:
             print("  not first, or not fully in the top 3:\n" + "\n".join(misses))
+        if os.environ.get("RELEVANCE_DETAILS"):  # every query: what it became, its top 3
+            print("\n".join(details))
     assert len(RELEVANCE["queries"]) >= 90
     assert recall >= TARGET_RECALL_AT_3
     assert first >= TARGET_HIT_AT_1

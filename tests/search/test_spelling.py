@@ -137,3 +137,19 @@ def test_the_seeded_synonyms_merge_into_the_editors_groups_once():
     assert "two factor authentication" in terms
     cnil = [g.term_list() for g in SynonymGroup.objects.all() if "CNIL" in g.term_list()]
     assert cnil == [["CNIL", "Commission nationale de l'informatique et des libertés"]]
+
+
+def test_deleting_many_entries_reads_them_in_a_bounded_number_of_queries(
+    django_assert_max_num_queries,
+):
+    database = backends.get_database()
+    database.index(
+        [
+            doc(f"n{n}", f"Note {n}", "Sauvegardes.", summary="Résumé quinquennal.")
+            for n in range(30)
+        ]
+    )
+    assert SearchTerm.objects.filter(word="quinquennal").exists()  # a summary's word
+    with django_assert_max_num_queries(15):
+        database.delete([f"n{n}" for n in range(30)])
+    assert not SearchTerm.objects.exists()
