@@ -28,6 +28,7 @@ from wagtail.search import index
 
 from alerts.forms import AlertPageForm
 from alerts.severity import Severity, at_least, parse_cvss, split_cves, validate_cves, validate_cvss
+from portal import region
 from portal.access import TLP_ACCESS, Tlp
 from portal.access.fields import CodeSetField
 from portal.access.models import AccessControlled
@@ -564,7 +565,12 @@ class AttackResponsePage(PortalPage):
     national_cell = RichTextField(
         _("national incident-support cell"), features=["bold", "italic", "link"]
     )
-    oncall_phone = models.CharField(_("regional on-call number"), max_length=30)
+    oncall_phone = models.CharField(
+        _("regional on-call number"),
+        max_length=30,
+        blank=True,
+        help_text=_("Leave empty to show the region's on-call number (its configuration)."),
+    )
     regional_contacts = RichTextField(
         _("regional contacts"), features=["bold", "italic", "link", "ul"], blank=True
     )
@@ -595,6 +601,11 @@ class AttackResponsePage(PortalPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(views.attack_context(request, self))
         return context
+
+    @property
+    def phone(self) -> str:
+        """The on-call number shown: the page's own, else the region's configuration."""
+        return self.oncall_phone or region.current().oncall_phone
 
 
 class AttackSheet(Orderable):

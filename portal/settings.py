@@ -52,6 +52,7 @@ REGION = region.build(
         "gcs_name": env("REGION_GCS_NAME", default=""),
         "gcs_long_name": env("REGION_GCS_LONG_NAME", default=""),
         "contact_email": env("REGION_CONTACT_EMAIL", default=""),
+        "oncall_phone": env("REGION_ONCALL_PHONE", default=""),
         "departments": env("REGION_DEPARTMENTS", default=""),
     },
 )

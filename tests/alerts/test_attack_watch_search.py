@@ -180,3 +180,15 @@ def test_alert_facets_count_only_what_the_reader_may_view(
     }
     assert labels["alert_severity"]["critical"] == "Critique"
     assert labels["tlp"]["amber"] == "TLP:AMBER"
+
+
+def test_the_on_call_number_comes_from_the_region_unless_the_page_sets_one(settings):
+    settings.REGION = {**settings.REGION, "oncall_phone": "05 55 55 55 55"}
+    home_page()
+    page = factories.attack_page(oncall_phone="")
+    html = Client().get(page.url).content.decode()
+    assert 'href="tel:0555555555"' in html and "05 55 55 55 55" in html
+    page.oncall_phone = "04 11 22 33 44"
+    page.save_revision().publish()
+    html = Client().get(page.url).content.decode()
+    assert "04 11 22 33 44" in html and "05 55 55 55 55" not in html
