@@ -90,7 +90,9 @@ def test_staff_edit_the_page(attack):
 # --- The watch's review report ---------------------------------------------------------------
 
 
-def test_the_report_lists_flagged_documents_until_reviewed(index, establishment):
+@pytest.mark.parametrize("report", ["alerts_watch_report", "docs_base_review_report"])
+def test_the_reports_list_flagged_documents_until_reviewed(index, establishment, report):
+    """The watch's own report, and its section of the document base's review report."""
     editor = documents_editor()
     document_index()
     guide = document_page(title="Guide de journalisation", owner=editor)
@@ -99,16 +101,23 @@ def test_the_report_lists_flagged_documents_until_reviewed(index, establishment)
         access_level=AccessLevel.ESTABLISHMENT,
         establishment=establishment,
     )
+    document_page(title="Guide sans veille")
     item = factories.watch_item(title="Nouvelle doctrine", documents=[guide, restricted])
-    url = reverse("alerts_watch_report")
-    html = _client(editor).get(url).content.decode()
-    assert "Guide de journalisation" in html and "Nouvelle doctrine" in html
+    url = reverse(report)
+
+    def flagged(user) -> str:
+        html = _client(user).get(url).content.decode()
+        return html[html.index("Documents à revoir après un élément de veille") :]
+
+    section = flagged(editor)
+    assert "Guide de journalisation" in section and "Nouvelle doctrine" in section
+    assert "Guide sans veille" not in section
     # An establishment's own document stays off the editors' screens (the staff rule).
-    assert "Procédure interne du CH" not in html
+    assert "Procédure interne du CH" not in section
     root = with_mfa(UserFactory(username="root@gcs.example", is_staff=True, is_superuser=True))
-    assert "Procédure interne du CH" in _client(root).get(url).content.decode()
+    assert "Procédure interne du CH" in flagged(root)
     WatchDocument.objects.filter(item=item, document=guide).update(reviewed=True)
-    assert "Guide de journalisation" not in _client(editor).get(url).content.decode()
+    assert "Guide de journalisation" not in flagged(editor)
 
 
 def test_the_report_is_for_editors_only(index, member_of):
