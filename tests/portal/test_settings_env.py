@@ -23,6 +23,7 @@ VARIABLES = [
     "REGION_ARS_NAME",
     "REGION_GCS_NAME",
     "REGION_ONCALL_PHONE",
+    "ALERTS_REMINDER_DAYS",
     "PORTAL_NAME",
     "TASKS_BACKEND",
     "TASKS_REDIS_URL",
@@ -147,3 +148,8 @@ def test_bad_region_values_are_refused(load, monkeypatch):
     monkeypatch.delenv("REGION")
     with pytest.raises(ValueError, match="CODE:Name"):
         load(REGION_DEPARTMENTS="44")
+
+
+def test_alert_reminder_days(load):
+    assert load()["ALERTS_REMINDER_DAYS"] == 3
+    assert load(ALERTS_REMINDER_DAYS="7")["ALERTS_REMINDER_DAYS"] == 7
