@@ -180,3 +180,19 @@ def test_the_feeds_carry_the_marking_and_the_cvss_of_public_alerts_only(index):
     assert "Alerte verte" not in rss
     atom = client.get(index.url + "flux/atom/").content.decode()
     assert 'term="TLP:CLEAR"' in atom and "Alerte verte" not in atom
+
+
+def test_the_feeds_have_bounded_query_counts(index, django_assert_max_num_queries):
+    for n in range(35):
+        factories.alert(title=f"Alerte publique {n}")
+    for n in range(5):
+        factories.watch_item(title=f"Veille {n}")
+    client = Client()
+    for feed, marking in (
+        ("flux/rss/", "<category>TLP:CLEAR</category>"),
+        ("flux/atom/", 'term="TLP:CLEAR"'),
+    ):
+        with django_assert_max_num_queries(12):
+            response = client.get(index.url + feed)
+        assert response.status_code == 200
+        assert response.content.decode().count(marking) == 30  # FEED_SIZE items
