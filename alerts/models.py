@@ -28,7 +28,8 @@ from wagtail.search import index
 
 from alerts.forms import AlertPageForm
 from alerts.severity import Severity, at_least, parse_cvss, split_cves, validate_cves, validate_cvss
-from portal.access import Tlp
+from portal import region
+from portal.access import TLP_ACCESS, Tlp
 from portal.access.fields import CodeSetField
 from portal.access.models import AccessControlled
 from portal.accounts.models import EstablishmentType
@@ -111,8 +112,13 @@ class TlpMarked(AccessControlled):
 
     def save(self, *args, **kwargs):
         # The marking is the one source of the access fields, whatever path saves the page.
-        mapping_needs_establishment = self.tlp in (Tlp.AMBER_STRICT, Tlp.RED)
-        if not mapping_needs_establishment or self.establishment_id is not None:
+        # AMBER+STRICT or RED without a recipient (the admin refuses it; code may not) fails
+        # closed: the establishment level with no establishment, which nobody but superusers
+        # may view, never the access fields of a former, lower marking.
+        mapping = TLP_ACCESS[Tlp(self.tlp)]
+        if mapping.needs_establishment and self.establishment_id is None:
+            self.access_level, self.allowed_roles = mapping.level, mapping.roles
+        else:
             self.apply_tlp(self.tlp, self.establishment)
         super().save(*args, **kwargs)
 
@@ -559,7 +565,12 @@ class AttackResponsePage(PortalPage):
     national_cell = RichTextField(
         _("national incident-support cell"), features=["bold", "italic", "link"]
     )
-    oncall_phone = models.CharField(_("regional on-call number"), max_length=30)
+    oncall_phone = models.CharField(
+        _("regional on-call number"),
+        max_length=30,
+        blank=True,
+        help_text=_("Leave empty to show the region's on-call number (its configuration)."),
+    )
     regional_contacts = RichTextField(
         _("regional contacts"), features=["bold", "italic", "link", "ul"], blank=True
     )
@@ -590,6 +601,11 @@ class AttackResponsePage(PortalPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(views.attack_context(request, self))
         return context
+
+    @property
+    def phone(self) -> str:
+        """The on-call number shown: the page's own, else the region's configuration."""
+        return self.oncall_phone or region.current().oncall_phone
 
 
 class AttackSheet(Orderable):

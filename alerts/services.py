@@ -41,7 +41,7 @@ NO_ANSWER = "none"
 
 def reminder_days() -> int:
     """Days after which an unacknowledged critical alert is reminded (ALERTS_REMINDER_DAYS)."""
-    return int(getattr(settings, "ALERTS_REMINDER_DAYS", 3))
+    return settings.ALERTS_REMINDER_DAYS
 
 
 # --- Reading ------------------------------------------------------------------------------------

@@ -42,11 +42,38 @@ def parse_cvss(vector: str) -> CvssScore:
             return CvssScore("4.0", float(parsed.base_score), parsed.severity.lower())
     except CVSSError as error:
         raise ValidationError(
-            _("This CVSS vector is not valid: %(error)s"), params={"error": error}, code="cvss"
+            _("This CVSS vector is not valid: %(error)s"),
+            params={"error": cvss_error_detail(error)},
+            code="cvss",
         ) from error
     raise ValidationError(
         _("A CVSS vector starts with CVSS:3.1/ or CVSS:4.0/."), code="cvss_version"
     )
+
+
+# The ``cvss`` package's messages (English), by their opening words: what the admin says
+# instead, with the part of the vector at fault.
+CVSS_ERROR_DETAILS = (
+    ("Missing mandatory metrics", _("mandatory metrics are missing: %(part)s")),
+    ("Duplicate metric", _("a metric is given twice: %(part)s")),
+    ("Unknown metric", _("unknown metric: %(part)s")),
+    ("Invalid metric key", _("unknown metric: %(part)s")),
+    ("Unknown value", _("unknown value: %(part)s")),
+    ("Invalid metric value", _("unknown value: %(part)s")),
+    ("Malformed CVSS3 field", _("a metric is not written METRIC:VALUE: %(part)s")),
+    ("Malformed CVSS4 field", _("a metric is not written METRIC:VALUE: %(part)s")),
+)
+
+
+def cvss_error_detail(error: CVSSError) -> str:
+    """The ``cvss`` package's complaint, in the reader's language (French in the admin)."""
+    text = str(error)
+    quoted = re.findall(r'"([^"]*)"', text)
+    for opening, message in CVSS_ERROR_DETAILS:
+        if text.startswith(opening) and quoted:
+            # "Unknown value "X" in field "AV:X"": the field says more than the value.
+            return str(message) % {"part": quoted[-1]}
+    return str(_("the vector is malformed (an empty field, or a trailing “/”)"))
 
 
 def validate_cvss(vector: str) -> None:

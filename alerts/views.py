@@ -39,6 +39,9 @@ from portal.access.fields import as_role_set
 from portal.accounts.models import Establishment
 
 PAGE_SIZE = 20
+# The largest id a database holds: a longer number in a URL is refused as a missing object
+# (SQLite and PostgreSQL would fail on it).
+MAX_ID = 2**63 - 1
 
 
 def _login_or_404(request):
@@ -171,6 +174,8 @@ def acknowledge(request, index, alert_id, establishment_id):
         return HttpResponseNotAllowed(["GET", "POST"])
     if not request.user.is_authenticated:
         return _login_or_404(request)
+    if alert_id > MAX_ID or establishment_id > MAX_ID:
+        refuse(request, AlertPage, pk=alert_id)
     alert = get_visible_or_404(request, services.live_alerts(), pk=alert_id)
     member = membership_of(request.user)
     establishment = Establishment.objects.filter(
@@ -291,7 +296,9 @@ def _overview_rows(alerts) -> list[dict]:
 
 def _dashboard_alert(request, alert_id):
     """An alert of the dashboard, else 404 (logged), decided in the lookup's query."""
-    alert = services.dashboard_alerts(request.user).filter(pk=alert_id).first()
+    alert = None
+    if alert_id <= MAX_ID:
+        alert = services.dashboard_alerts(request.user).filter(pk=alert_id).first()
     if alert is None:
         refuse(request, AlertPage, pk=alert_id)
     return alert

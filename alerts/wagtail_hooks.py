@@ -1,5 +1,6 @@
 """The alerts in the Wagtail admin: the report of documents flagged by the watch (documents
-of the document base that a watch item affects and that are not marked reviewed yet)."""
+of the document base that a watch item affects and that are not marked reviewed yet), also a
+section of the document base's review report."""
 
 from django.core.exceptions import PermissionDenied
 from django.urls import path, reverse
@@ -12,6 +13,7 @@ from wagtail.models import Page
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
 from alerts.models import WatchDocument
+from docs_base.documents.lifecycle import ReviewSection, register_review_section
 from portal.access.editors import has_admin_access
 from portal.access.staff import staff_page_q
 
@@ -32,6 +34,15 @@ def flagged_documents(user):
         .select_related("item", "document", "document__owner")
         .order_by("-item__date", "item_id")
     )
+
+
+def _review_section_context(user) -> dict:
+    return {"flags": list(flagged_documents(user)[:200])}
+
+
+register_review_section(
+    ReviewSection("alerts/admin/watch_review_section.html", _review_section_context)
+)
 
 
 class WatchReportView(WagtailAdminTemplateMixin, TemplateView):

@@ -23,6 +23,7 @@ class Region:
     gcs_long_name: str
     contact_email: str
     departments: dict[str, str] = field(default_factory=dict)
+    oncall_phone: str = ""  # the regional cyber on-call number ("Vous êtes attaqué ?")
 
     def department_label(self, code: str) -> str:
         return f"{code} {self.departments[code]}" if code in self.departments else code

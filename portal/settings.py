@@ -52,6 +52,7 @@ REGION = region.build(
         "gcs_name": env("REGION_GCS_NAME", default=""),
         "gcs_long_name": env("REGION_GCS_LONG_NAME", default=""),
         "contact_email": env("REGION_CONTACT_EMAIL", default=""),
+        "oncall_phone": env("REGION_ONCALL_PHONE", default=""),
         "departments": env("REGION_DEPARTMENTS", default=""),
     },
 )
@@ -232,6 +233,8 @@ NOTIFICATIONS_RETRY_DELAYS = [
 ]
 NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)  # local time
 NOTIFICATIONS_KEEP_READ_DAYS = env.int("NOTIFICATIONS_KEEP_READ_DAYS", default=90)
+# Days after which an establishment silent on a critical alert is reminded (alerts).
+ALERTS_REMINDER_DAYS = env.int("ALERTS_REMINDER_DAYS", default=3)
 
 # --- E-mail ---------------------------------------------------------------------------------
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -588,7 +588,7 @@ def _attack_page(home) -> None:
             "l'Agence du numérique en santé opère le <b>CERT Santé</b>, qui accompagne les "
             "établissements victimes : 09 72 43 91 25, cyberveille@esante.gouv.fr.</p>"
         ),
-        oncall_phone="04 72 00 00 00",
+        oncall_phone="",  # the region's (its configuration: REGION_ONCALL_PHONE)
         regional_contacts=(
             f"<ul><li>{r.gcs_name} : équipe cybersécurité régionale, {r.contact_email}</li>"
             f"<li>{r.ars_name} : référent cybersécurité, via l'astreinte régionale</li></ul>"

@@ -31,5 +31,9 @@ class ReviewReportView(WagtailAdminTemplateMixin, TemplateView):
             never_reviewed=list(lifecycle.never_reviewed_documents()[:limit]),
             least_helpful=lifecycle.least_helpful_documents(limit),
             zero_result_searches=lifecycle.zero_result_searches(limit),
+            extra_sections=[
+                (section.template, section.context(self.request.user))
+                for section in lifecycle.review_sections()
+            ],
         )
         return context

@@ -1,6 +1,7 @@
 """Life cycle: what changed with each publication, review dates, reminders, editors' readouts."""
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -46,6 +47,28 @@ def published_changes(page, limit: int = MAX_CHANGES) -> list[Change]:
             changes.append(Change(timestamp, note))
         previous = note
     return list(reversed(changes))[:limit]
+
+
+@dataclass(frozen=True)
+class ReviewSection:
+    """A section another module adds to the editors' review report: its template, and its
+    context for the reader (``context(user) -> dict``; it applies the staff rule itself)."""
+
+    template: str
+    context: Callable
+
+
+_review_sections: list[ReviewSection] = []
+
+
+def register_review_section(section: ReviewSection) -> None:
+    """Add a section to the review report (e.g. the documents a watch item flags)."""
+    if section not in _review_sections:
+        _review_sections.append(section)
+
+
+def review_sections() -> tuple[ReviewSection, ...]:
+    return tuple(_review_sections)
 
 
 def site_url(path: str) -> str:

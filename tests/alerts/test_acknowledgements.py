@@ -164,3 +164,14 @@ def test_reminders_go_to_establishments_silent_on_a_critical_alert(
     with run_tasks():
         notifications.send_reminders()  # the same week: nobody is reminded twice
     assert reminded.count() == 1
+
+
+def test_the_reminder_delay_is_the_setting(index, establishment, settings):
+    old = timezone.now() - datetime.timedelta(days=5)
+    alert = factories.alert(severity="critical", establishment_types={"ch"}, published_at=old)
+    settings.ALERTS_REMINDER_DAYS = 7
+    assert services.overdue() == []
+    settings.ALERTS_REMINDER_DAYS = 4
+    assert [(due.pk, missing) for due, missing in services.overdue()] == [
+        (alert.pk, [establishment.pk])
+    ]

@@ -9,9 +9,11 @@ from django.test import Client
 from django.urls import reverse
 from wagtail.test.utils.form_data import nested_form_data
 
-from alerts.models import AlertPage
+from alerts.models import AlertPage, Subscription
+from alerts.notifications import ALERT_KIND
 from alerts.workflow import WORKFLOW_NAME
 from portal.access import Role, Tlp
+from portal.notifications.models import Notification
 from tests.alerts import factories
 from tests.portal.factories import MemberFactory
 
@@ -120,3 +122,23 @@ def test_a_second_editor_approves_and_the_subscribers_get_metadata_only(
     text = message.body + message.alternatives[0][0]
     assert alert.reference in text and "TLP:AMBER" in text and "Élevée" in text
     assert "Compromission" not in text + message.subject and alert.summary not in text
+
+
+def test_each_update_shows_what_changed_and_news_notifies_again(index, member_of, run_tasks):
+    rssi = member_of(Role.RSSI)
+    Subscription.objects.create(user=rssi, min_severity="low")
+    with run_tasks():
+        alert = factories.alert(title="Faille du PACS", tlp=Tlp.CLEAR)
+    page = AlertPage.objects.get(pk=alert.pk)
+    with run_tasks():
+        page.status, page.change_note = "updated", "Correctif 5.8.2 publié par l'éditeur"
+        page.save_revision().publish()
+    with run_tasks():
+        page.title = "Faille du PACS (coquille corrigée)"  # same note: not news
+        page.save_revision().publish()
+    html = Client().get(page.url).content.decode()
+    assert "Ce qui a changé" in html and "Correctif 5.8.2 publié par l&#x27;éditeur" in html
+    history = html[html.index('id="alert-changes"') :]
+    assert history.count("<li>") == 3 and "Mise à jour" in history and "Nouvelle" in history
+    sent = Notification.objects.filter(user=rssi, kind=ALERT_KIND)
+    assert sent.count() == 2  # the first publication and the update, not the correction

@@ -22,6 +22,8 @@ VARIABLES = [
     "REGION_CONTACT_EMAIL",
     "REGION_ARS_NAME",
     "REGION_GCS_NAME",
+    "REGION_ONCALL_PHONE",
+    "ALERTS_REMINDER_DAYS",
     "PORTAL_NAME",
     "TASKS_BACKEND",
     "TASKS_REDIS_URL",
@@ -130,11 +132,14 @@ def test_region_is_configuration(load):
         REGION_CONTACT_EMAIL="contact@test.example",
         REGION_ARS_NAME="ARS test",
         REGION_GCS_NAME="GCS test",
+        REGION_ONCALL_PHONE="01 23 45 67 89",
     )["REGION"]
     assert custom["name"] == "Région test"
     assert custom["departments"] == {"2A": "Corse-du-Sud", "2B": "Haute-Corse"}
     assert (custom["ars_name"], custom["gcs_name"]) == ("ARS test", "GCS test")
     assert custom["contact_email"] == "contact@test.example"
+    assert custom["oncall_phone"] == "01 23 45 67 89"
+    assert s["REGION"]["oncall_phone"] == "02 40 00 00 00"
 
 
 def test_bad_region_values_are_refused(load, monkeypatch):
@@ -143,3 +148,8 @@ def test_bad_region_values_are_refused(load, monkeypatch):
     monkeypatch.delenv("REGION")
     with pytest.raises(ValueError, match="CODE:Name"):
         load(REGION_DEPARTMENTS="44")
+
+
+def test_alert_reminder_days(load):
+    assert load()["ALERTS_REMINDER_DAYS"] == 3
+    assert load(ALERTS_REMINDER_DAYS="7")["ALERTS_REMINDER_DAYS"] == 7
