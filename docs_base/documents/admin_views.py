@@ -24,16 +24,15 @@ class ReviewReportView(WagtailAdminTemplateMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        limit = lifecycle.READOUT_LIMIT
+        limit, user = lifecycle.READOUT_LIMIT, self.request.user
         context.update(
             today=timezone.localdate(),
-            overdue=list(lifecycle.overdue_documents()[:limit]),
-            never_reviewed=list(lifecycle.never_reviewed_documents()[:limit]),
-            least_helpful=lifecycle.least_helpful_documents(limit),
+            overdue=list(lifecycle.overdue_documents(staff=user)[:limit]),
+            never_reviewed=list(lifecycle.never_reviewed_documents(staff=user)[:limit]),
+            least_helpful=lifecycle.least_helpful_documents(limit, staff=user),
             zero_result_searches=lifecycle.zero_result_searches(limit),
             extra_sections=[
-                (section.template, section.context(self.request.user))
-                for section in lifecycle.review_sections()
+                (section.template, section.context(user)) for section in lifecycle.review_sections()
             ],
         )
         return context

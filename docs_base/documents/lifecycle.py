@@ -17,6 +17,7 @@ from wagtail.permission_policies.pages import PagePermissionPolicy
 from docs_base.models.documents import DocumentPage, DocumentVote
 from docs_base.notifications import REVIEW_DUE
 from portal.access.editors import has_admin_access
+from portal.access.staff import staff_q
 from portal.notifications.services import notify
 from search.query_log import zero_result_queries
 
@@ -75,34 +76,37 @@ def site_url(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _live_documents():
-    return DocumentPage.objects.live().filter(archived=False)
+def _live_documents(staff=None):
+    """Live, non-archived documents; for a member of staff reading a report, those the staff
+    rule lets them see (``portal.access.staff``: no establishment-only document otherwise)."""
+    documents = DocumentPage.objects.live().filter(archived=False)
+    return documents if staff is None else documents.filter(staff_q(staff))
 
 
-def overdue_documents(today=None):
+def overdue_documents(today=None, staff=None):
     """Live, non-archived documents past their review date."""
     today = today or timezone.localdate()
     return (
-        _live_documents()
+        _live_documents(staff)
         .filter(review_due__lt=today)
         .select_related("owner")
         .order_by("review_due", "pk")
     )
 
 
-def never_reviewed_documents():
+def never_reviewed_documents(staff=None):
     return (
-        _live_documents()
+        _live_documents(staff)
         .filter(last_reviewed_at__isnull=True)
         .select_related("owner")
         .order_by("first_published_at", "pk")
     )
 
 
-def least_helpful_documents(limit: int = READOUT_LIMIT) -> list:
+def least_helpful_documents(limit: int = READOUT_LIMIT, staff=None) -> list:
     """Documents with "not helpful" votes, the largest share first, with recent reasons."""
     pages = list(
-        _live_documents()
+        _live_documents(staff)
         .annotate(
             helpful_votes=Count("votes", filter=Q(votes__helpful=True)),
             unhelpful_votes=Count("votes", filter=Q(votes__helpful=False)),

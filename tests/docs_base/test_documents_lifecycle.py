@@ -14,6 +14,7 @@ from docs_base.documents import lifecycle
 from docs_base.documents import module as documents_module
 from docs_base.documents.reader import related_documents
 from docs_base.models.documents import DocumentPage, DocumentVote
+from portal.access import AccessLevel
 from tests.docs_base.factories import (
     document_index,
     document_page,
@@ -141,6 +142,31 @@ def test_the_review_report_lists_the_readouts_for_editors(report_data):
     assert "Peu utile" in unhelpful and "Il manque la procédure de restauration." in unhelpful
     searches = html[html.index('id="searches-title"') :]
     assert "fovi telephone" in searches
+
+
+def test_the_review_report_shows_editors_no_establishment_only_document(establishment):
+    """The staff rule (``portal.access.staff``): an editor does not see the titles of documents
+    for one establishment in the report; a superuser does."""
+    for title, review_due in (("Confidentiel en retard", TODAY - DAY), ("Confidentiel neuf", None)):
+        confidential = document_page(
+            title=title,
+            review_due=review_due,
+            access_level=AccessLevel.ESTABLISHMENT,
+            establishment=establishment,
+        )
+        DocumentVote.objects.create(
+            page=confidential,
+            revision_id=confidential.live_revision_id,
+            user=reader(),
+            helpful=False,
+        )
+    admin = with_mfa(UserFactory(is_superuser=True, is_staff=True))
+    for user, shown in ((documents_editor(), False), (admin, True)):
+        client = Client()
+        client.force_login(user)
+        html = client.get(reverse("docs_base_review_report")).content.decode()
+        assert ("Confidentiel en retard" in html) is shown
+        assert ("Confidentiel neuf" in html) is shown
 
 
 def test_the_review_report_is_for_editors_only(report_data):
