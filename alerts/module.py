@@ -19,6 +19,7 @@ class AttackModule(PortalModule):
     label = _("Under attack?")
     url_name = "alerts:attack"
     order = 5
+    urgent_icon = "fr-icon-alarm-warning-fill"
 
 
 class AlertsModule(PortalModule):

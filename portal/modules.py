@@ -54,6 +54,9 @@ class PortalModule:
     # what is neither a page nor a route (e.g. a header entry's redirect, file downloads).
     urls: str = ""
     root_urls: str = ""
+    # An urgent entry ("Vous êtes attaqué ?"): drawn in the header with this DSFR icon and the
+    # error colour, so that someone in a crisis finds it at a glance.
+    urgent_icon: str = ""
     # Where the search page sends someone who found nothing ("ask the community").
     community_url_name: str = ""
     search_sources: Sequence[Source] = ()

@@ -2,6 +2,8 @@
 cache, edited by staff); the admin report of documents flagged by the watch; the alerts' search
 facets (severity, TLP, source, product family, status) counting only what the reader may view."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -54,6 +56,13 @@ def test_the_header_leads_anonymous_visitors_to_the_first_steps(attack):
         navigation.index(f'href="{reverse(name)}"') for name in ("alerts:attack", "alerts:home")
     ]
     assert entries == sorted(entries)  # the first module entry, before the alerts
+    # Drawn apart from the other entries: the error colour and a warning icon.
+    attack_link, alerts_link = (
+        re.search(rf'<a [^>]*href="{reverse(name)}".*?</a>', navigation, re.S)[0]
+        for name in ("alerts:attack", "alerts:home")
+    )
+    assert "portal-nav__link--urgent" in attack_link and "fr-icon-alarm-warning-fill" in attack_link
+    assert "portal-nav__link--urgent" not in alerts_link and "fr-icon" not in alerts_link
     response = client.get(reverse("alerts:attack"), follow=True)
     assert response.redirect_chain == [(attack.url, 302)]
     html = response.content.decode()
