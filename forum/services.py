@@ -96,7 +96,9 @@ def posts_for(user, topic):
 
 
 def space_or_404(request, forum_id: int) -> ForumSpace:
-    space = ForumSpace.objects.filter(forum_id=forum_id).select_related("forum").first()
+    # Through the forum's key (not the column): an id beyond the database's integers finds
+    # nothing instead of failing.
+    space = ForumSpace.objects.filter(forum__pk=forum_id).select_related("forum").first()
     if space is None or not can_read(request.user, space):
         refuse(request, Forum, pk=forum_id)
     return space
@@ -309,7 +311,7 @@ def _members_matching(handles) -> dict:
 
 def mention_candidates(user, topic, prefix: str, limit: int = 8) -> list[dict]:
     """Members who may view ``topic`` whose name starts with ``prefix`` (autocompletion)."""
-    prefix = prefix.strip().lstrip("@")
+    prefix = prefix.replace("\x00", "").strip().lstrip("@")[:60]  # PostgreSQL refuses NUL
     if len(prefix) < 2:
         return []
     space = topic.forum.space
