@@ -521,6 +521,9 @@ def mark_solution(user, post) -> None:
         raise ForumError(_("Only the topic's author or a moderator marks the solution."))
     if post.is_topic_head:
         raise ForumError(_("The solution is a reply, not the question."))
+    hidden, _reason = post_visible_text(post, user)
+    if hidden or not post.approved:
+        raise ForumError(_("A hidden or unapproved message cannot be the solution."))
     TopicState.objects.update_or_create(topic=topic, defaults={"solution": post})
     _reindex(topic)
 

@@ -6,7 +6,7 @@ from html import unescape
 import pytest
 from machina.apps.forum_conversation.models import Post, Topic
 
-from forum.models import PostReport, PostState
+from forum.models import PostReport, PostState, TopicState
 from tests.forum.helpers import make_topic
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +66,21 @@ def test_bad_forms_say_why_in_french_and_change_nothing(spaces, users, client_fo
     assert Post.objects.count() == posts and not PostReport.objects.exists()
     assert not PostState.objects.filter(hidden=True).exists()
     assert Topic.objects.get(pk=topic.pk).forum_id == general.forum_id
+
+
+def test_a_hidden_or_unapproved_reply_cannot_be_the_solution(spaces, users, client_for):
+    topic = make_topic(spaces["Général"], users["caregiver"], "Sujet", "Question", replies=1)
+    hidden = topic.posts.order_by("pk").last()
+    PostState.objects.create(post=hidden, hidden=True, hidden_reason="Hors sujet")
+    waiting = Post.objects.create(
+        topic=topic, subject="Re", content="En attente", poster=users["rssi"], approved=False
+    )
+    # The author does not see another member's unapproved reply: 404.
+    for who, post in (("caregiver", hidden), ("moderator", hidden), ("moderator", waiting)):
+        page = client_for(who).post(f"/~forum/post/{post.pk}/solution/", follow=True)
+        assert "ne peut pas être la solution" in page.text, (who, post.pk)
+    assert client_for("caregiver").post(f"/~forum/post/{waiting.pk}/solution/").status_code == 404
+    assert not TopicState.objects.filter(topic=topic).exists()
+    visible = Post.objects.create(topic=topic, subject="Re", content="Oui", poster=users["rssi"])
+    client_for("caregiver").post(f"/~forum/post/{visible.pk}/solution/")
+    assert TopicState.objects.get(topic=topic).solution == visible
