@@ -309,12 +309,12 @@ def _members_matching(handles) -> dict:
     return result
 
 
-def mention_candidates(user, topic, prefix: str, limit: int = 8) -> list[dict]:
-    """Members who may view ``topic`` whose name starts with ``prefix`` (autocompletion)."""
+def mention_candidates(user, space, prefix: str, limit: int = 8) -> list[dict]:
+    """Members who may read the forum ``space`` (so its topics) whose name starts with
+    ``prefix`` (autocompletion)."""
     prefix = prefix.replace("\x00", "").strip().lstrip("@")[:60]  # PostgreSQL refuses NUL
     if len(prefix) < 2:
         return []
-    space = topic.forum.space
     users = (
         get_user_model()
         .objects.filter(is_active=True, member_profile__isnull=False)
