@@ -23,6 +23,7 @@ def test_home_lists_the_latest_discussions_the_reader_may_view(spaces, users, cl
         ("pending", set(), {"Choix EDR privé", "MFA ouvert à tous"}),
     ):
         home = unescape(client_for(who).get("/").text)
+        assert 'href="/~forum/"' in home, who  # the header's entry
         assert all(title in home for title in expected), who
         assert not any(title in home for title in hidden), who
 
