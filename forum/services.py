@@ -295,14 +295,28 @@ def resolve_mentions(post) -> tuple[list, list[str]]:
     return found, unknown
 
 
+# Handles and what members type carry no accents; names do (Élodie, Hélène): a name is looked
+# up by its first letter in every accented form, then compared without accents.
+ACCENTED = {"a": "àâä", "c": "ç", "e": "éèêë", "i": "îï", "o": "ôö", "u": "ùûü", "y": "ÿ"}
+MENTION_SCAN = 500  # members with that initial read for one autocompletion
+
+
+def _initial_q(letter: str) -> Q:
+    letters = {letter, *ACCENTED.get(letter, "")}
+    q = Q()
+    for form in letters | {x.upper() for x in letters}:
+        q |= Q(first_name__startswith=form) | Q(last_name__startswith=form)
+    return q
+
+
 def _members_matching(handles) -> dict:
     users = get_user_model().objects.filter(is_active=True, member_profile__isnull=False)
     q = Q()
     for name in handles:
         if name.startswith("membre-") and name[7:].isdigit():
             q |= Q(pk=int(name[7:]))
-        else:  # names may carry accents the handle has not: narrow on the first letter
-            q |= Q(first_name__istartswith=name[0]) | Q(last_name__istartswith=name[0])
+        else:
+            q |= _initial_q(name[0])
     result: dict = {}
     for user in users.filter(q).select_related("member_profile__establishment"):
         result.setdefault(handle(user), []).append(user)
@@ -312,18 +326,21 @@ def _members_matching(handles) -> dict:
 def mention_candidates(user, space, prefix: str, limit: int = 8) -> list[dict]:
     """Members who may read the forum ``space`` (so its topics) whose name starts with
     ``prefix`` (autocompletion)."""
-    prefix = prefix.replace("\x00", "").strip().lstrip("@")[:60]  # PostgreSQL refuses NUL
-    if len(prefix) < 2:
+    wanted = slugify(prefix.strip().lstrip("@")[:60])  # no accents, no NUL
+    if len(wanted) < 2:
         return []
     users = (
         get_user_model()
         .objects.filter(is_active=True, member_profile__isnull=False)
-        .filter(Q(first_name__istartswith=prefix) | Q(last_name__istartswith=prefix))
+        .filter(_initial_q(wanted[0]))
         .select_related("member_profile__establishment")
-        .order_by("first_name", "last_name")[:50]
+        .order_by("first_name", "last_name")[:MENTION_SCAN]
     )
     result = []
     for member in users:
+        names = (slugify(member.first_name), slugify(member.last_name), handle(member))
+        if not any(name.startswith(wanted) for name in names):
+            continue
         if member.pk != user.pk and can_read(member, space):
             result.append({"handle": handle(member), "name": display_name(member)})
         if len(result) >= limit:

@@ -1,9 +1,12 @@
 """Mention autocompletion, in a reply and while starting a topic, offers only members who may
-read the forum; every forum x the test users for the forum-level suggestions."""
+read the forum (every forum x the test users for the forum-level suggestions); names with
+accents are found and notified from what members type without them."""
 
 import pytest
 from django.urls import reverse
 
+from forum import services
+from portal.notifications.models import Notification
 from tests.forum.helpers import make_topic, superuser
 from tests.forum.test_access import READERS
 from tests.portal.url_matrix import USERS
@@ -58,3 +61,21 @@ def test_the_editors_ask_the_right_audience(spaces, named, client_for):
     page = c.get(reverse("community:topic", args=[topic.pk])).text
     assert f'data-mentions-url="{reverse("community:mentions", args=[topic.pk])}"' in page
     assert _handles(c.get(reverse("community:mentions", args=[topic.pk]), {"q": "ra"})) == set()
+
+
+def test_accented_names_are_found_and_notified_without_accents(
+    spaces, users, client_for, django_capture_on_commit_callbacks
+):
+    caregiver = users["caregiver"]
+    caregiver.first_name, caregiver.last_name = "Élodie", "Hérault"
+    caregiver.save()
+    topic = make_topic(spaces["Général"], users["rssi"], "Sujet", "Texte")
+    url = reverse("community:mentions", args=[topic.pk])
+    c = client_for("rssi")
+    for typed in ("elo", "Élo", "@élodie", "hera", "elodie-h"):
+        assert _handles(c.get(url, {"q": typed})) == {"elodie-herault"}, typed
+    assert _handles(c.get(url, {"q": "elx"})) == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        _post, unknown = services.reply(users["rssi"], topic, "Merci @elodie-herault !")
+    assert unknown == []
+    assert Notification.objects.filter(user=caregiver, kind="forum.mention").count() == 1
