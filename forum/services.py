@@ -425,27 +425,31 @@ def set_hidden(user, post, hidden: bool, reason: str = "") -> None:
     state.hidden, state.hidden_reason = hidden, reason.strip() if hidden else ""
     state.hidden_by = user if hidden else None
     state.save()
+    if hidden:  # from the queue or the topic page: the reports on it are upheld
+        _close_reports(user, post, ReportStatus.UPHELD)
     _reindex(post.topic)
+
+
+def _close_reports(user, post, status: str) -> None:
+    """Close every open report on ``post`` with ``status``; each reporter is told."""
+    reports = list(PostReport.objects.filter(post=post, status=ReportStatus.OPEN))
+    PostReport.objects.filter(pk__in=[r.pk for r in reports]).update(
+        status=status, handled_by=user, handled_at=timezone.now()
+    )
+    title = _("Your report: %(outcome)s") % {"outcome": ReportStatus(status).label}
+    for closed in reports:
+        if closed.reporter_id:
+            notify("forum.report_outcome", post, [closed.reporter_id],
+                   key=f"forum.report:{closed.pk}", title=title)  # fmt: skip
 
 
 @transaction.atomic
 def handle_report(user, report_obj: PostReport, uphold: bool, reason: str = "") -> None:
     _moderator_or_refuse(user)
-    if uphold:
+    if uphold:  # hiding upholds every open report on the post
         set_hidden(user, report_obj.post, True, reason or report_obj.get_reason_display())
-    status = ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED
-    PostReport.objects.filter(post=report_obj.post, status=ReportStatus.OPEN).update(
-        status=status, handled_by=user, handled_at=timezone.now()
-    )
-    report_obj.refresh_from_db()
-    if report_obj.reporter_id:
-        notify(
-            "forum.report_outcome",
-            report_obj.post,
-            [report_obj.reporter_id],
-            key=f"forum.report:{report_obj.pk}",
-            title=_("Your report: %(outcome)s") % {"outcome": report_obj.get_status_display()},
-        )
+    else:
+        _close_reports(user, report_obj.post, ReportStatus.DISMISSED)
 
 
 # Members a forum moderator may not suspend from the forum: staff go through the regional
