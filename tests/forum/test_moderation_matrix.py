@@ -50,12 +50,12 @@ def test_moderation_matrix(spaces, users, client_for):
             ok = 200 if moderates else denied
             check("history", c.get(f"/~forum/post/{answer.pk}/history/"), ok)
             done = 302 if moderates else denied
-            actions = [
+            actions = [  # the report first: hiding the post upholds it
+                ("handle", f"/~forum/moderation/report/{report.pk}/", {"uphold": "0"}),
                 ("hide", f"/~forum/post/{answer.pk}/hide/", {"on": "1", "reason": "Hors sujet"}),
                 ("lock", f"/~forum/topic/{topic.pk}/lock/", {"on": "1"}),
                 ("move", f"/~forum/topic/{topic.pk}/move/", {"forum": other.forum_id}),
                 ("approve", f"/~forum/post/{waiting.pk}/approve/", {}),
-                ("handle", f"/~forum/moderation/report/{report.pk}/", {"uphold": "0"}),
             ]
             for what, url, data in actions:
                 check(what, c.post(url, data), done)
