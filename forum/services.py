@@ -96,7 +96,9 @@ def posts_for(user, topic):
 
 
 def space_or_404(request, forum_id: int) -> ForumSpace:
-    space = ForumSpace.objects.filter(forum_id=forum_id).select_related("forum").first()
+    # Through the forum's key (not the column): an id beyond the database's integers finds
+    # nothing instead of failing.
+    space = ForumSpace.objects.filter(forum__pk=forum_id).select_related("forum").first()
     if space is None or not can_read(request.user, space):
         refuse(request, Forum, pk=forum_id)
     return space
@@ -293,35 +295,52 @@ def resolve_mentions(post) -> tuple[list, list[str]]:
     return found, unknown
 
 
+# Handles and what members type carry no accents; names do (Élodie, Hélène): a name is looked
+# up by its first letter in every accented form, then compared without accents.
+ACCENTED = {"a": "àâä", "c": "ç", "e": "éèêë", "i": "îï", "o": "ôö", "u": "ùûü", "y": "ÿ"}
+MENTION_SCAN = 500  # members with that initial read for one autocompletion
+
+
+def _initial_q(letter: str) -> Q:
+    letters = {letter, *ACCENTED.get(letter, "")}
+    q = Q()
+    for form in letters | {x.upper() for x in letters}:
+        q |= Q(first_name__startswith=form) | Q(last_name__startswith=form)
+    return q
+
+
 def _members_matching(handles) -> dict:
     users = get_user_model().objects.filter(is_active=True, member_profile__isnull=False)
     q = Q()
     for name in handles:
         if name.startswith("membre-") and name[7:].isdigit():
             q |= Q(pk=int(name[7:]))
-        else:  # names may carry accents the handle has not: narrow on the first letter
-            q |= Q(first_name__istartswith=name[0]) | Q(last_name__istartswith=name[0])
+        else:
+            q |= _initial_q(name[0])
     result: dict = {}
     for user in users.filter(q).select_related("member_profile__establishment"):
         result.setdefault(handle(user), []).append(user)
     return result
 
 
-def mention_candidates(user, topic, prefix: str, limit: int = 8) -> list[dict]:
-    """Members who may view ``topic`` whose name starts with ``prefix`` (autocompletion)."""
-    prefix = prefix.strip().lstrip("@")
-    if len(prefix) < 2:
+def mention_candidates(user, space, prefix: str, limit: int = 8) -> list[dict]:
+    """Members who may read the forum ``space`` (so its topics) whose name starts with
+    ``prefix`` (autocompletion)."""
+    wanted = slugify(prefix.strip().lstrip("@")[:60])  # no accents, no NUL
+    if len(wanted) < 2:
         return []
-    space = topic.forum.space
     users = (
         get_user_model()
         .objects.filter(is_active=True, member_profile__isnull=False)
-        .filter(Q(first_name__istartswith=prefix) | Q(last_name__istartswith=prefix))
+        .filter(_initial_q(wanted[0]))
         .select_related("member_profile__establishment")
-        .order_by("first_name", "last_name")[:50]
+        .order_by("first_name", "last_name")[:MENTION_SCAN]
     )
     result = []
     for member in users:
+        names = (slugify(member.first_name), slugify(member.last_name), handle(member))
+        if not any(name.startswith(wanted) for name in names):
+            continue
         if member.pk != user.pk and can_read(member, space):
             result.append({"handle": handle(member), "name": display_name(member)})
         if len(result) >= limit:
@@ -406,27 +425,31 @@ def set_hidden(user, post, hidden: bool, reason: str = "") -> None:
     state.hidden, state.hidden_reason = hidden, reason.strip() if hidden else ""
     state.hidden_by = user if hidden else None
     state.save()
+    if hidden:  # from the queue or the topic page: the reports on it are upheld
+        _close_reports(user, post, ReportStatus.UPHELD)
     _reindex(post.topic)
+
+
+def _close_reports(user, post, status: str) -> None:
+    """Close every open report on ``post`` with ``status``; each reporter is told."""
+    reports = list(PostReport.objects.filter(post=post, status=ReportStatus.OPEN))
+    PostReport.objects.filter(pk__in=[r.pk for r in reports]).update(
+        status=status, handled_by=user, handled_at=timezone.now()
+    )
+    title = _("Your report: %(outcome)s") % {"outcome": ReportStatus(status).label}
+    for closed in reports:
+        if closed.reporter_id:
+            notify("forum.report_outcome", post, [closed.reporter_id],
+                   key=f"forum.report:{closed.pk}", title=title)  # fmt: skip
 
 
 @transaction.atomic
 def handle_report(user, report_obj: PostReport, uphold: bool, reason: str = "") -> None:
     _moderator_or_refuse(user)
-    if uphold:
+    if uphold:  # hiding upholds every open report on the post
         set_hidden(user, report_obj.post, True, reason or report_obj.get_reason_display())
-    status = ReportStatus.UPHELD if uphold else ReportStatus.DISMISSED
-    PostReport.objects.filter(post=report_obj.post, status=ReportStatus.OPEN).update(
-        status=status, handled_by=user, handled_at=timezone.now()
-    )
-    report_obj.refresh_from_db()
-    if report_obj.reporter_id:
-        notify(
-            "forum.report_outcome",
-            report_obj.post,
-            [report_obj.reporter_id],
-            key=f"forum.report:{report_obj.pk}",
-            title=_("Your report: %(outcome)s") % {"outcome": report_obj.get_status_display()},
-        )
+    else:
+        _close_reports(user, report_obj.post, ReportStatus.DISMISSED)
 
 
 # Members a forum moderator may not suspend from the forum: staff go through the regional
@@ -519,6 +542,9 @@ def mark_solution(user, post) -> None:
         raise ForumError(_("Only the topic's author or a moderator marks the solution."))
     if post.is_topic_head:
         raise ForumError(_("The solution is a reply, not the question."))
+    hidden, _reason = post_visible_text(post, user)
+    if hidden or not post.approved:
+        raise ForumError(_("A hidden or unapproved message cannot be the solution."))
     TopicState.objects.update_or_create(topic=topic, defaults={"solution": post})
     _reindex(topic)
 

@@ -9,6 +9,7 @@ routes = [
     path("<int:forum_id>/", views.forum_view, name="forum"),
     path("<int:forum_id>/new/", views.new_topic, name="new_topic"),
     path("<int:forum_id>/follow/", views.follow_forum, name="follow_forum"),
+    path("<int:forum_id>/mentions/", views.forum_mentions, name="forum_mentions"),
     path("ask/", views.ask, name="ask"),
     path("topic/<int:topic_id>/", views.topic_view, name="topic"),
     path("topic/<int:topic_id>/reply/", views.reply, name="reply"),

@@ -367,12 +367,20 @@ def follow_forum(request, forum_id):
     return redirect("community:forum", space.forum_id)
 
 
+def _mention_answer(request, space):
+    found = services.mention_candidates(request.user, space, request.GET.get("q", ""))
+    return JsonResponse({"members": found})
+
+
 @approved_member_required
 def mentions(request, topic_id):
-    topic = services.topic_or_404(request, topic_id)
-    return JsonResponse(
-        {"members": services.mention_candidates(request.user, topic, request.GET.get("q", ""))}
-    )
+    return _mention_answer(request, services.topic_or_404(request, topic_id).forum.space)
+
+
+@approved_member_required
+def forum_mentions(request, forum_id):
+    """Autocompletion while starting a topic: members who will read it."""
+    return _mention_answer(request, services.space_or_404(request, forum_id))
 
 
 @require_POST

@@ -1,6 +1,7 @@
 """The forum as members use it: the director asks a question in Markdown (with a preview), a
 caregiver replies mentioning her, the mention's e-mail arrives, the author marks the solution,
-a moderator handles a report. axe-core on the forum pages.
+a moderator handles a report. axe-core on the forum pages (the preview, the moderation queue
+and a topic with the moderation tools included).
 
 E-mails are sent by background tasks: the test runs the database worker in batch mode against
 the portal's throw-away database.
@@ -49,8 +50,21 @@ def _axe(page, axe_script) -> list:
     return [v for v in results["violations"] if v["impact"] in BLOCKING_IMPACTS]
 
 
+def _assert_axe(page, axe_script) -> None:
+    blocking = _axe(page, axe_script)
+    assert not blocking, f"axe-core on {page.url}:\n" + "".join(map(_describe, blocking))
+
+
 def test_ask_reply_mention_solve_and_moderate(
-    page, second_page, browser, portal_url, mail_dir, demo_password, tmp_path_factory, manage
+    page,
+    second_page,
+    browser,
+    portal_url,
+    mail_dir,
+    demo_password,
+    tmp_path_factory,
+    manage,
+    axe_script,
 ):
     tag = uuid.uuid4().hex[:6]
     subject = f"Sauvegardes hors ligne {tag}"
@@ -98,15 +112,19 @@ def test_ask_reply_mention_solve_and_moderate(
     second_page.click("label[for=id_reason_0]")
     second_page.get_by_role("button", name="Envoyer le signalement").click()
     expect(second_page.locator("main")).to_contain_text("Merci")
-    moderator_context = browser.new_context(base_url=portal_url, locale="fr-FR")
+    # CSP bypassed only so that axe-core can be injected on the moderator's pages.
+    moderator_context = browser.new_context(base_url=portal_url, locale="fr-FR", bypass_csp=True)
     moderator = moderator_context.new_page()
     _log_in(moderator, MODERATOR, demo_password)
     _set_up_totp(moderator, demo_password)
     moderator.goto("/~forum/moderation/")
+    _assert_axe(moderator, axe_script)  # the queue, with its counts and forms
     card = moderator.locator("article", has_text=subject)
     card.locator("input[name=reason]").fill("Hors sujet pour ce forum")
     card.get_by_role("button", name="Masquer le message").click()
     expect(moderator.locator("main")).to_contain_text("Signalement traité")
+    moderator.goto(topic_url)
+    _assert_axe(moderator, axe_script)  # the topic with the moderation tools and a hidden post
     moderator_context.close()
     # Other browser tests set up the demo moderator's second factor themselves: remove this one.
     manage(
@@ -143,3 +161,10 @@ def test_forum_pages_have_no_serious_accessibility_violation(
         blocking = _axe(axe_page, axe_script)
         assert not blocking, f"axe-core on {path}:\n" + "".join(map(_describe, blocking))
     assert re.search(r"/~forum/\d+/", paths[1])
+    # The post form showing a preview.
+    axe_page.goto(paths[3])
+    axe_page.fill("#id_subject", "Aperçu")
+    axe_page.fill("#id_content", "Un **aperçu** avec une liste :\n\n- un\n- deux")
+    axe_page.get_by_role("button", name="Aperçu").click()
+    expect(axe_page.locator("#preview-title")).to_be_visible()
+    _assert_axe(axe_page, axe_script)

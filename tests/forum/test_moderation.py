@@ -8,6 +8,7 @@ from machina.apps.forum_conversation.models import Post
 
 from forum.models import PostReport, ReportStatus
 from portal.accounts.models import MemberProfile, MemberStatus
+from portal.notifications.models import Notification
 from tests.forum.helpers import make_topic
 from tests.portal.url_matrix import USERS
 
@@ -88,3 +89,31 @@ def test_staff_are_not_suspended_from_the_forum(spaces, users, client_for, autho
         assert client_for(who).post(url, {"reason": "Essai"}).status_code == 404
     assert MemberProfile.objects.get(user=users[author]).status == MemberStatus.APPROVED
     assert not mail.outbox
+
+
+def test_every_reporter_is_told_the_outcome_from_the_queue_or_the_topic(
+    spaces, users, client_for, django_capture_on_commit_callbacks
+):
+    topic = make_topic(spaces["Général"], users["other_establishment"], "Sujet", "Question")
+    hidden = Post.objects.create(topic=topic, subject="Re", content="Spam", poster=users["editor"])
+    kept = Post.objects.create(topic=topic, subject="Re", content="Correct", poster=users["editor"])
+    reporters = ("caregiver", "rssi")
+    for post in (hidden, kept):
+        for who in reporters:
+            PostReport.objects.create(post=post, reporter=users[who], reason="spam")
+    moderator = client_for("moderator")
+    with django_capture_on_commit_callbacks(execute=True):  # hidden from the topic page
+        moderator.post(f"/~forum/post/{hidden.pk}/hide/", {"on": "1", "reason": "Publicité"})
+    with django_capture_on_commit_callbacks(execute=True):  # dismissed from the queue
+        report = PostReport.objects.filter(post=kept).first()
+        moderator.post(f"/~forum/moderation/report/{report.pk}/", {"uphold": "0"})
+    assert set(PostReport.objects.filter(post=hidden).values_list("status", flat=True)) == {
+        ReportStatus.UPHELD
+    }
+    assert set(PostReport.objects.filter(post=kept).values_list("status", flat=True)) == {
+        ReportStatus.DISMISSED
+    }
+    for who in reporters:
+        told = Notification.objects.filter(user=users[who], kind="forum.report_outcome")
+        assert told.count() == 2, who
+    assert "0 signalement en attente" in moderator.get(reverse("community:moderation")).text

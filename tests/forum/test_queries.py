@@ -1,8 +1,10 @@
-"""Bounded query counts: the forum index, a forum's topic list, a topic of 200 posts."""
+"""Bounded query counts: the forum index, a forum's topic list, a topic of 200 posts, the
+moderation queue."""
 
 import pytest
 from machina.apps.forum_conversation.models import Post
 
+from forum.models import PostReport
 from tests.forum.helpers import make_topic
 
 pytestmark = pytest.mark.django_db
@@ -36,3 +38,19 @@ def test_index_list_and_topic_are_bounded(busy, client_for, django_assert_max_nu
             response = c.get(f"/~forum/topic/{big.pk}/", {"page": page})
         assert response.status_code == 200
         assert response.text.count('class="fr-card fr-card--no-arrow') >= 50
+
+
+def test_moderation_queue_is_bounded(spaces, users, client_for, django_assert_max_num_queries):
+    general = spaces["Général"]
+    for n in range(25):
+        topic = make_topic(general, users["caregiver"], f"Signalé {n}", "Question", replies=1)
+        PostReport.objects.create(post=topic.posts.last(), reporter=users["rssi"], reason="spam")
+        newcomer = users["other_establishment"]
+        Post.objects.create(
+            topic=topic, subject="Re", content=f"Attente {n}", poster=newcomer, approved=False
+        )
+    c = client_for("moderator")
+    c.get("/~forum/moderation/")
+    with django_assert_max_num_queries(12):
+        page = c.get("/~forum/moderation/")
+    assert page.text.count("forum-post__content") == 50

@@ -3,9 +3,11 @@ browser could execute (markdown2's safe_mode bypasses included)."""
 
 import pytest
 from machina.apps.forum_conversation.forum_polls.models import TopicPoll, TopicPollOption
+from machina.apps.forum_conversation.models import Post
 from machina.apps.forum_member.models import ForumProfile
 
 from forum.markup import render
+from forum.models import PostReport
 from tests.forum.helpers import executable
 
 pytestmark = pytest.mark.django_db
@@ -87,3 +89,32 @@ def test_signature_and_poll_texts(spaces, users):
         option = TopicPollOption.objects.create(poll=poll, text=payload[:255])
         assert executable(render(poll.question)) == [], payload
         assert executable(render(option.text)) == [], payload
+
+
+def test_published_through_the_forms(spaces, users, client_for, monkeypatch):
+    """Each payload published as a topic and as a reply through the pages (not a preview),
+    then read on the topic pages and, reported, in the moderation queue."""
+    from forum import services
+
+    monkeypatch.setattr(services, "RATE_BURST", 10_000)
+    general = spaces["Général"]
+    c = client_for("caregiver")
+    first = c.post(f"/~forum/{general.forum_id}/new/", {"subject": "XSS", "content": "début"})
+    topic_url = first.url
+    topic_id = int(topic_url.rstrip("/").split("/")[-1])
+    for payload in PAYLOADS:
+        sent = c.post(f"/~forum/topic/{topic_id}/reply/", {"content": payload})
+        assert sent.status_code == 302, payload
+        started = c.post(f"/~forum/{general.forum_id}/new/", {"subject": "S", "content": payload})
+        assert started.status_code == 302, payload
+        assert executable(c.get(started.url).text) == [], payload
+    pages = [topic_url, f"{topic_url}?page=2"]
+    for url in pages:
+        assert executable(c.get(url).text) == [], url
+    reported = Post.objects.filter(poster=users["caregiver"])
+    PostReport.objects.bulk_create(
+        PostReport(post=post, reporter=users["rssi"], reason="spam") for post in reported
+    )
+    queue = client_for("moderator").get("/~forum/moderation/")
+    assert queue.text.count("forum-post__content") >= len(PAYLOADS)
+    assert executable(queue.text) == []
