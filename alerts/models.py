@@ -183,7 +183,7 @@ class AlertIndexPage(ModuleIndexMixin, PortalPage):
 
         return views.history(request, self)
 
-    @path("acquitter/<int:alert_id>/<int:establishment_id>/", name="acknowledge")
+    @path("acquitter/<id:alert_id>/<id:establishment_id>/", name="acknowledge")
     def acknowledge(self, request, alert_id, establishment_id):
         from alerts import views  # cycle: alerts.views imports these models
 
@@ -195,13 +195,13 @@ class AlertIndexPage(ModuleIndexMixin, PortalPage):
 
         return views.dashboard(request, self)
 
-    @path("tableau-de-bord/<int:alert_id>/", name="alert_dashboard")
+    @path("tableau-de-bord/<id:alert_id>/", name="alert_dashboard")
     def alert_dashboard(self, request, alert_id):
         from alerts import views  # cycle: alerts.views imports these models
 
         return views.alert_dashboard(request, self, alert_id)
 
-    @path("tableau-de-bord/<int:alert_id>/csv/", name="alert_dashboard_csv")
+    @path("tableau-de-bord/<id:alert_id>/csv/", name="alert_dashboard_csv")
     def alert_dashboard_csv(self, request, alert_id):
         from alerts import views  # cycle: alerts.views imports these models
 

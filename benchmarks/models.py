@@ -135,13 +135,13 @@ class BenchmarkIndexPage(ModuleIndexMixin, PortalPage):
 
         return views.compare_pdf(request, self, category)
 
-    @path("avis/<int:solution_id>/", name="review")
+    @path("avis/<id:solution_id>/", name="review")
     def review(self, request, solution_id):
         from benchmarks import views  # cycle: benchmarks.views imports these models
 
         return views.review_form(request, self, solution_id)
 
-    @path("avis/<int:review_id>/signaler/", name="report_review")
+    @path("avis/<id:review_id>/signaler/", name="report_review")
     def report_review(self, request, review_id):
         from benchmarks import views  # cycle: benchmarks.views imports these models
 

@@ -17,7 +17,7 @@ app_name = "docs_base"
 urlpatterns = [
     path(format_lazy("~{}", _("knowledge-base/")), document_views.catalogue, name="catalogue"),
     path(
-        format_lazy("~{}{}", _("knowledge-base/"), _("download/<int:document_id>/<path:filename>")),
+        format_lazy("~{}{}", _("knowledge-base/"), _("download/<id:document_id>/<path:filename>")),
         document_views.download,
         name="download",
     ),

@@ -9,7 +9,7 @@ from docs_base.documents import views
 urlpatterns = [
     re_path(r"^documents/(\d+)/(.*)$", views.download, name="wagtaildocs_serve"),
     path(
-        "documents/authenticate_with_password/<int:restriction_id>/",
+        "documents/authenticate_with_password/<id:restriction_id>/",
         views.no_password_form,
         name="wagtaildocs_authenticate_with_password",
     ),

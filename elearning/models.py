@@ -111,7 +111,7 @@ class CourseIndexPage(ModuleIndexMixin, PortalPage):
 
         return views.regional_report(request, self)
 
-    @path("scorm/<int:lesson_id>/runtime/", name="scorm_runtime")
+    @path("scorm/<id:lesson_id>/runtime/", name="scorm_runtime")
     def scorm_runtime(self, request, lesson_id):
         from elearning import scorm  # cycle: elearning.scorm imports these models
 

@@ -11,5 +11,5 @@ app_name = "elearning"
 urlpatterns = [
     path("~elearning/", views_entry.catalogue, name="catalogue"),
     path("~evenements/", event_views.index_redirect, name="events"),
-    path("~elearning/scorm/<int:lesson_id>/<path:name>", scorm.content, name="scorm_content"),
+    path("~elearning/scorm/<id:lesson_id>/<path:name>", scorm.content, name="scorm_content"),
 ]

@@ -4,6 +4,7 @@ and the REX. The demo is loaded once, in demo mode, for every test here that onl
 import datetime
 import io
 import json
+import re
 
 import docx
 import openpyxl
@@ -13,8 +14,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
+from django.test import Client, override_settings
+from django.urls import LocalePrefixPattern, URLResolver, get_resolver
 from django.utils import timezone
+from wagtail.contrib.routable_page.models import RoutablePageMixin
 from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageLogEntry, Revision
 
@@ -34,6 +37,7 @@ from portal import region
 from portal.access import AccessLevel, Role, Tlp, visible_to
 from portal.accounts.models import Establishment, EstablishmentType, MemberProfile, MemberStatus
 from portal.models import HomePage, StandardPage
+from tests.portal.factories import with_mfa
 
 # The incident types the demo REX must cover (those seen in the regions' own write-ups).
 REQUIRED_INCIDENTS = {
@@ -335,3 +339,52 @@ def test_the_demo_is_fully_indexed_with_no_drift(loaded):
     assert not rebuild.check()["database"]
     assert SearchEntry.objects.filter(kind="documents").count() >= 30
     assert SearchEntry.objects.filter(kind="rex").count() >= 8
+
+
+HUGE_ID = str(10**20)  # beyond any database integer
+CONVERTER = re.compile(r"<(?:(\w+):)?(\w+)>")
+
+
+def _example_path(route: str) -> str:
+    """A route's pattern with every id as ``HUGE_ID`` and any other parameter as text."""
+    return CONVERTER.sub(lambda m: HUGE_ID if m[1] in ("id", "int") else "x", route)
+
+
+def _int_routes(patterns, prefix: str = ""):
+    """Every Django route taking an id, as a path with an out-of-range id."""
+    for entry in patterns:
+        pattern = entry.pattern
+        part = pattern.language_prefix if isinstance(pattern, LocalePrefixPattern) else str(pattern)
+        if isinstance(entry, URLResolver):
+            yield from _int_routes(entry.url_patterns, prefix + part)
+        elif "<id:" in part or "<int:" in part:
+            yield "/" + _example_path(prefix + part).lstrip("^").rstrip("$")
+
+
+def _page_int_routes():
+    """Every route of a routable page of the demo taking an id."""
+    for page in Page.objects.live().specific():
+        if isinstance(page, RoutablePageMixin) and page.url:
+            for entry in page.get_subpage_urls():
+                if re.search(r"<(id|int):", str(entry.pattern)):
+                    yield page.url + _example_path(str(entry.pattern))
+
+
+def test_no_route_fails_on_an_out_of_range_id(loaded):
+    """An id too large for the database answers like a missing object (404 or a redirect to
+    sign in), never 500, for visitors and for a superuser who may view everything."""
+    paths = sorted(set(_int_routes(get_resolver().url_patterns)) | set(_page_int_routes()))
+    assert len(paths) > 30
+    admin = get_user_model().objects.create_superuser("sweep", "sweep@example.org", "x" * 16)
+    with_mfa(admin)
+    failures = []
+    for who in ("visitor", "superuser"):
+        client = Client(raise_request_exception=False)
+        if who == "superuser":
+            client.force_login(admin)
+        for path in paths:
+            for method in (client.get, client.post):
+                status = method(path).status_code
+                if status >= 500:
+                    failures.append(f"{who} {method.__name__.upper()} {path}: {status}")
+    assert not failures, "\n".join(failures)

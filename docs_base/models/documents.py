@@ -119,25 +119,25 @@ class DocumentIndexPage(ModuleIndexMixin, PortalPage):
 
         return views.favourites_sharing(request)
 
-    @path(_("favourites/<int:user_id>/"), name="shared_favourites")
+    @path(_("favourites/<id:user_id>/"), name="shared_favourites")
     def shared_favourites_route(self, request, user_id):
         from docs_base.documents import views  # cycle: the views import these models
 
         return views.shared_favourites(request, user_id)
 
-    @path(_("documents/<int:page_id>/vote/"), name="vote")
+    @path(_("documents/<id:page_id>/vote/"), name="vote")
     def vote_route(self, request, page_id):
         from docs_base.documents import views  # cycle: the views import these models
 
         return views.vote(request, page_id)
 
-    @path(_("documents/<int:page_id>/favourite/"), name="favourite")
+    @path(_("documents/<id:page_id>/favourite/"), name="favourite")
     def favourite_route(self, request, page_id):
         from docs_base.documents import views  # cycle: the views import these models
 
         return views.favourite(request, page_id)
 
-    @path(_("documents/<int:page_id>/watch/"), name="watch")
+    @path(_("documents/<id:page_id>/watch/"), name="watch")
     def watch_route(self, request, page_id):
         from docs_base.documents import views  # cycle: the views import these models
 

@@ -237,13 +237,13 @@ class RexIndexPage(ModuleIndexMixin, PortalPage):
 
         return views.mine(request)
 
-    @path(_("mine/<int:pk>/delete/"), name="submission_delete")
+    @path(_("mine/<id:pk>/delete/"), name="submission_delete")
     def submission_delete_route(self, request, pk):
         from docs_base.rex import views  # cycle: docs_base.rex.views imports these models
 
         return views.submission_delete(request, pk)
 
-    @path(_("mine/<int:pk>/<slug:step>/"), name="submission_step")
+    @path(_("mine/<id:pk>/<slug:step>/"), name="submission_step")
     def submission_step_route(self, request, pk, step):
         from docs_base.rex import views  # cycle: docs_base.rex.views imports these models
 

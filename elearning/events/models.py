@@ -88,13 +88,13 @@ class EventIndexPage(ModuleIndexMixin, PortalPage):
 
         return kit_views.loans(request, self)
 
-    @path("prets/<int:loan_id>/decision/", name="loan_decision")
+    @path("prets/<id:loan_id>/decision/", name="loan_decision")
     def loan_decision(self, request, loan_id):
         from elearning.events import kit_views  # cycle: kit_views imports these models
 
         return kit_views.decide(request, self, loan_id)
 
-    @path("prets/<int:loan_id>/rapport/", name="session_report")
+    @path("prets/<id:loan_id>/rapport/", name="session_report")
     def session_report(self, request, loan_id):
         from elearning.events import kit_views  # cycle: kit_views imports these models
 
@@ -416,7 +416,7 @@ class KitPage(ModuleIndexMixin, AccessControlled, PortalPage):
 
         return kit_views.request_loan(request, self)
 
-    @path("materiel/<int:material_id>/", name="material")
+    @path("materiel/<id:material_id>/", name="material")
     def material(self, request, material_id):
         from elearning.events import kit_views  # cycle: kit_views imports these models
 

@@ -7,7 +7,7 @@ app_name = "notifications"
 urlpatterns = [
     path("", views.notification_list, name="list"),
     path(_("read-all/"), views.mark_all_read, name="read_all"),
-    path(_("<int:pk>/read/"), views.mark_read, name="read"),
-    path(_("<int:pk>/open/"), views.open_notification, name="open"),
+    path(_("<id:pk>/read/"), views.mark_read, name="read"),
+    path(_("<id:pk>/open/"), views.open_notification, name="open"),
     path(_("unsubscribe/<str:token>/"), views.unsubscribe, name="unsubscribe"),
 ]

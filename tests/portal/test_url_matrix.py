@@ -168,9 +168,9 @@ MATRIX = {
     "elearning.CourseIndexPage:index_route": PUBLIC,
     "elearning.CourseIndexPage:mine": APPROVED_ONLY,
     "elearning.CourseIndexPage:report": rule(REDIRECT, NOT_FOUND, rssi=OK),
-    # Without ?formation= there is no course to export: 404 for everyone signed in; the export
-    # itself is covered in tests/elearning/test_reports.py.
-    "elearning.CourseIndexPage:report_csv": rule(REDIRECT, NOT_FOUND),
+    # Without ?formation=, every course of the manager's establishment; the export itself is
+    # covered in tests/elearning/test_reports.py.
+    "elearning.CourseIndexPage:report_csv": rule(REDIRECT, NOT_FOUND, rssi=OK),
     "elearning.CourseIndexPage:regional": rule(
         REDIRECT, NOT_FOUND, moderator=OK, editor=OK, regional_admin=OK
     ),
