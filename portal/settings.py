@@ -187,7 +187,7 @@ REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "portal.cache.RedisCache",  # one client per pool
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "portal",
         }

@@ -9,7 +9,6 @@ with one query for the reader's state.
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from django.template.context_processors import csrf
 from django.template.loader import get_template
 
 from docs_base.documents import reader
@@ -68,7 +67,7 @@ def _renderer(template_name: str):
             "reader": _state(request, shown),
             "request": request,
             "user": request.user,
-            **csrf(request),  # lazy: a visitor's fragment sets no CSRF cookie
+            **page_cache.csrf_context(request),  # lazy, masked once per request
         }
         return get_template(template_name).render(context)
 
