@@ -195,8 +195,9 @@ def _fresh(versions: dict[str, int]) -> bool:
     return not versions or tag_versions(versions) == versions
 
 
-class _LocalCopies:
-    """A small per-process LRU in front of the shared cache (keys carry the version)."""
+class LocalLRU:
+    """A small per-process LRU whose entries live ``PAGE_CACHE_SECONDS`` at most (here: in front
+    of the shared cache, with keys carrying the version)."""
 
     def __init__(self, size: int):
         self._size = size
@@ -224,8 +225,8 @@ class _LocalCopies:
             self._data.clear()
 
 
-_local = _LocalCopies(size=256)
-_account_links_rendered = _LocalCopies(size=1024)
+_local = LocalLRU(size=256)
+_account_links_rendered = LocalLRU(size=1024)
 CSRF_PLACEHOLDER = "portal-csrf-token-placeholder"
 
 

@@ -13,6 +13,7 @@ in the same private cache as the sessions.
 """
 
 import secrets
+import threading
 
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
@@ -25,6 +26,7 @@ VERSION_KEY = "member:version:{}"
 USER_KEY = "member:user:{}"
 SECONDS = 3600
 TOKEN_ATTR = "_member_cache_token"  # noqa: S105 (an attribute name)
+_prefetched = threading.local()
 VERSION_SECONDS = 7 * 24 * 3600  # longer than a copy lives; a lost token only costs a query
 
 
@@ -32,10 +34,25 @@ def _token() -> str:
     return secrets.token_hex(8)
 
 
+def keys(user_id) -> list[str]:
+    """What ``load`` reads of the cache for this user (the session store fetches it along)."""
+    return [VERSION_KEY.format(user_id), USER_KEY.format(user_id)]
+
+
+def prefetched(user_id, found: dict) -> None:
+    """What the session store fetched of ``keys(user_id)`` for this request (``None``: nothing;
+    the store clears it when a request starts)."""
+    _prefetched.value = (str(user_id), found) if user_id is not None else None
+
+
 def load(user_id, query):
     """The user ``user_id``: the cached copy if current, else ``query()`` (then kept)."""
-    version_key, user_key = VERSION_KEY.format(user_id), USER_KEY.format(user_id)
-    found = cache.get_many([version_key, user_key])
+    version_key, user_key = keys(user_id)
+    fetched, _prefetched.value = getattr(_prefetched, "value", None), None
+    if fetched is not None and fetched[0] == str(user_id):
+        found = fetched[1]
+    else:
+        found = cache.get_many([version_key, user_key])
     version, entry = found.get(version_key), found.get(user_key)
     if version is not None and entry is not None and entry[0] == version:
         user = entry[1]

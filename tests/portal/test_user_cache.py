@@ -1,6 +1,7 @@
 """The signed-in user comes from the shared cache, never stale: every change shows at once."""
 
 import pytest
+from django.conf import settings as django_settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
@@ -232,3 +233,69 @@ def test_suspended_member_loses_the_links_of_approved_members(establishment):
     admin = MemberFactory(profile__roles={Role.REGIONAL_ADMIN}, profile__mfa=False)
     services.suspend(member.member_profile, admin, "Départ")
     assert "Mon adhésion" in client.get("/").content.decode()
+
+
+# --- The session store fetching the user along (the production engine with Redis) ----------
+
+
+@pytest.fixture
+def session_store(settings):
+    settings.SESSION_ENGINE = "portal.accounts.session_store"
+
+
+def test_with_the_session_store_one_cache_read_serves_session_and_user(
+    session_store, establishment, monkeypatch
+):
+    member = MemberFactory(first_name="Alice", profile__establishment=establishment)
+    client = client_for(member)
+    warm(client), warm(client)
+    reads = []
+    for name in ("get", "get_many"):
+        original = getattr(cache, name)
+
+        def spy(key, *args, _original=original, **kwargs):
+            reads.append([key] if isinstance(key, str) else list(key))
+            return _original(key, *args, **kwargs)
+
+        monkeypatch.setattr(cache, name, spy)
+    with CaptureQueriesContext(connection) as queries:
+        assert request_user(client).first_name == "Alice"
+    # The session and the user's token and copy in one read; nothing else reads them.
+    session_key = client.cookies[django_settings.SESSION_COOKIE_NAME].value
+    user_keys = user_cache.keys(member.pk)
+    first = reads[0]
+    assert session_key in first[0] and first[1:] == user_keys
+    # (the local-memory cache's get_many reads each key with get: those reads, nothing more)
+    touching = [r for r in reads if set(r) & {*user_keys} or any(session_key in k for k in r)]
+    assert touching == [first, *([key] for key in first)]
+    assert "auth_user" not in " ".join(q["sql"] for q in queries.captured_queries)
+
+
+def test_with_the_session_store_changes_still_show_at_once(session_store, establishment):
+    admin = MemberFactory(profile__roles={Role.REGIONAL_ADMIN}, profile__mfa=False)
+    member = MemberFactory(
+        profile__establishment=establishment, profile__status=MemberStatus.PENDING
+    )
+    client = client_for(member)
+    warm(client), warm(client)
+    services.approve(member.member_profile, admin)
+    assert membership_of(request_user(client)).approved
+    member.is_active = False
+    member.save()
+    assert request_user(client) is None
+
+
+def test_what_was_fetched_for_one_user_never_serves_another():
+    alice, bruno = UserFactory(first_name="Alice"), UserFactory(first_name="Bruno")
+    query = lambda pk: lambda: MemberBackend._query(pk)  # noqa: E731
+    user_cache.load(alice.pk, query(alice.pk))
+    user_cache.load(alice.pk, query(alice.pk))  # kept
+    found = cache.get_many(user_cache.keys(alice.pk))
+    user_cache.prefetched(alice.pk, found)
+    assert user_cache.load(bruno.pk, query(bruno.pk)).first_name == "Bruno"
+    # Used once: a later load of Alice reads the cache again (a change in between shows).
+    user_cache.prefetched(alice.pk, found)
+    assert user_cache.load(alice.pk, query(alice.pk)).first_name == "Alice"
+    alice.first_name = "Alicia"
+    alice.save()
+    assert user_cache.load(alice.pk, query(alice.pk)).first_name == "Alicia"
