@@ -95,6 +95,19 @@ def forget_establishment(establishment_id) -> None:
     )
 
 
+def forget_objects(objects) -> None:
+    """Retire the copies that carry any of ``objects`` (users, profiles, establishments; others
+    are ignored): for writes that send no signal."""
+    user_model = get_user_model()
+    for obj in objects:
+        if isinstance(obj, user_model):
+            forget(obj.pk)
+        elif isinstance(obj, MemberProfile):
+            forget(obj.user_id)
+        elif isinstance(obj, Establishment):
+            forget_establishment(obj.pk)
+
+
 def _user_changed(instance, **_kwargs):
     forget(instance.pk)
 

@@ -6,6 +6,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from wagtail import hooks
+from wagtail.users.views.bulk_actions.set_active_state import SetActiveStateBulkAction
 
 from portal.access import Role, membership_of
 from portal.accounts import services, user_cache
@@ -299,3 +301,15 @@ def test_what_was_fetched_for_one_user_never_serves_another():
     alice.first_name = "Alicia"
     alice.save()
     assert user_cache.load(alice.pk, query(alice.pk)).first_name == "Alicia"
+
+
+def test_the_admins_bulk_deactivation_signs_users_out_at_once(establishment):
+    """Wagtail's bulk action writes ``is_active`` with a queryset update, then runs the
+    ``after_bulk_action`` hooks."""
+    member = MemberFactory(profile__establishment=establishment)
+    client = client_for(member)
+    assert warm(client) is not None
+    SetActiveStateBulkAction.execute_action([member], mark_as_active=False)
+    for hook in hooks.get_hooks("after_bulk_action"):
+        hook(None, "set_active_state", [member], None)
+    assert request_user(client) is None
