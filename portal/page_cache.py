@@ -220,6 +220,10 @@ class LocalLRU:
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
 
+    def set_and_return(self, key, value):
+        self.set(key, value)
+        return value
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
