@@ -35,11 +35,15 @@ from django.http import HttpResponse
 from django.template.context_processors import csrf
 from django.template.loader import get_template
 from django.utils.cache import patch_cache_control
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.access.membership import audience_key
+from portal.accounts import user_cache
+from portal.notifications.templatetags.notifications import unread_notifications
 
 VERSION_KEY = "pagecache:version"
 TAG_VERSION_KEY = "pagecache:tag:{}"
@@ -109,9 +113,39 @@ def fragment(request, name: str, argument: str = "") -> SafeString:
     )
 
 
+_CSRF_ATTR = "_page_cache_csrf_token"
+
+
+def csrf_context(request) -> dict:
+    """``csrf_token`` for a fragment's template: lazy (a visitor's fragment sets no CSRF
+    cookie), and masked once per request however many fragments show a form."""
+
+    def token():
+        if (value := request.__dict__.get(_CSRF_ATTR)) is None:
+            value = request.__dict__[_CSRF_ATTR] = str(csrf(request)["csrf_token"])
+        return value
+
+    return {"csrf_token": SimpleLazyObject(token)}
+
+
 def _account_links(request, _argument: str) -> str:
+    """A member's links are kept rendered in this process per user version (``user_cache``:
+    any change to the user, their profile or establishment retires it), language and unread
+    count; only the CSRF token is written in per request."""
+    user = request.user
+    token = user_cache.token_of(user) if user.is_authenticated else None
+    if token is None:
+        return _render_account_links(request, csrf_context(request))
+    key = (user.pk, token, get_language(), unread_notifications(user))
+    if (html := _account_links_rendered.get(key)) is None:
+        html = _render_account_links(request, {"csrf_token": CSRF_PLACEHOLDER})
+        _account_links_rendered.set(key, html)
+    return html.replace(CSRF_PLACEHOLDER, str(csrf_context(request)["csrf_token"]))
+
+
+def _render_account_links(request, csrf_token: dict) -> str:
     # What the template reads, without running every context processor.
-    context = {"request": request, "user": request.user, **csrf(request)}
+    context = {"request": request, "user": request.user, **csrf_token}
     return get_template(ACCOUNT_TEMPLATE).render(context)
 
 
@@ -161,8 +195,9 @@ def _fresh(versions: dict[str, int]) -> bool:
     return not versions or tag_versions(versions) == versions
 
 
-class _LocalCopies:
-    """A small per-process LRU in front of the shared cache (keys carry the version)."""
+class LocalLRU:
+    """A small per-process LRU whose entries live ``PAGE_CACHE_SECONDS`` at most (here: in front
+    of the shared cache, with keys carrying the version)."""
 
     def __init__(self, size: int):
         self._size = size
@@ -185,12 +220,18 @@ class _LocalCopies:
             while len(self._data) > self._size:
                 self._data.popitem(last=False)
 
+    def set_and_return(self, key, value):
+        self.set(key, value)
+        return value
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()
 
 
-_local = _LocalCopies(size=256)
+_local = LocalLRU(size=256)
+_account_links_rendered = LocalLRU(size=1024)
+CSRF_PLACEHOLDER = "portal-csrf-token-placeholder"
 
 
 def _get(key):
@@ -208,6 +249,7 @@ def _set(key, value) -> None:
 def reset() -> None:
     """Forget everything this process holds (after the shared cache was cleared)."""
     _local.clear()
+    _account_links_rendered.clear()
     _version["read_at"] = float("-inf")
     _tag_versions.clear()
 

@@ -3,14 +3,14 @@
 The page itself is cached per audience (``portal.page_cache``); these two fragments are
 rendered for each request into the shared copy, from the page id, live revision, archived flag
 and catalogue URL carried in the fragment's argument (the catalogue's routes take the forms),
-with one query for the reader's state.
+with one query for the reader's state; the rendered HTML is kept per state (``_rendered``).
 """
 
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
-from django.template.context_processors import csrf
 from django.template.loader import get_template
+from django.utils.translation import get_language
 
 from docs_base.documents import reader
 from docs_base.models.documents import DocumentIndexPage
@@ -19,6 +19,9 @@ from portal import page_cache
 TOOLS = "documents.reader-tools"
 VOTE = "documents.vote"
 _STATES_ATTR = "_document_reader_states"
+# Rendered once per process for each (template, document argument, reader state, signed in or
+# not, path, language): everything the templates read; the CSRF token is written in per request.
+_rendered = page_cache.LocalLRU(size=2048)
 
 
 @dataclass(frozen=True)
@@ -62,15 +65,23 @@ def _state(request, shown: ShownDocument):
 def _renderer(template_name: str):
     def render(request, argument: str) -> str:
         shown = ShownDocument.parse(argument)
-        context = {
-            "page": shown,
-            "urls": {name: shown.route(name) for name in ("favourite", "watch", "vote")},
-            "reader": _state(request, shown),
-            "request": request,
-            "user": request.user,
-            **csrf(request),  # lazy: a visitor's fragment sets no CSRF cookie
-        }
-        return get_template(template_name).render(context)
+        state = _state(request, shown)
+        key = (template_name, argument, state, request.user.is_authenticated, request.path,
+               get_language())  # fmt: skip
+        if (html := _rendered.get(key)) is None:
+            context = {
+                "page": shown,
+                "urls": {name: shown.route(name) for name in ("favourite", "watch", "vote")},
+                "reader": state,
+                "request": request,
+                "user": request.user,
+                "csrf_token": page_cache.CSRF_PLACEHOLDER,
+            }
+            html = _rendered.set_and_return(key, get_template(template_name).render(context))
+        if page_cache.CSRF_PLACEHOLDER not in html:
+            return html
+        csrf = page_cache.csrf_context(request)["csrf_token"]  # masked once per request
+        return html.replace(page_cache.CSRF_PLACEHOLDER, str(csrf))
 
     return render
 

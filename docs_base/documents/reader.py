@@ -1,13 +1,14 @@
 """Reader features for approved members: helpful votes, favourites (and sharing them with the
 colleagues of one's establishment), watching a document, related documents."""
 
+import functools
 from dataclasses import dataclass
 from functools import reduce
 from operator import or_
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from docs_base.documents.catalogue import listed_documents
@@ -36,25 +37,36 @@ class ReaderState:
 
 
 def reader_state(user, page_id: int, live_revision_id: int | None) -> ReaderState | None:
-    """The member's vote on the live revision, favourite and watch of a page, in one query."""
+    """The member's vote on the live revision, favourite and watch of a page, in one query.
+
+    Asked on every view of a document (a personal fragment of the cached page): written in SQL,
+    since building the same query through the ORM cost several times more than running it."""
     if not is_approved_member(user):
         return None
-    mine = {"user_id": OuterRef("pk")}
-    state = (
-        get_user_model()
-        .objects.filter(pk=user.pk)
-        .values_list(
-            Exists(DocumentVote.objects.filter(**mine, revision_id=live_revision_id or 0)),
-            Exists(DocumentFavourite.objects.filter(**mine, page_id=page_id)),
-            Exists(DocumentWatch.objects.filter(**mine, page_id=page_id)),
+    with connection.cursor() as cursor:
+        cursor.execute(
+            _reader_state_sql(),
+            [user.pk, live_revision_id or 0, user.pk, page_id, user.pk, page_id],
         )
-        .first()
+        voted, favourite, watching = cursor.fetchone()
+    return ReaderState(voted=live_revision_id is not None and bool(voted),
+                       favourite=bool(favourite), watching=bool(watching))  # fmt: skip
+
+
+@functools.cache
+def _reader_state_sql() -> str:
+    def exists(model, column: str) -> str:
+        user = model._meta.get_field("user").column
+        column = model._meta.get_field(column).column
+        table = model._meta.db_table
+        return f"EXISTS(SELECT 1 FROM {table} WHERE {user} = %s AND {column} = %s)"  # noqa: S608
+
+    parts = (
+        exists(DocumentVote, "revision"),
+        exists(DocumentFavourite, "page"),
+        exists(DocumentWatch, "page"),
     )
-    if state is None:
-        return None
-    voted, favourite, watching = state
-    return ReaderState(voted=live_revision_id is not None and voted, favourite=favourite,
-                       watching=watching)  # fmt: skip
+    return "SELECT " + ", ".join(parts)  # table and column names only
 
 
 # --- "Was this helpful?" ---------------------------------------------------------------------

@@ -156,6 +156,9 @@ class ProfileForm(forms.ModelForm):
     def preference_rows(self):
         return notification_forms.preference_rows(self)
 
+    def channel_labels(self):
+        return notification_forms.channel_labels()
+
     def save(self, commit=True):
         self.user.first_name = self.cleaned_data["first_name"]
         self.user.last_name = self.cleaned_data["last_name"]

@@ -18,6 +18,7 @@ from portal import mail, region
 from portal.access.fields import role_token
 from portal.access.membership import forget_membership, membership_of
 from portal.access.roles import Role
+from portal.accounts import user_cache
 from portal.accounts.models import (
     ClaimStatus,
     Establishment,
@@ -71,6 +72,7 @@ def _roles_text(roles) -> str:
 def approve(profile: MemberProfile, by, reason: str = "", request=None) -> None:
     if profile.establishment and not profile.establishment.validated:
         Establishment.objects.filter(pk=profile.establishment_id).update(validated=True)
+        user_cache.forget_establishment(profile.establishment_id)  # its members carry it
     # The administrator saw the roles claimed with the request: they are granted with it.
     for claim in profile.role_claims.filter(status=ClaimStatus.PENDING):
         claim.profile = profile

@@ -124,9 +124,13 @@ def role_claims(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
-    member_profile = (
-        MemberProfile.objects.filter(user=request.user).select_related("establishment").first()
-    )
+    if request.method == "GET":
+        # Loaded with the user (``MemberBackend``, its cached copy current by its token).
+        member_profile = getattr(request.user, "member_profile", None)
+    else:  # read afresh for the update
+        member_profile = (
+            MemberProfile.objects.filter(user=request.user).select_related("establishment").first()
+        )
     if member_profile is None:
         return redirect("membership:status")
     form = ProfileForm(request.POST or None, instance=member_profile, user=request.user)

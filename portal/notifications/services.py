@@ -18,7 +18,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.mail import get_connection
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -457,7 +457,17 @@ def unsubscribe(user, kinds: list[NotificationKind]) -> None:
 
 
 def unread_count(user) -> int:
-    return Notification.objects.filter(user=user, read_at__isnull=True).count()
+    """Counted on every signed-in page (the header): one indexed count, written in SQL since
+    building the same query through the ORM costs several times more than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_UNREAD_SQL, [user.pk])
+        return cursor.fetchone()[0]
+
+
+_UNREAD_SQL = (
+    f"SELECT COUNT(*) FROM {Notification._meta.db_table} "  # noqa: S608 (a constant name)
+    "WHERE user_id = %s AND read_at IS NULL"
+)
 
 
 def visible_notifications(user, limit: int = 50) -> list[Notification]:

@@ -317,3 +317,28 @@ def test_a_favourite_archived_later_can_still_be_removed():
     assert documents_url("favourite", page.pk) in client.get(page.url).content.decode()
     client.post(documents_url("favourite", page.pk))
     assert not DocumentFavourite.objects.exists()
+
+
+def test_kept_reader_controls_follow_each_change_and_carry_the_requests_csrf_token():
+    """The controls are kept rendered per reader state: a toggle shows at once, back and forth,
+    and the form's CSRF token is the request's own (a post with it passes the check)."""
+    page = document_page(title="Suivie")
+    member = reader()
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    client.get(page.url)
+
+    def controls():
+        html = client.get(page.url).content.decode()
+        token = html.split('name="csrfmiddlewaretoken" value="')[-1].split('"')[0]
+        return html, token
+
+    for expected in ("Retirer de mes favoris", "Ajouter à mes favoris") * 2:
+        html, token = controls()
+        assert "placeholder" not in token
+        assert client.post(
+            documents_url("favourite", page.pk), {"csrfmiddlewaretoken": token}
+        ).status_code in (200, 302)
+        client.get(page.url)  # the flash message
+        html, _token = controls()
+        assert expected in html

@@ -131,3 +131,43 @@ def test_account_deletion_needs_the_password_then_erases_the_person(client, memb
     assert not EmailAddress.objects.filter(user=user).exists()
     assert "_auth_user_id" not in client.session
     assert str(display_name(user)) == "ancien membre"
+
+
+def test_profile_shows_the_saved_channel_checked_and_no_other(client, member):
+    client.force_login(member)
+    Preference.objects.create(user=member, kind="documents.watch", channel=Channel.WEEKLY)
+    html = client.get("/adhesion/profil/").content.decode()
+    assert 'value="weekly" id="id_notify__documents__watch_2" checked' in html
+    assert 'value="immediate" id="id_notify__documents__watch_0">' in html
+    # A refused channel: its row shows the error and checks nothing; "weekly" is sent back.
+    html = client.post(
+        "/adhesion/profil/",
+        {"first_name": "Léa", "last_name": "M", "notify__documents__watch": "pigeon"},
+    ).content.decode()
+    assert "Sélectionnez un choix valide" in html
+    assert 'id="id_notify__documents__watch_2" checked' not in html
+    html = client.post(
+        "/adhesion/profil/",
+        {"first_name": "", "last_name": "M", "notify__documents__watch": "daily"},
+    ).content.decode()
+    assert 'value="daily" id="id_notify__documents__watch_1" checked' in html
+
+
+def test_profile_query_count_does_not_grow_with_contacts(
+    client, member, django_assert_max_num_queries
+):
+    client.force_login(member)
+    client.get("/adhesion/profil/")
+    with django_assert_max_num_queries(12) as first:
+        client.get("/adhesion/profil/")
+    establishment = member.member_profile.establishment
+    for n in range(5):
+        MemberFactory(
+            username=f"dsi{n}@ch.example",
+            profile__roles={Role.DSI},
+            profile__establishment=establishment,
+            profile__mfa=False,
+        )
+    with django_assert_max_num_queries(len(first)) as second:
+        html = client.get("/adhesion/profil/").content.decode()
+    assert html.count("mailto:dsi") == 5 and len(second) == len(first)
