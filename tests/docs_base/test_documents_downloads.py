@@ -90,9 +90,11 @@ def test_download_headers(setting):
 
 def test_a_refused_download_is_logged_and_looks_like_a_missing_file(setting, caplog):
     client = client_for(setting["users"]["other_establishment"])
+    missing_url = reverse("docs_base:download", args=[99999, "plan.pdf"])
+    client.get(missing_url)  # warm the per-user caches (the account links kept rendered)
     with caplog.at_level(logging.INFO, logger="portal.security"):
         refused = client.get(urls_of(setting["restricted"])[1])
-    missing = client.get(reverse("docs_base:download", args=[99999, "plan.pdf"]))
+    missing = client.get(missing_url)
     assert refused.status_code == missing.status_code == 404
     assert [t.name for t in refused.templates] == [t.name for t in missing.templates]
     assert "restricted_content_denied" in caplog.text

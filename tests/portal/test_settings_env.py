@@ -77,9 +77,10 @@ def test_database_url_switches_to_postgresql(load):
 
 def test_redis_url_switches_cache_and_sessions(load):
     s = load(REDIS_URL="redis://cache.internal:6379/2")
-    assert s["CACHES"]["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert s["CACHES"]["default"]["BACKEND"] == "portal.cache.RedisCache"
     assert s["CACHES"]["default"]["LOCATION"] == "redis://cache.internal:6379/2"
-    assert s["SESSION_ENGINE"] == "django.contrib.sessions.backends.cached_db"
+    # cached_db, reading the signed-in user's cached copy in the same round trip.
+    assert s["SESSION_ENGINE"] == "portal.accounts.session_store"
 
 
 def test_redis_url_switches_the_task_queue_to_rq(load):
