@@ -2,8 +2,12 @@
 
 from django.conf import settings
 from django.core import checks
+from django.core.cache.backends.db import DatabaseCache
+from django.core.cache.backends.memcached import PyMemcacheCache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils.module_loading import import_string
 
 from portal import region
 from portal.upload_checks import check_antivirus
@@ -30,17 +34,14 @@ def register() -> None:
     checks.register(check_region, checks.Tags.compatibility)
 
 
-SHARED_CACHE_BACKENDS = (
-    "django.core.cache.backends.redis.RedisCache",
-    "django.core.cache.backends.memcached.PyMemcacheCache",
-    "django.core.cache.backends.db.DatabaseCache",
-)
+# Shared by every process; subclasses too (``portal.cache.RedisCache``).
+SHARED_CACHE_BACKENDS = (RedisCache, PyMemcacheCache, DatabaseCache)
 
 
 def check_shared_cache(app_configs, **kwargs):
     """Rate limits and page-cache invalidation need one cache shared by every process."""
     backend = settings.CACHES["default"]["BACKEND"]
-    if settings.DEBUG or backend in SHARED_CACHE_BACKENDS:
+    if settings.DEBUG or issubclass(import_string(backend), SHARED_CACHE_BACKENDS):
         return []
     return [
         checks.Error(

@@ -153,6 +153,8 @@ def test_deploy_check_refuses_a_cache_not_shared_across_processes(settings):
     assert [e.id for e in check_shared_cache(None)] == ["portal.E003"]
     settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache"}}
     assert check_shared_cache(None) == []
+    settings.CACHES = {"default": {"BACKEND": "portal.cache.RedisCache"}}  # what REDIS_URL sets
+    assert check_shared_cache(None) == []
 
 
 def test_security_events_are_logged_in_utc_without_secrets(client, member, caplog):
