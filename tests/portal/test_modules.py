@@ -1,5 +1,7 @@
 """The module kit: what each module declares reaches every registry, from one declaration."""
 
+from pathlib import Path
+
 import pytest
 from django.test import RequestFactory
 
@@ -11,6 +13,7 @@ from portal.accounts.personal_data import _sections
 from portal.notifications import kinds
 from search import registry
 from tests.portal.factories import MemberFactory, UserFactory
+from tests.portal.test_imports import PACKAGES
 
 
 def test_an_apps_module_py_names_its_declarations():
@@ -60,3 +63,17 @@ def test_one_rule_for_approved_members():
     with pytest.raises(Exception) as refused:
         guarded(request)
     assert refused.typename == "Http404"
+
+
+def test_routes_take_ids_through_the_portal_converter():
+    """``<id:…>`` (portal/converters.py), not ``<int:…>``: an out-of-range id is a 404."""
+    root = Path(__file__).resolve().parents[2]
+    offenders = [
+        f"{path.relative_to(root)}:{number}"
+        for package in PACKAGES
+        for path in sorted((root / package).rglob("*.py"))
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if "<int:" in line
+    ]
+    assert not offenders, offenders
+    assert "<int:" not in (root / "locale/fr/LC_MESSAGES/django.po").read_text()
