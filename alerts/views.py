@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from alerts import charts, services
+from alerts import services
 from alerts.forms import AcknowledgementForm, SubscriptionForm
 from alerts.models import (
     Acknowledgement,
@@ -25,7 +25,7 @@ from alerts.models import (
     WatchCategory,
 )
 from alerts.severity import Severity
-from portal import region
+from portal import charts, region
 from portal.access import (
     AccessLevel,
     Tlp,

@@ -18,7 +18,6 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elearning.charts import bar_chart
 from elearning.models import (
     Answer,
     Assignment,
@@ -38,6 +37,7 @@ from portal import region
 from portal.access import Role, can_view, membership_of, visible_to
 from portal.accounts.models import Establishment, EstablishmentType, MemberProfile, MemberStatus
 from portal.accounts.personal_data import display_name
+from portal.charts import bar_chart
 from portal.modules import HomeItem
 
 # --- Who ------------------------------------------------------------------------------------
@@ -862,6 +862,7 @@ def establishment_report(
                 "establishment-by-course",
                 _("Members who completed each course"),
                 _("Course"),
+                _("Members"),
                 [(c.title, summary_counts[c.pk][STATUS_COMPLETED]) for c in courses],
             )
         ],
@@ -1035,12 +1036,14 @@ def regional_figures(user, today=None) -> RegionalFigures | None:
             "completed-by-type",
             _("Courses completed by establishment type"),
             _("Establishment type"),
+            _("Courses completed"),
             [(label, counts[STATUS_COMPLETED]) for label, counts in type_rows],
         ),
         bar_chart(
             "completed-by-department",
             _("Courses completed by department"),
             _("Department"),
+            _("Courses completed"),
             [(label, counts[STATUS_COMPLETED]) for label, counts in department_rows],
         ),
     ]

@@ -1,5 +1,6 @@
-"""Horizontal bar charts drawn as plain SVG by the template (no script, no inline style);
-each chart is shown with a data table carrying the same figures."""
+"""Horizontal bar charts drawn as plain SVG by ``portal/includes/bar_chart.html`` (no script,
+no inline style); each chart is shown with a data table carrying the same figures. Any module's
+figures pages use them (alert dashboards, training reports)."""
 
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ class Chart:
     key: str
     title: str
     column: str
+    value_label: str
     description: str
     rows: list
     bars: list = field(default_factory=list)
@@ -34,7 +36,7 @@ class Chart:
     bar_height: int = BAR_HEIGHT
 
 
-def bar_chart(key: str, title: str, column: str, rows: list[tuple[str, int]]) -> Chart:
+def bar_chart(key, title, column, value_label, rows: list[tuple[str, int]]) -> Chart:
     top = max((count for _label, count in rows), default=0) or 1
     usable = CHART_WIDTH - VALUE_SPACE
     bars = []
@@ -43,7 +45,7 @@ def bar_chart(key: str, title: str, column: str, rows: list[tuple[str, int]]) ->
         width = round(usable * count / top)
         bars.append(
             Bar(
-                label=label,
+                label=str(label),
                 count=count,
                 y_label=y + LABEL_HEIGHT - 4,
                 y_bar=y + LABEL_HEIGHT,
@@ -54,10 +56,11 @@ def bar_chart(key: str, title: str, column: str, rows: list[tuple[str, int]]) ->
         )
     return Chart(
         key=key,
-        title=title,
-        column=column,
+        title=str(title),
+        column=str(column),
+        value_label=str(value_label),
         description="; ".join(f"{label}: {count}" for label, count in rows),
-        rows=rows,
+        rows=[(str(label), count) for label, count in rows],
         bars=bars,
         height=max(len(rows), 1) * ROW_HEIGHT,
     )
