@@ -8,3 +8,8 @@ class CommunityConfig(AppConfig):
     label = "community"
     verbose_name = _("Member forum")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from forum import personal
+
+        personal.register()  # the reader's own parts of the cached forum pages

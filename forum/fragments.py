@@ -21,6 +21,8 @@ from django.utils.functional import lazy
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 
+from portal import page_cache
+
 TEMPLATE = "forum/includes/post.html"
 SECONDS = 3600
 
@@ -43,13 +45,23 @@ def _key(item, flags) -> str:
     return "forum:post:" + hashlib.sha256(repr(parts).encode()).hexdigest()[:40]
 
 
-def add_html(request, items, solution, moderator: bool, may_solve: bool) -> None:
-    """Set ``item["html"]``, the rendered card, from the cache or rendered now and cached."""
+def add_html(request, items, solution, moderator: bool, may_solve: bool, shared=None) -> None:
+    """Set ``item["html"]``, the rendered card, from the cache or rendered now and cached.
+
+    ``shared``: the topic of a page cached per audience (``forum.personal``): the cards are
+    the same for every reader but for the reader's own parts, the post's actions and a hidden
+    post's notice, written in as personal fragments."""
     solution_pk = solution.pk if solution is not None else None
-    keys = {_key(item, (moderator, may_solve, item["pk"] == solution_pk)): item for item in items}
+    slots = {"actions": _slot("actions"), "hidden": _slot("hidden")} if shared else None
+
+    def flags(item):
+        solved = item["pk"] == solution_pk
+        return ("shared", solved) if shared else (moderator, may_solve, solved)
+
+    keys = {_key(item, flags(item)): item for item in items}
     found = cache.get_many(list(keys))
     fresh = {}
-    token = get_token(request)
+    token = get_token(request) if not shared else None
     for key, item in keys.items():
         html = found.get(key)
         if html is None:
@@ -59,9 +71,32 @@ def add_html(request, items, solution, moderator: bool, may_solve: bool) -> None
                 "moderator": moderator,
                 "may_solve": may_solve,
                 "csrf_token": str(PLACEHOLDER),
+                "slots": slots,
             }
             html = fresh[key] = render_to_string(TEMPLATE, context)
-        # Rendered by our template (autoescaped); the token is ours.
-        item["html"] = mark_safe(html.replace(str(PLACEHOLDER), token))  # noqa: S308
+        if shared:
+            item["solution"] = item["pk"] == solution_pk
+            html = _fill(request, html, item, shared)
+        else:
+            html = html.replace(str(PLACEHOLDER), token)
+        # Rendered by our template (autoescaped); the token and fragments are ours.
+        item["html"] = mark_safe(html)  # noqa: S308
     if fresh:
         cache.set_many(fresh, SECONDS)
+
+
+def _slot(name: str) -> str:
+    return f"{PLACEHOLDER}-{name}"
+
+
+def _fill(request, html: str, item, topic) -> str:
+    from forum import personal  # it reads the forum's models
+
+    fragment = page_cache.fragment
+    actions = fragment(request, personal.POST_ACTIONS, personal.post_argument(item, topic))
+    html = html.replace(_slot("actions"), actions)
+    if item["hidden"]:
+        argument = f"{item['pk']}:{item['post'].poster_id or 0}"
+        hidden = fragment(request, personal.HIDDEN, argument)
+        html = html.replace(_slot("hidden"), hidden)
+    return html

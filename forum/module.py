@@ -2,10 +2,13 @@
 
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from machina.apps.forum_conversation.models import Topic
+from machina.apps.forum.models import Forum
+from machina.apps.forum_conversation.forum_attachments.models import Attachment
+from machina.apps.forum_conversation.forum_polls.models import TopicPoll
+from machina.apps.forum_conversation.models import Post, Topic
 
-from forum import search_documents
-from forum.models import ForumSpace
+from forum import personal, search_documents
+from forum.models import ForumSpace, PostState, TopicState
 from forum.permissions import can_read
 from forum.services import can_view_post, erase_member, export_member, followers, topics_for
 from portal import page_cache
@@ -86,6 +89,13 @@ class ForumModule(PortalModule):
     personal_data = Section(name="forum", export=_export, erase=_erase)
     notification_kinds = NOTIFICATION_KINDS
     demo_steps = (DemoStep(35, "Forum", "forum.demo.loader.build_forum"),)
-    # Only the home page shows forum content from the page cache (its latest discussions); a
-    # post updates its topic (last post), so Topic covers posts.
-    page_cache_tags = {Topic: (page_cache.HOME,), ForumSpace: (page_cache.HOME,)}
+    # The home page shows the latest discussions (a post updates its topic's last post, so
+    # Topic covers posts there); the forum's own cached pages (``forum.personal``) show forums,
+    # topics, posts, their attachments, solutions, hidden states and polls.
+    page_cache_tags = {
+        Topic: (page_cache.HOME, personal.PAGE_TAG),
+        ForumSpace: (page_cache.HOME, personal.PAGE_TAG),
+        **dict.fromkeys(
+            (Forum, Post, Attachment, TopicPoll, TopicState, PostState), (personal.PAGE_TAG,)
+        ),
+    }

@@ -33,6 +33,8 @@ from forum.permissions import (
     spaces_q,
     visible_forum_ids,
 )
+from forum.personal import PAGE_TAG
+from portal import page_cache
 from portal.access import Role, refuse
 from portal.accounts import services as membership
 from portal.accounts.models import MemberProfile, MemberStatus
@@ -77,20 +79,26 @@ def spaces_for(user):
     return ForumSpace.objects.filter(spaces_q(user)).select_related("forum")
 
 
-def topics_for(user, forum_ids=None):
-    """Topics the user may view: in a forum they may read; approved, or theirs, or moderated."""
+def topics_for(user, forum_ids=None, shared: bool = False):
+    """Topics the user may view: in a forum they may read; approved, or theirs, or moderated.
+    ``shared``: what every member of the user's audience views (approved topics)."""
     ids = visible_forum_ids(user)
     if forum_ids is not None:
         ids = ids & set(forum_ids)
     topics = Topic.objects.filter(forum_id__in=ids)
-    if not is_moderator(user):
+    if shared:
+        topics = topics.filter(approved=True)
+    elif not is_moderator(user):
         topics = topics.filter(Q(approved=True) | Q(poster_id=user.pk))
     return topics
 
 
 def posts_for(user, topic):
+    """A topic's posts ``user`` may view; with ``user`` None, those every reader views."""
     posts = topic.posts.all()
-    if not is_moderator(user):
+    if user is None:
+        posts = posts.filter(approved=True)
+    elif not is_moderator(user):
         posts = posts.filter(Q(approved=True) | Q(poster_id=user.pk))
     return posts
 
@@ -568,6 +576,8 @@ def erase_member(user) -> None:
     membre"); the subscriptions go."""
     ForumFollow.objects.filter(user=user).delete()
     Topic.subscribers.through.objects.filter(user_id=user.pk).delete()
+    # The cached pages show the author's name: once renamed, read afresh.
+    transaction.on_commit(lambda: page_cache.invalidate(PAGE_TAG))
 
 
 def export_member(user) -> dict:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from machina.apps.forum_conversation.models import Post
 
-from forum import fragments, polls, services
+from forum import fragments, personal, polls, services
 from forum.forms import (
     MoveForm,
     PollForm,
@@ -26,8 +26,9 @@ from forum.forms import (
     TopicForm,
 )
 from forum.markup import render as render_markdown
-from forum.models import ForumFollow, PostReport, PostRevision, ReportStatus
+from forum.models import PostReport, PostRevision, ReportStatus
 from forum.permissions import can_post, is_moderator
+from portal import page_cache
 from portal.access import membership_of, refuse
 from portal.accounts.services import can_decide
 
@@ -61,7 +62,7 @@ def index(request):
         return redirect(reverse("community:ask") + "?" + urlencode({"q": request.GET["ask"]}))
     spaces = list(services.spaces_for(request.user))
     moderator = is_moderator(request.user)
-    return render(
+    response = render(
         request,
         "forum/index.html",
         {
@@ -70,6 +71,13 @@ def index(request):
             "queue": sum(services.moderation_counts(request.user)) if moderator else 0,
         },
     )
+    return _shared(response, not moderator)
+
+
+def _shared(response, cacheable: bool):
+    """A page the same for every member of the audience but for its personal fragments
+    (``forum.personal``): cached per audience, retired by any change in the forum."""
+    return page_cache.mark_cacheable(response, (personal.PAGE_TAG,)) if cacheable else response
 
 
 @approved_member_required
@@ -77,12 +85,13 @@ def forum_view(request, forum_id):
     space = services.space_or_404(request, forum_id)
     which = request.GET.get("filter", "all")
     which = which if which in FILTERS else "all"
-    topics = services.filter_topics(
-        services.topics_for(request.user, [space.forum_id]), request.user, which
-    )
+    # "My topics" is the reader's own list; moderators see topics awaiting approval.
+    shared = which != "mine" and not is_moderator(request.user)
+    topics = services.topics_for(request.user, [space.forum_id], shared=shared)
+    topics = services.filter_topics(topics, request.user, which)
     topics = services.with_list_data(topics, request.user).order_by("-type", "-last_post_on")
     page = Paginator(topics, TOPICS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(
+    response = render(
         request,
         "forum/forum.html",
         {
@@ -91,11 +100,10 @@ def forum_view(request, forum_id):
             "filter": which,
             "filters": [(f, FILTER_LABELS[f]) for f in FILTERS],
             "may_post": can_post(request.user, space),
-            "following": ForumFollow.objects.filter(
-                user=request.user, forum_id=space.forum_id
-            ).exists(),
+            "shared": shared,
         },
     )
+    return _shared(response, shared)
 
 
 FILTER_LABELS = {
@@ -167,34 +175,39 @@ def ask(request):
 def topic_view(request, topic_id):
     topic = services.topic_or_404(request, topic_id)
     space = topic.forum.space
-    posts = services.topic_posts(request.user, topic)
-    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     moderator = is_moderator(request.user)
+    # What a member sees of an approved topic is their audience's (their own messages awaiting
+    # approval, hidden messages' text and actions are personal fragments); a moderator's page
+    # and the author's topic awaiting approval are theirs.
+    shared = topic.approved and not moderator
+    posts = services.topic_posts(None if shared else request.user, topic)
+    page = Paginator(posts, POSTS_PER_PAGE).get_page(request.GET.get("page"))
     solution = services.solution_of(topic)
     solution = solution if solution is not None and _visible(solution) else None
     may_solve = services.may_mark_solution(request.user, topic)
-    items = _decorate(page.object_list, request.user, moderator, topic.first_post_id)
-    fragments.add_html(request, items, solution, moderator, may_solve)
-    subscribed = topic.subscribers.filter(pk=request.user.pk).exists()
-    return render(
+    reader = None if shared else request.user.pk
+    items = _decorate(page.object_list, reader, moderator, topic.first_post_id)
+    fragments.add_html(request, items, solution, moderator, may_solve, topic if shared else None)
+    response = render(
         request,
         "forum/topic.html",
         {
             "space": space,
             "topic": topic,
+            "topic_argument": personal.topic_argument(topic),
             "page": page,
             "posts": items,
             "solution": solution,
             "moderator": moderator,
+            "may_post": can_post(request.user, space),
             "may_reply": can_post(request.user, space) and (not topic.is_locked or moderator),
-            "may_solve": may_solve,
-            "subscribed": subscribed,
+            "shared": shared,
             "poll": polls.poll_of(topic),
-            "may_add_poll": polls.may_create(request.user, topic),
             "form": PostForm(),
             "move_form": MoveForm(spaces=services.spaces_for(request.user)) if moderator else None,
         },
     )
+    return _shared(response, shared)
 
 
 def _visible(post) -> bool:
@@ -213,15 +226,17 @@ POST_LINKS = {
 }
 
 
-def _decorate(posts, user, moderator, question_pk):
+def _decorate(posts, reader_pk, moderator, question_pk):
     """What the topic page shows of each post, computed once: links, author, visibility,
-    attachments (one query for the page)."""
+    attachments (one query for the page). ``reader_pk``: None on a page shared by an
+    audience (nothing is the reader's own)."""
     posts = list(posts)
     links = {key: reverse(name, args=[_PK]) for key, name in POST_LINKS.items()}
     attachments = services.attachments_of(posts)
     items = []
     for post in posts:
-        hidden, reason = services.post_visible_text(post, user)
+        hidden, reason = services.post_visible_text(post, None)
+        own = reader_pk is not None and post.poster_id == reader_pk
         pk = str(post.pk)
         item = {key: url.replace(str(_PK), pk) for key, url in links.items()}
         item.update(
@@ -234,8 +249,8 @@ def _decorate(posts, user, moderator, question_pk):
             author=services.display_name(post.poster),
             hidden=hidden,
             reason=reason,
-            show_text=not hidden or moderator or post.poster_id == user.pk,
-            own=post.poster_id == user.pk,
+            show_text=not hidden or moderator or own,
+            own=own,
             question=post.pk == question_pk,
             attachments=attachments.get(post.pk, ()),
         )

@@ -30,6 +30,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.http import HttpResponse
 from django.template.context_processors import csrf
@@ -286,6 +287,8 @@ def invalidate_on_change(model, tags) -> Callable[[], None]:
 
     def receiver(**_kwargs):
         invalidate(*tags)
+        # Again once committed: a page read between the change and its commit is retired too.
+        transaction.on_commit(lambda: invalidate(*tags))
 
     uid = f"pagecache-{model._meta.label_lower}-{','.join(tags)}"
     post_save.connect(receiver, sender=model, weak=False, dispatch_uid=uid)
