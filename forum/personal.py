@@ -6,12 +6,13 @@ between two members of one audience is rendered for each request from ids carrie
 fragment's argument: the follow buttons, the actions under a post (edit for its author, report
 for the others, "mark as the solution" for the topic's author), a hidden post's text and reason
 for its author, the reader's own messages and topics awaiting approval, "add a poll" for the
-topic's author, and the CSRF token of the reply form. The fragments that read the database read
-one row; what they render is kept per state (``_rendered``), the CSRF token written in per
-request.
+topic's author, and the CSRF token of the reply form. A topic page's hit reads one row (the
+reader's follow and waiting-messages state, ``_topic_state``); what the fragments render is kept
+per state (``_rendered``), the CSRF token written in per request. The audience key is the
+access check: a copy is only ever served to members who may read the same forums.
 """
 
-from django.db.models import Exists, OuterRef
+from django.db import connection
 from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.translation import get_language
@@ -31,6 +32,16 @@ PENDING_POSTS = "forum.pending-posts"
 PENDING_TOPICS = "forum.pending-topics"
 ADD_POLL = "forum.add-poll"
 _TOPIC_STATE_ATTR = "_forum_topic_states"
+_READER_ATTR = "_forum_reader"
+# Read on every topic page hit: plain SQL (the ORM would spend more building it than SQLite
+# answering); table names from the models, values as parameters.
+_SUBSCRIBERS, _POSTS = Topic.subscribers.through._meta.db_table, Post._meta.db_table
+_TOPIC_STATE_SQL = (
+    f"SELECT EXISTS(SELECT 1 FROM {_SUBSCRIBERS}"  # noqa: S608
+    " WHERE topic_id = %s AND user_id = %s),"
+    f" EXISTS(SELECT 1 FROM {_POSTS}"
+    " WHERE topic_id = %s AND poster_id = %s AND approved = %s)"
+)
 _rendered = page_cache.LocalLRU(size=4096)
 
 
@@ -56,28 +67,32 @@ def topic_argument(topic) -> str:
 
 
 def _csrf(request, _argument: str) -> str:
-    value = str(_csrf_token(request))
+    value = str(_reader(request)[3])
     return f'<input type="hidden" name="csrfmiddlewaretoken" value="{value}">'
 
 
+def _reader(request) -> tuple:
+    """(user id, moderates, language, CSRF token): read once per request (a topic page renders
+    a fragment per post)."""
+    if (reader := request.__dict__.get(_READER_ATTR)) is None:
+        user = request.user
+        token = page_cache.csrf_context(request)["csrf_token"]  # lazy: masked at first use
+        reader = request.__dict__[_READER_ATTR] = (
+            user.pk, is_moderator(user), get_language(), token
+        )  # fmt: skip
+    return reader
+
+
 def _topic_state(request, topic_pk: int) -> tuple[bool, bool]:
-    """(follows the topic, has messages awaiting approval in it): one query per request."""
+    """(follows the topic, has messages awaiting approval in it): one small query per request
+    for both fragments that need it."""
     states = request.__dict__.setdefault(_TOPIC_STATE_ATTR, {})
     if topic_pk not in states:
-        user = request.user
-        followers = Topic.subscribers.through.objects
-        found = (
-            Topic.objects.filter(pk=topic_pk)
-            .annotate(
-                followed=Exists(followers.filter(topic_id=OuterRef("pk"), user_id=user.pk)),
-                pending=Exists(
-                    Post.objects.filter(topic_id=OuterRef("pk"), poster_id=user.pk, approved=False)
-                ),
-            )
-            .values_list("followed", "pending")
-            .first()
-        )
-        states[topic_pk] = tuple(found) if found else (False, False)
+        user_pk = _reader(request)[0]
+        with connection.cursor() as cursor:
+            cursor.execute(_TOPIC_STATE_SQL, [topic_pk, user_pk, topic_pk, user_pk, False])
+            followed, pending = cursor.fetchone()
+        states[topic_pk] = (bool(followed), bool(pending))
     return states[topic_pk]
 
 
@@ -105,7 +120,7 @@ def _post_actions(request, argument: str) -> str:
     """Edit for the author, report for the others, "mark as the solution" for the topic's
     author (on a reply neither hidden nor already the solution)."""
     pk, poster_pk, topic_poster_pk, flags = argument.split(":")
-    user_pk, moderator = request.user.pk, is_moderator(request.user)
+    user_pk, moderator, _language, _token = _reader(request)
     own = int(poster_pk) == user_pk
     question, hidden, solution = (flag == "1" for flag in flags)
     may_solve = (int(topic_poster_pk) == user_pk or moderator) and not (
@@ -184,17 +199,14 @@ def _add_poll(request, argument: str) -> str:
 def _cached(request, template_name: str, key, context) -> str:
     """The template rendered once per process for ``key`` and the language (``context()``
     builds what it reads), the request's CSRF token written in."""
-    key = (template_name, key, get_language())
+    _user_pk, _moderator, language, token = _reader(request)
+    key = (template_name, key, language)
     if (html := _rendered.get(key)) is None:
         values = {**context(), "csrf_token": page_cache.CSRF_PLACEHOLDER}
         html = _rendered.set_and_return(key, get_template(template_name).render(values))
     if page_cache.CSRF_PLACEHOLDER not in html:
         return html
-    return html.replace(page_cache.CSRF_PLACEHOLDER, str(_csrf_token(request)))
-
-
-def _csrf_token(request):
-    return page_cache.csrf_context(request)["csrf_token"]
+    return html.replace(page_cache.CSRF_PLACEHOLDER, str(token))
 
 
 def register() -> None:
