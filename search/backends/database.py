@@ -252,7 +252,7 @@ class DatabaseBackend(Backend):
         every word, then those missing at most one, then any, each tier taken whole when small
         and from the impact lists otherwise, until there are enough (a page matching every
         word but weighing each little holds no impact token: the lists alone would miss it)."""
-        wanted = max(ranking.CANDIDATES, 3 * end)
+        wanted = ranking.candidates_wanted(request.query, end)
         if not request.match_any:
             return self._champions(request, where, wanted)
         found: dict[int, None] = {}

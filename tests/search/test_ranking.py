@@ -166,3 +166,12 @@ def test_a_weak_page_missing_one_word_of_three_comes_before_pages_with_one(index
     answer = find(request)
     assert answer.any_word
     assert [hit.key for hit in answer.found.hits][0] == "two"
+
+
+def test_more_words_score_more_candidates(monkeypatch):
+    """A page's score sums each word's weight while the impact levels order pages by one word's
+    weight: each word beyond the first adds candidates (never fewer than three pages' worth)."""
+    monkeypatch.setattr(ranking, "CANDIDATES", 80)
+    wanted = [ranking.candidates_wanted(parse(text), 10) for text in ("a1", "a1 b2", "a1 b2 c3")]
+    assert wanted == [80, 140, 200]
+    assert ranking.candidates_wanted(parse("a1"), 100) == 300
