@@ -52,8 +52,8 @@ EXACT_RANKING = 120  # up to this many visible matches, every one is scored
 CANDIDATES = 80  # beyond, at least this many candidates per word (and three pages' worth)
 # Each word beyond the first adds this share of CANDIDATES: the impact levels order pages by
 # one term's weight while a page's score sums every term's, so with more words the best pages
-# stand lower in the lists (3 words: 200 candidates).
-CANDIDATES_PER_EXTRA_WORD = 0.75
+# stand lower in the lists (3 words: 160 candidates).
+CANDIDATES_PER_EXTRA_WORD = 0.5
 MAX_STEP_ROWS = 300  # a step holding more is cut in key order (deterministic)
 
 

@@ -173,7 +173,7 @@ def test_more_words_score_more_candidates(monkeypatch):
     weight: each word beyond the first adds candidates (never fewer than three pages' worth)."""
     monkeypatch.setattr(ranking, "CANDIDATES", 80)
     wanted = [ranking.candidates_wanted(parse(text), 10) for text in ("a1", "a1 b2", "a1 b2 c3")]
-    assert wanted == [80, 140, 200]
+    assert wanted == [80, 120, 160]
     assert ranking.candidates_wanted(parse("a1"), 100) == 300
 
 
