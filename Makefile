@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 export VAR_DIR ?= $(CURDIR)/var
 
-.PHONY: run test e2e lint format bench bench-search messages compilemessages demo clean
+.PHONY: run test e2e lint format bench bench-search bench-search-http messages compilemessages demo clean
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) is required"; exit 1; }
@@ -56,6 +56,9 @@ bench: $(STAMP) compilemessages
 
 bench-search: $(STAMP) compilemessages
 	$(BIN)/python bench/search_bench.py
+
+bench-search-http: $(STAMP) compilemessages
+	$(BIN)/python bench/search_http.py
 
 clean:
 	rm -rf $(VENV) staticfiles

@@ -49,7 +49,11 @@ LEVEL_STEPS = (
     (24, 0),
 )
 EXACT_RANKING = 120  # up to this many visible matches, every one is scored
-CANDIDATES = 80  # beyond, at least this many candidates (and three pages' worth) are scored
+CANDIDATES = 80  # beyond, at least this many candidates per word (and three pages' worth)
+# Each word beyond the first adds this share of CANDIDATES: the impact levels order pages by
+# one term's weight while a page's score sums every term's, so with more words the best pages
+# stand lower in the lists (3 words: 160 candidates).
+CANDIDATES_PER_EXTRA_WORD = 0.5
 MAX_STEP_ROWS = 300  # a step holding more is cut in key order (deterministic)
 
 
@@ -188,6 +192,12 @@ def ordered(candidates, query, idfs, priors) -> list[Scored]:
             by_id[s.id].key,
         ),
     )
+
+
+def candidates_wanted(query, end: int) -> int:
+    """How many candidates to score for a page ending at ``end`` (see CANDIDATES)."""
+    words = max(1, len(query.clauses))
+    return max(round(CANDIDATES * (1 + CANDIDATES_PER_EXTRA_WORD * (words - 1))), 3 * end)
 
 
 def query_terms(query) -> set[str]:

@@ -252,7 +252,7 @@ class DatabaseBackend(Backend):
         every word, then those missing at most one, then any, each tier taken whole when small
         and from the impact lists otherwise, until there are enough (a page matching every
         word but weighing each little holds no impact token: the lists alone would miss it)."""
-        wanted = max(ranking.CANDIDATES, 3 * end)
+        wanted = ranking.candidates_wanted(request.query, end)
         if not request.match_any:
             return self._champions(request, where, wanted)
         found: dict[int, None] = {}
@@ -272,7 +272,7 @@ class DatabaseBackend(Backend):
         """Matches holding a query term's impact token, the highest levels first, until there
         are enough (each step whole, or cut in key order: never indexing order)."""
         terms = ranking.query_terms(request.query)
-        found: dict[int, None] = {}
+        found = dict.fromkeys(self._rare_alternatives(request, where, wanted))
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)
             step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
@@ -286,6 +286,24 @@ class DatabaseBackend(Backend):
         # Too few pages weigh the words much: the other matches, in key order.
         extra = self.engine.matching_ids(request, *where, wanted, by_key=True)
         return list(found | dict.fromkeys(extra))
+
+    def _rare_alternatives(self, request, where, wanted) -> list[int]:
+        """Every match of a synonym that few pages hold (at most ``wanted``): a clause's score
+        sums its alternatives' occurrences (``ranking.clause_idf``) while the impact lists
+        weigh each term alone, so a page naming both "rançongiciel" and the rarer
+        "ransomware" stands below pages naming the common one more often."""
+        found: dict[int, None] = {}
+        clauses = request.query.clauses
+        for index, clause in enumerate(clauses):
+            if len(clause) < 2:
+                continue
+            for alternative in sorted(clause):
+                narrowed = (*clauses[:index], frozenset({alternative}), *clauses[index + 1 :])
+                query = replace(request.query, clauses=narrowed)
+                ids = self.engine.matching_ids(replace(request, query=query), *where, wanted + 1)
+                if len(ids) <= wanted:
+                    found |= dict.fromkeys(ids)
+        return list(found)
 
     def score(self, request, ids) -> list:
         """``ids`` best first (``ranking.ordered``)."""

@@ -166,3 +166,33 @@ def test_a_weak_page_missing_one_word_of_three_comes_before_pages_with_one(index
     answer = find(request)
     assert answer.any_word
     assert [hit.key for hit in answer.found.hits][0] == "two"
+
+
+def test_more_words_score_more_candidates(monkeypatch):
+    """A page's score sums each word's weight while the impact levels order pages by one word's
+    weight: each word beyond the first adds candidates (never fewer than three pages' worth)."""
+    monkeypatch.setattr(ranking, "CANDIDATES", 80)
+    wanted = [ranking.candidates_wanted(parse(text), 10) for text in ("a1", "a1 b2", "a1 b2 c3")]
+    assert wanted == [80, 120, 160]
+    assert ranking.candidates_wanted(parse("a1"), 100) == 300
+
+
+def test_a_page_naming_a_rare_synonym_too_is_scored_among_many_matches(index, monkeypatch):
+    """A clause sums its synonyms' occurrences, the impact lists weigh each term alone: the
+    page naming the common word once and its rare synonym too stands below pages naming the
+    common word twice in those lists, yet scores above them. Every match of a rare synonym is
+    a candidate."""
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.create(terms="inventaire, stocktake")
+    pages = [
+        doc(f"common:{n:02d}", title=f"Inventaire inventaire {n}", summary="Inventaire.", days=n)
+        for n in range(30)
+    ]
+    pages.append(doc("both", title="Inventaire", tags=("stocktake", "inventaire"), days=50))
+    index(*pages)
+    assert ranked("inventaire")[0] == "both"  # every match scored
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 3)
+    monkeypatch.setattr(ranking, "CANDIDATES", 5)
+    assert ranked("inventaire")[0] == "both"
+    assert ranked("stocktake")[0] == "both"
