@@ -38,6 +38,8 @@ from portal.routable import ModuleIndexMixin
 
 # Page-cache tag of the pages showing acknowledgements (alert pages and the index).
 ACKNOWLEDGEMENTS_CACHE_TAG = "alerts.acknowledgements"
+# Page-cache tag of the pages counting establishments (the alerts' exposure dashboards).
+ESTABLISHMENTS_CACHE_TAG = "alerts.establishments"
 # Markings whose publication needs a second person's approval, and whose e-mails carry
 # metadata only.
 RESTRICTED_TLP = frozenset({Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED})
