@@ -36,7 +36,9 @@ from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
 from portal.routable import ModuleIndexMixin
 
-# Page-cache tag of the pages showing acknowledgements (alert pages and the index).
+# Page-cache tag of the pages showing acknowledgements (the index's alerts to acknowledge, the
+# dashboards); an alert page shows its reader's establishment's answer in a personal fragment
+# (``alerts.personal``), so that an answer does not retire it.
 ACKNOWLEDGEMENTS_CACHE_TAG = "alerts.acknowledgements"
 # Page-cache tag of the pages counting establishments (the alerts' exposure dashboards).
 ESTABLISHMENTS_CACHE_TAG = "alerts.establishments"
@@ -281,7 +283,6 @@ class AlertPage(TlpMarked, PortalPage):
     parent_page_types = ["alerts.AlertIndexPage"]
     subpage_types = []
     module_key = "alerts"
-    cache_tags = (ACKNOWLEDGEMENTS_CACHE_TAG,)
     template = "alerts/alert_page.html"
     search_fields = Page.search_fields + [
         index.SearchField("reference"),

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from alerts import services
+from alerts import personal, services
 from alerts.forms import AcknowledgementForm, SubscriptionForm
 from alerts.models import (
     Acknowledgement,
@@ -109,15 +109,16 @@ def alert_context(request, alert) -> dict:
         ],
         "index": alert.get_parent().specific,
     }
+    context["subscription_argument"] = personal.subscription_argument(alert)
     establishment = None
     if member.approved and member.establishment_id:
         establishment = Establishment.objects.filter(pk=member.establishment_id).first()
     if establishment is not None and services.may_acknowledge(request.user, alert, establishment):
-        context["may_acknowledge"] = True
-        context["acknowledge_url"] = context["index"].subpage_url(
+        # Decided by the audience (roles, establishment); the answers are the fragment's.
+        url = context["index"].subpage_url(
             "acknowledge", alert.pk, establishment.pk, request=request
         )
-        context["own_history"] = list(services.history(alert, establishment)[:10])
+        context["answer_argument"] = personal.answer_argument(alert, establishment.pk, url)
     return context
 
 
