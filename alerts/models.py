@@ -152,7 +152,8 @@ class AlertIndexPage(ModuleIndexMixin, PortalPage):
     subpage_types = ["alerts.AlertPage", "alerts.WatchItemPage"]
     max_count = 1
     module_key = "alerts"
-    cache_tags = (ACKNOWLEDGEMENTS_CACHE_TAG,)
+    # The alerts to acknowledge: an answer, or an establishment's type, changes them.
+    cache_tags = (ACKNOWLEDGEMENTS_CACHE_TAG, ESTABLISHMENTS_CACHE_TAG)
     template = "alerts/index_page.html"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -283,6 +284,8 @@ class AlertPage(TlpMarked, PortalPage):
     parent_page_types = ["alerts.AlertIndexPage"]
     subpage_types = []
     module_key = "alerts"
+    # Who may answer for their establishment follows its type (an answer: a fragment's).
+    cache_tags = (ESTABLISHMENTS_CACHE_TAG,)
     template = "alerts/alert_page.html"
     search_fields = Page.search_fields + [
         index.SearchField("reference"),
