@@ -8,15 +8,13 @@ establishment, roles, status, pending claim and security contacts). Each is rend
 process for a given state and kept (``_rendered``), so that a hit reads nothing else than the
 cache: the state is the user's cache token (``user_cache``: any change to the user, their
 profile or establishment replaces it, and here any change to their notification preferences or
-role claims too) and, for the contacts, a version per establishment that any change to one of
-its members' profiles or accounts replaces (``connect_signals``). A change shows on the next
-request.
+role claims too) and, for the contacts, the version of a page-cache tag per establishment that
+any change to one of its members' profiles or accounts bumps (``connect_signals``). A change
+shows on the next request (in another process, within ``page_cache.VERSION_CHECK_SECONDS``, as
+for any cached page).
 """
 
-import secrets
-
 from django.contrib.auth import get_user_model
-from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 from django.template.loader import get_template
@@ -34,7 +32,7 @@ FORM_TEMPLATE = "accounts/includes/profile_form.html"
 MEMBERSHIP_TEMPLATE = "accounts/includes/profile_membership.html"
 MISSING_TEMPLATE = "accounts/includes/profile_missing.html"
 _rendered = page_cache.LocalLRU(size=2048)
-CONTACTS_VERSION_KEY = "profile:contacts:{}"
+CONTACTS_TAG = "accounts.contacts.{}"  # a page-cache tag per establishment
 _OLD_ESTABLISHMENT_ATTR = "_profile_page_old_establishment"
 
 
@@ -131,22 +129,24 @@ def membership_context(profile, user) -> dict:
 # --- What retires a rendered part -----------------------------------------------------------
 
 
-def contacts_version(establishment_id) -> str:
-    key = CONTACTS_VERSION_KEY.format(establishment_id)
-    if (version := cache.get(key)) is None:
-        cache.add(key, secrets.token_hex(8), user_cache.VERSION_SECONDS)
-        version = cache.get(key, "")
-    return version
+def _contacts_tag(establishment_id) -> str:
+    return CONTACTS_TAG.format(establishment_id)
+
+
+def contacts_version(establishment_id) -> int:
+    """The version of the establishment's contacts (a page-cache tag: re-read at most once a
+    second per process, at once in the process that changed them)."""
+    tag = _contacts_tag(establishment_id)
+    return page_cache.tag_versions([tag])[tag]
 
 
 def _retire_contacts(*establishment_ids) -> None:
-    ids = {pk for pk in establishment_ids if pk is not None}
+    tags = [_contacts_tag(pk) for pk in {pk for pk in establishment_ids if pk is not None}]
 
     def replace():
-        keys = {CONTACTS_VERSION_KEY.format(pk): secrets.token_hex(8) for pk in ids}
-        cache.set_many(keys, user_cache.VERSION_SECONDS)
+        page_cache.invalidate(*tags)
 
-    if ids:  # now, and once committed (a request may have read the rows before the commit)
+    if tags:  # now, and once committed (a request may have read the rows before the commit)
         replace()
         transaction.on_commit(replace)
 
