@@ -9,7 +9,8 @@ class AlertsConfig(AppConfig):
     def ready(self):
         # The module kit registers everything else (alerts/module.py).
         # Not at the top: Django's app loading (these import the models).
-        from alerts import notifications, workflow
+        from alerts import notifications, personal, workflow
 
         notifications.connect()
+        personal.register()  # the reader's own parts of the cached alert pages
         workflow.connect(self)

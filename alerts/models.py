@@ -36,8 +36,12 @@ from portal.accounts.models import EstablishmentType
 from portal.models import PortalPage
 from portal.routable import ModuleIndexMixin
 
-# Page-cache tag of the pages showing acknowledgements (alert pages and the index).
+# Page-cache tag of the pages showing acknowledgements (the index's alerts to acknowledge, the
+# dashboards); an alert page shows its reader's establishment's answer in a personal fragment
+# (``alerts.personal``), so that an answer does not retire it.
 ACKNOWLEDGEMENTS_CACHE_TAG = "alerts.acknowledgements"
+# Page-cache tag of the pages counting establishments (the alerts' exposure dashboards).
+ESTABLISHMENTS_CACHE_TAG = "alerts.establishments"
 # Markings whose publication needs a second person's approval, and whose e-mails carry
 # metadata only.
 RESTRICTED_TLP = frozenset({Tlp.AMBER, Tlp.AMBER_STRICT, Tlp.RED})
@@ -148,7 +152,8 @@ class AlertIndexPage(ModuleIndexMixin, PortalPage):
     subpage_types = ["alerts.AlertPage", "alerts.WatchItemPage"]
     max_count = 1
     module_key = "alerts"
-    cache_tags = (ACKNOWLEDGEMENTS_CACHE_TAG,)
+    # The alerts to acknowledge: an answer, or an establishment's type, changes them.
+    cache_tags = (ACKNOWLEDGEMENTS_CACHE_TAG, ESTABLISHMENTS_CACHE_TAG)
     template = "alerts/index_page.html"
     search_fields = Page.search_fields + [index.SearchField("intro")]
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -279,7 +284,8 @@ class AlertPage(TlpMarked, PortalPage):
     parent_page_types = ["alerts.AlertIndexPage"]
     subpage_types = []
     module_key = "alerts"
-    cache_tags = (ACKNOWLEDGEMENTS_CACHE_TAG,)
+    # Who may answer for their establishment follows its type (an answer: a fragment's).
+    cache_tags = (ESTABLISHMENTS_CACHE_TAG,)
     template = "alerts/alert_page.html"
     search_fields = Page.search_fields + [
         index.SearchField("reference"),

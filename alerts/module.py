@@ -5,8 +5,9 @@ kinds, the reminders job, the demo step and the cached pages an acknowledgement 
 from django.utils.translation import gettext_lazy as _
 
 from alerts import notifications, personal_data, search_documents, services
-from alerts.models import ACKNOWLEDGEMENTS_CACHE_TAG, Acknowledgement
+from alerts.models import ACKNOWLEDGEMENTS_CACHE_TAG, ESTABLISHMENTS_CACHE_TAG, Acknowledgement
 from portal import page_cache
+from portal.accounts.models import Establishment
 from portal.accounts.personal_data import Section
 from portal.demo import DemoStep
 from portal.modules import PortalModule
@@ -38,4 +39,7 @@ class AlertsModule(PortalModule):
     # the demo's acknowledgements are signed by the establishments' demo accounts, and a watch
     # item flags a document.
     demo_steps = (DemoStep(44, "Alertes et veille", "alerts.demo.loader.build"),)
-    page_cache_tags = {Acknowledgement: (ACKNOWLEDGEMENTS_CACHE_TAG, page_cache.HOME)}
+    page_cache_tags = {
+        Acknowledgement: (ACKNOWLEDGEMENTS_CACHE_TAG, page_cache.HOME),
+        Establishment: (ESTABLISHMENTS_CACHE_TAG,),
+    }

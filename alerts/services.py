@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.db.models import Count, Q
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from alerts.models import (
+    ACKNOWLEDGEMENTS_CACHE_TAG,
+    ESTABLISHMENTS_CACHE_TAG,
     Acknowledgement,
     AcknowledgementStatus,
     AlertPage,
@@ -37,6 +40,8 @@ REGIONAL_ROLES = frozenset({Role.ARS_REFERENT, Role.REGIONAL_ADMIN, Role.EDITOR,
 NOT_CONCERNED_KINDS = (EstablishmentType.ARS, EstablishmentType.GCS)
 DEFAULT_MIN_SEVERITY = Severity.HIGH
 NO_ANSWER = "none"
+# What retires a cached alert dashboard (besides publications): an answer, an establishment.
+DASHBOARD_CACHE_TAGS = (ACKNOWLEDGEMENTS_CACHE_TAG, ESTABLISHMENTS_CACHE_TAG)
 
 
 def reminder_days() -> int:
@@ -195,36 +200,53 @@ def status_columns() -> list[tuple[str, str]]:
 
 @dataclass
 class AlertFigures:
+    """The counts of one alert's dashboard, aggregated in the database (``alert_figures``)."""
+
     alert: AlertPage
     concerned: int
-    counts: dict
+    counts: dict  # status (or NO_ANSWER) -> establishments
     by_department: list
     by_type: list
-    unanswered: list  # establishments without an answer
-    answers: dict  # establishment id -> latest Acknowledgement
-    establishments: list
+
+
+def _latest_answers(alert):
+    """The alert's acknowledgements of the outer establishment, latest first (a subquery)."""
+    return Acknowledgement.objects.filter(alert=alert, establishment=OuterRef("pk")).order_by(
+        "-recorded_at", "-pk"
+    )
+
+
+def with_answers(alert, queryset=None):
+    """The concerned establishments (or ``queryset``), each with its latest answer about the
+    alert: ``answer`` (a status, or ``NO_ANSWER``), ``answered_at`` and ``answer_note``."""
+    latest = _latest_answers(alert)
+    queryset = concerned_establishments(alert) if queryset is None else queryset
+    return queryset.annotate(
+        answer=Coalesce(Subquery(latest.values("status")[:1]), Value(NO_ANSWER)),
+        answered_at=Subquery(latest.values("recorded_at")[:1]),
+        answer_note=Subquery(latest.values("note")[:1]),
+    )
 
 
 def alert_figures(alert) -> AlertFigures:
-    establishments = list(
+    """Counts by answer, by department and by establishment type in one grouped query, however
+    many establishments the alert concerns."""
+    latest = _latest_answers(alert).values("status")[:1]
+    grouped = (
         concerned_establishments(alert)
-        .order_by("department", "name")
-        .values("pk", "name", "kind", "department", "finess")
+        .annotate(answer=Coalesce(Subquery(latest), Value(NO_ANSWER)))
+        .order_by()
+        .values_list("department", "kind", "answer")
+        .annotate(n=Count("pk"))
     )
-    answers = current_answers(alert)
     counts: dict = {}
     departments: dict = {}
     types: dict = {}
-    unanswered = []
-    for row in establishments:
-        answer = answers.get(row["pk"])
-        status = answer.status if answer else NO_ANSWER
-        counts[status] = counts.get(status, 0) + 1
-        for bucket, key in ((departments, row["department"]), (types, row["kind"])):
+    for department, kind, status, n in grouped:
+        counts[status] = counts.get(status, 0) + n
+        for bucket, key in ((departments, department), (types, kind)):
             bucket.setdefault(key, {})
-            bucket[key][status] = bucket[key].get(status, 0) + 1
-        if answer is None:
-            unanswered.append(row)
+            bucket[key][status] = bucket[key].get(status, 0) + n
     labels = dict(EstablishmentType.choices)
     by_department = [
         Breakdown(region.current().department_label(key), sum(c.values()), c)
@@ -233,16 +255,52 @@ def alert_figures(alert) -> AlertFigures:
     by_type = [
         Breakdown(str(labels.get(key, key)), sum(c.values()), c) for key, c in sorted(types.items())
     ]
-    return AlertFigures(
-        alert,
-        len(establishments),
-        counts,
-        by_department,
-        by_type,
-        unanswered,
-        answers,
-        establishments,
+    return AlertFigures(alert, sum(counts.values()), counts, by_department, by_type)
+
+
+def dashboard_rows(alert, answer: str = ""):
+    """The concerned establishments with their latest answer, unanswered first, then by
+    department and name (``answer``: only those with this answer, ``NO_ANSWER`` included)."""
+    rows = with_answers(alert)
+    if answer:
+        rows = rows.filter(answer=answer)
+    return rows.order_by(
+        Case(When(answer=NO_ANSWER, then=Value(0)), default=Value(1)), "department", "name"
+    ).values("pk", "name", "finess", "kind", "department", "answer", "answered_at", "answer_note")
+
+
+def answered_counts(alerts) -> dict[int, tuple[int, int]]:
+    """Alert id -> (establishments concerned, those that answered), in two grouped queries
+    for any number of alerts and establishments."""
+    kinds = receiving_establishments_by_kind()
+    by_kind: dict = {}
+    answered = (
+        Acknowledgement.objects.filter(alert__in=[a.pk for a in alerts])
+        .filter(establishment__in=receiving_establishments())
+        .order_by()
+        .values_list("alert_id", "establishment__kind")
+        .annotate(n=Count("establishment_id", distinct=True))
     )
+    for alert_id, kind, n in answered:
+        by_kind.setdefault(alert_id, {})[kind] = n
+    own = set(
+        Acknowledgement.objects.filter(
+            alert__in=[a.pk for a in alerts if a.access_level == AccessLevel.ESTABLISHMENT],
+            establishment_id=F("alert__establishment_id"),
+        ).values_list("alert_id", flat=True)
+    )
+    result = {}
+    for alert in alerts:
+        if alert.access_level == AccessLevel.ESTABLISHMENT:
+            result[alert.pk] = (1, int(alert.pk in own))
+            continue
+        types = as_role_set(alert.establishment_types) or set(kinds)
+        answers = by_kind.get(alert.pk, {})
+        result[alert.pk] = (
+            sum(kinds.get(kind, 0) for kind in types),
+            sum(answers.get(kind, 0) for kind in types),
+        )
+    return result
 
 
 @dataclass

@@ -13,7 +13,7 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from wagtail.models import Page
 
-from alerts import services
+from alerts import personal, services
 from alerts.forms import AcknowledgementForm, SubscriptionForm
 from alerts.models import (
     Acknowledgement,
@@ -25,11 +25,11 @@ from alerts.models import (
     WatchCategory,
 )
 from alerts.severity import Severity
-from portal import charts, region
+from portal import charts, page_cache, region
 from portal.access import (
-    AccessLevel,
     Tlp,
     approved_member_required,
+    can_view,
     get_visible_or_404,
     membership_of,
     page_access_q,
@@ -39,6 +39,7 @@ from portal.access.fields import as_role_set
 from portal.accounts.models import Establishment
 
 PAGE_SIZE = 20
+ESTABLISHMENTS_PAGE = 50  # an alert's dashboard lists the establishments so many at a time
 # The largest id a database holds: a longer number in a URL is refused as a missing object
 # (SQLite and PostgreSQL would fail on it).
 MAX_ID = 2**63 - 1
@@ -108,15 +109,16 @@ def alert_context(request, alert) -> dict:
         ],
         "index": alert.get_parent().specific,
     }
+    context["subscription_argument"] = personal.subscription_argument(alert)
     establishment = None
     if member.approved and member.establishment_id:
         establishment = Establishment.objects.filter(pk=member.establishment_id).first()
     if establishment is not None and services.may_acknowledge(request.user, alert, establishment):
-        context["may_acknowledge"] = True
-        context["acknowledge_url"] = context["index"].subpage_url(
+        # Decided by the audience (roles, establishment); the answers are the fragment's.
+        url = context["index"].subpage_url(
             "acknowledge", alert.pk, establishment.pk, request=request
         )
-        context["own_history"] = list(services.history(alert, establishment)[:10])
+        context["answer_argument"] = personal.answer_argument(alert, establishment.pk, url)
     return context
 
 
@@ -251,7 +253,11 @@ def dashboard(request, index):
         return refusal
     alerts = services.dashboard_alerts(request.user)
     page = Paginator(alerts, PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = _overview_rows(list(page))
+    counts = services.answered_counts(list(page))
+    rows = [
+        {"alert": alert, "concerned": counts[alert.pk][0], "answered": counts[alert.pk][1]}
+        for alert in page
+    ]
     return TemplateResponse(
         request,
         "alerts/dashboard.html",
@@ -270,30 +276,6 @@ def dashboard(request, index):
     )
 
 
-def _overview_rows(alerts) -> list[dict]:
-    """Concerned and answered establishments per alert, in three queries for the page."""
-    kinds = services.receiving_establishments_by_kind()
-    answered: dict = {}
-    answers = (
-        Acknowledgement.objects.filter(alert__in=alerts)
-        .values_list("alert_id", "establishment__kind", "establishment_id")
-        .distinct()
-    )
-    for alert_id, kind, establishment_id in answers:
-        answered.setdefault(alert_id, []).append((kind, establishment_id))
-    rows = []
-    for alert in alerts:
-        if alert.access_level == AccessLevel.ESTABLISHMENT:
-            concerned = 1
-            done = len({e for _k, e in answered.get(alert.pk, []) if e == alert.establishment_id})
-        else:
-            types = as_role_set(alert.establishment_types) or set(kinds)
-            concerned = sum(kinds.get(kind, 0) for kind in types)
-            done = len({e for k, e in answered.get(alert.pk, []) if k in types})
-        rows.append({"alert": alert, "concerned": concerned, "answered": done})
-    return rows
-
-
 def _dashboard_alert(request, alert_id):
     """An alert of the dashboard, else 404 (logged), decided in the lookup's query."""
     alert = None
@@ -305,12 +287,19 @@ def _dashboard_alert(request, alert_id):
 
 
 def alert_dashboard(request, index, alert_id):
+    """One alert's figures and its establishments, a page at a time (``ESTABLISHMENTS_PAGE``).
+
+    Kept in the page cache per audience and retired by any acknowledgement or change of an
+    establishment, but only when the reader sees the alert on the portal (``can_view``, decided
+    by the audience alone): staff who see it through the admin's wider rule get it rendered."""
     if (refusal := _regional_or_404(request)) is not None:
         return refusal
     alert = _dashboard_alert(request, alert_id)
     figures = services.alert_figures(alert)
     columns = services.status_columns()
     labels = dict(columns)
+    answer = _choice(request.GET.get("reponse"), columns)
+    establishments = Paginator(services.dashboard_rows(alert, answer), ESTABLISHMENTS_PAGE)
     chart_list = [
         charts.bar_chart(
             "status",
@@ -334,7 +323,7 @@ def alert_dashboard(request, index, alert_id):
             [(row.label, row.answered) for row in figures.by_type],
         ),
     ]
-    return TemplateResponse(
+    response = TemplateResponse(
         request,
         "alerts/alert_dashboard.html",
         {
@@ -342,21 +331,21 @@ def alert_dashboard(request, index, alert_id):
             "alert": alert,
             "figures": figures,
             "columns": columns,
+            "labels": labels,
             "charts": chart_list,
-            "answered": [
-                (row, figures.answers[row["pk"]])
-                for row in figures.establishments
-                if row["pk"] in figures.answers
-            ],
+            "answer": answer,
+            "establishments": establishments.get_page(request.GET.get("page")),
         },
     )
+    if can_view(request.user, alert):
+        page_cache.mark_cacheable(response, services.DASHBOARD_CACHE_TAGS)
+    return response
 
 
 def alert_dashboard_csv(request, index, alert_id):
     if (refusal := _regional_or_404(request)) is not None:
         return refusal
     alert = _dashboard_alert(request, alert_id)
-    figures = services.alert_figures(alert)
     statuses = dict(AcknowledgementStatus.choices)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{alert.reference}-exposition.csv"'
@@ -374,17 +363,19 @@ def alert_dashboard_csv(request, index, alert_id):
         ]
     )
     kinds = dict(Establishment._meta.get_field("kind").choices)
-    for row in figures.establishments:
-        answer = figures.answers.get(row["pk"])
+    rows = services.with_answers(alert).order_by("department", "name")
+    for row in rows.values("name", "finess", "department", "kind", "answer", "answered_at",
+                           "answer_note").iterator(chunk_size=1000):  # fmt: skip
+        answered = row["answer"] != services.NO_ANSWER
         writer.writerow(
             [
                 _csv_safe(row["name"]),
                 row["finess"],
                 row["department"],
                 kinds.get(row["kind"], row["kind"]),
-                statuses[answer.status] if answer else _("No answer"),
-                answer.recorded_at.isoformat() if answer else "",
-                _csv_safe(answer.note) if answer else "",
+                statuses[row["answer"]] if answered else _("No answer"),
+                row["answered_at"].isoformat() if answered else "",
+                _csv_safe(row["answer_note"] or ""),
             ]
         )
     return response

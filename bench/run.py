@@ -83,13 +83,16 @@ TARGETS = [
     Target("search-3-in", "portal", "/recherche/?q=sauvegardes+hors+ligne", logged_in=True),
     Target("search-anon", "portal", "/recherche/?q=rancongiciels"),
     Target("profile", "portal", "/adhesion/profil/", logged_in=True),
+    # Alerts as a signed-in member: an alert ({alert}: read from the demo) and the alert index.
+    Target("alert-in", "portal", "{alert}", logged_in=True),
+    Target("alerts-in", "portal", "/alertes/", logged_in=True),
     # Alerts: "Vous êtes attaqué ?" anonymously (page cache), and the ARS referent's exposure
     # dashboard of one alert over 2,000 establishments (created after load_demo).
     Target("attack", "portal", "/vous-etes-attaque/"),
     Target("dashboard", "portal", ALERT_DASHBOARD, logged_in=True, as_user="isabelle.fournier@"),
 ]
 # Signed-in member pages and search pages: the issue's targets (req/s, p99 ms).
-MEMBER_PAGES = ("document-in", "rex-in", "catalog-in", "profile")
+MEMBER_PAGES = ("document-in", "rex-in", "catalog-in", "profile", "alert-in", "alerts-in")
 SEARCH_PAGES = ("search-1-in", "search-3-in", "search-anon")
 SEARCH_RPS, SEARCH_P99_MS = 200.0, 300.0
 FORUM_RPS, FORUM_P99_MS = 300.0, 250.0
@@ -290,19 +293,23 @@ member = get_user_model().objects.get(email=EMAIL)
 document = visible_to(member, DocumentPage.objects.live().filter(
     access_level=AccessLevel.MEMBERS, archived=False)).order_by("path").first()
 rex = visible_to(member, RexPage.objects.live()).order_by("path").first()
+from alerts.models import AlertPage
+alert = visible_to(member, AlertPage.objects.live()).order_by("path").first()
 print(f"DOCUMENT={document.url}")
 print(f"REX={rex.url}")
+print(f"ALERT={alert.url}")
 """
 
 
 def demo_paths(env, email) -> dict[str, str]:
-    """A members-only document and a REX the demo member may read: {"{document}": path, ...}."""
+    """A members-only document, a REX and an alert the demo member may read:
+    {"{document}": path, ...}."""
     script = DEMO_PATHS_SCRIPT.replace("EMAIL", repr(email))
     output = run_checked([PYTHON, "manage.py", "shell", "-c", script], env, "demo paths")
-    found = dict(re.findall(r"^(DOCUMENT|REX)=(\S+)$", output, re.M))
-    if len(found) != 2:
-        raise HarnessError(f"no demo document or REX found:\n{output[-2000:]}")
-    return {"{document}": found["DOCUMENT"], "{rex}": found["REX"]}
+    found = dict(re.findall(r"^(DOCUMENT|REX|ALERT)=(\S+)$", output, re.M))
+    if len(found) != 3:
+        raise HarnessError(f"no demo document, REX or alert found:\n{output[-2000:]}")
+    return {"{document}": found["DOCUMENT"], "{rex}": found["REX"], "{alert}": found["ALERT"]}
 
 
 ALERT_DASHBOARD_SCRIPT = """
@@ -592,7 +599,7 @@ def bench(args, tmp: Path, servers: list) -> None:
         started = time.monotonic()
         emails, password = prepare_portal(env)
         email = emails[0]
-        if any(t.path in ("{document}", "{rex}") for t in targets):
+        if any(t.path in ("{document}", "{rex}", "{alert}") for t in targets):
             paths = demo_paths(env, email)
             targets = [Target(t.name, t.server, paths.get(t.path, t.path), t.logged_in, t.as_user)
                        for t in targets]  # fmt: skip

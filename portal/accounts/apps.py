@@ -6,3 +6,8 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Accounts and membership")
+
+    def ready(self):
+        from portal.accounts import profile_page  # imports the models
+
+        profile_page.register()  # the member's own parts of the cached profile page

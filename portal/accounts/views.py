@@ -9,9 +9,10 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from portal.accounts import personal_data, services
+from portal.accounts import personal_data, profile_page, services
 from portal.accounts.forms import ClaimDecisionForm, DecisionForm, ProfileForm, SuspensionForm
 from portal.accounts.models import MemberProfile, MemberStatus
+from portal.page_cache import mark_cacheable
 
 
 @login_required
@@ -124,34 +125,30 @@ def role_claims(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def profile(request):
+    """Cached per audience: the form and the membership are personal fragments
+    (``profile_page``); a form with errors is rendered whole, never kept."""
     if request.method == "GET":
         # Loaded with the user (``MemberBackend``, its cached copy current by its token).
-        member_profile = getattr(request.user, "member_profile", None)
+        member_profile = profile_page.profile_of(request.user)
     else:  # read afresh for the update
         member_profile = (
             MemberProfile.objects.filter(user=request.user).select_related("establishment").first()
         )
     if member_profile is None:
         return redirect("membership:status")
-    form = ProfileForm(request.POST or None, instance=member_profile, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    context = {
+        "approved": member_profile.is_approved,
+        "confirms_claims": services.may_confirm_claims(request.user),
+    }
+    if request.method == "GET":
+        return mark_cacheable(render(request, "accounts/profile.html", context))
+    form = ProfileForm(request.POST, instance=member_profile, user=request.user)
+    if form.is_valid():
         form.save()
         messages.success(request, _("Your profile is saved."))
         return redirect("membership:profile")
-    contacts = []
-    if member_profile.is_approved and member_profile.establishment_id:
-        contacts = services.establishment_contacts(member_profile.establishment, request.user)
-    return render(
-        request,
-        "accounts/profile.html",
-        {
-            "form": form,
-            "profile": member_profile,
-            "contacts": contacts,
-            "pending_claim": services.pending_claim(member_profile),
-            "confirms_claims": services.may_confirm_claims(request.user),
-        },
-    )
+    context |= {"form": form, **profile_page.membership_context(member_profile, request.user)}
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required

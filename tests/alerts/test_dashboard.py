@@ -84,7 +84,17 @@ def test_the_figures_of_one_alert_match_the_hand_computed_fixture(region_fixture
     by_type = {row.label: (row.concerned, row.answered) for row in figures.by_type}
     labels = dict(EstablishmentType.choices)
     assert by_type == {str(labels["ch"]): (3, 3), str(labels["ehpad"]): (2, 1)}
-    assert [row["name"] for row in figures.unanswered] == ["EHPAD Cinq"]
+    rows = services.dashboard_rows(region_fixture["a1"])
+    assert [(row["name"], row["answer"]) for row in rows] == [
+        ("EHPAD Cinq", "none"),  # unanswered first, then by department and name
+        ("CH Deux", "in_progress"),
+        ("CH Un", "fixed"),
+        ("EHPAD Trois", "not_affected"),
+        ("CH Quatre", "taken"),
+    ]
+    assert [row["name"] for row in services.dashboard_rows(region_fixture["a1"], "none")] == [
+        "EHPAD Cinq"
+    ]
 
 
 def test_the_median_delays_across_alerts_match_the_fixture(region_fixture):
