@@ -1,0 +1,69 @@
+"""The member's own part of an event page, on copies shared per audience.
+
+An event page is cached per audience (``portal.page_cache``) with the event's facts, programme
+and places left (any registration retires the copies: ``services.REGISTRATIONS_TAG``); the
+member's registration, waiting-list position, register and cancel forms (CSRF token), online
+link, certificate and survey links are this fragment, rendered for each request from the
+argument (page id, live revision, closed flag, places left, URL) with one query.
+"""
+
+from dataclasses import dataclass
+from urllib.parse import quote, unquote
+
+from django.template.loader import get_template
+
+from elearning.events import services
+from elearning.events.models import EventPage
+from portal import page_cache
+
+REGISTRATION = "events.registration"
+TEMPLATE = "elearning/events/includes_registration.html"
+ROUTES = ("register", "cancel", "ics", "certificate", "survey")
+# The events shown, per (page id, live revision, closed flag): a hit reads no page.
+_events = page_cache.LocalLRU(size=256)
+
+
+@dataclass(frozen=True)
+class ShownEvent:
+    pk: int
+    live_revision_id: int | None
+    closed: bool
+    places_left: int
+    url: str
+
+    @classmethod
+    def of(cls, event, places_left: int, request) -> "ShownEvent":
+        url = event.get_url(request) or "/"
+        return cls(event.pk, event.live_revision_id, event.registration_closed, places_left, url)
+
+    @classmethod
+    def parse(cls, argument: str) -> "ShownEvent":
+        pk, revision, closed, places, url = argument.split(":", 4)
+        return cls(int(pk), int(revision) or None, closed == "1", int(places), unquote(url))
+
+    @property
+    def argument(self) -> str:
+        url = quote(self.url, safe="/:")
+        return f"{self.pk}:{self.live_revision_id or 0}:{int(self.closed)}:{self.places_left}:{url}"
+
+
+def _event(shown: ShownEvent) -> EventPage:
+    key = (shown.pk, shown.live_revision_id, shown.closed)
+    if (event := _events.get(key)) is None:
+        event = _events.set_and_return(key, EventPage.objects.get(pk=shown.pk))
+    return event
+
+
+def _registration(request, argument: str) -> str:
+    shown = ShownEvent.parse(argument)
+    event = _event(shown)
+    context = services.registration_context(request.user, event, shown.places_left)
+    base = shown.url.rstrip("/") + "/"
+    urls = {name: base + event.reverse_subpage(name) for name in ROUTES}
+    context |= {"page": event, "urls": urls, "request": request}
+    context |= page_cache.csrf_context(request)
+    return get_template(TEMPLATE).render(context)
+
+
+def register() -> None:
+    page_cache.register_fragment(REGISTRATION, _registration)
