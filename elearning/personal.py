@@ -18,12 +18,22 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from elearning import services
-from elearning.models import Enrolment, LessonCompletion, QuizAttempt, QuizPage
+from elearning.models import (
+    CourseIndexPage,
+    CoursePage,
+    Enrolment,
+    LessonCompletion,
+    QuizAttempt,
+    QuizPage,
+)
 from portal import page_cache
 
 LESSON_PROGRESS = "elearning.lesson-progress"
 LESSON_DONE = "elearning.lesson-done"
 QUIZ = "elearning.quiz"
+COURSE = "elearning.course"
+COURSE_DONE = "elearning.course-done"
+COURSE_HISTORY = "elearning.course-history"
 # A visit moves "resume" to the lesson at once; otherwise the activity date is refreshed at
 # most this often, so reading a lesson does not write at every request.
 VISIT_REFRESH = datetime.timedelta(minutes=1)
@@ -147,6 +157,104 @@ def _lesson_renderer(template_name: str):
     return render
 
 
+# --- Course ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ShownCourse:
+    """What the course page's fragments need (their argument): ids and the course's URLs."""
+
+    course_id: int
+    quiz_id: int | None
+    lesson_ids: tuple[int, ...]
+    url: str  # the course's
+    catalogue_url: str  # where the certificates' routes hang off
+
+    @classmethod
+    def of(cls, course, lessons, quiz, request) -> "ShownCourse":
+        ids = tuple(item.pk for item in lessons)
+        catalogue = course.get_parent().get_url(request) or "/"
+        return cls(course.pk, quiz.pk if quiz else None, ids, course.get_url(request) or "/",
+                   catalogue)  # fmt: skip
+
+    @classmethod
+    def parse(cls, argument: str) -> "ShownCourse":
+        course, quiz, ids, url, catalogue = argument.split(":", 4)
+        lesson_ids = tuple(int(pk) for pk in ids.split(",") if pk)
+        return cls(int(course), int(quiz) or None, lesson_ids, unquote(url), unquote(catalogue))
+
+    @property
+    def argument(self) -> str:
+        ids = ",".join(str(pk) for pk in self.lesson_ids)
+        urls = f"{quote(self.url, safe='/')}:{quote(self.catalogue_url, safe='/')}"
+        return f"{self.course_id}:{self.quiz_id or 0}:{ids}:{urls}"
+
+
+def course_state(request, shown: ShownCourse) -> dict:
+    """The learner's enrolment, progress, certificate and past runs (one query when not
+    enrolled, four when enrolled), once per request for all the page's fragments."""
+    return _memo(request, ("course", shown), lambda: _course_state(request.user, shown))
+
+
+def _course_state(user, shown: ShownCourse) -> dict:
+    member = user.is_authenticated and services.is_approved(user)
+    enrolment = None
+    if user.is_authenticated:
+        enrolment = (
+            Enrolment.objects.filter(user=user, course_id=shown.course_id, current=True)
+            .select_related("certificate")
+            .first()
+        )
+    if enrolment is None:
+        return {"enrolment": None, "completed": set(), "passed": False, "is_member": member,
+                "can_enrol": member, "history": []}  # fmt: skip
+    completed = services.completed_lesson_ids(enrolment)
+    passed = (
+        bool(shown.quiz_id)
+        and enrolment.attempts.filter(quiz_id=shown.quiz_id, passed=True).exists()
+    )
+    done = len(completed & set(shown.lesson_ids))
+    progress = services.Progress(done, len(shown.lesson_ids), passed, shown.quiz_id is not None)
+    history = Enrolment.objects.filter(user=user, course_id=shown.course_id, current=False)
+    certificate = getattr(enrolment, "certificate", None) if enrolment.completed_at else None
+    return {
+        "enrolment": enrolment,
+        "completed": completed,
+        "passed": passed,
+        "progress": progress,
+        "is_member": member,
+        "can_enrol": member and services.can_retrain(enrolment),
+        "certificate": certificate,
+        "history": list(history.order_by("-started_at")),
+    }
+
+
+def _course_part(template_name: str):
+    def render(request, argument: str) -> str:
+        shown = ShownCourse.parse(argument)
+        context = course_state(request, shown) | {"shown": shown, "user": request.user}
+        context |= {"request": request, **page_cache.csrf_context(request)}
+        resolver = CoursePage.get_resolver()
+        context["urls"] = {name: shown.url + resolver.reverse(name) for name in ("resume", "enrol")}
+        if certificate := context.get("certificate"):
+            route = CourseIndexPage.get_resolver().reverse("certificate_pdf", certificate.code)
+            context["certificate_url"] = shown.catalogue_url + route
+        return get_template(template_name).render(context)
+
+    return render
+
+
+def _course_done(request, argument: str) -> str:
+    """A lesson's "done" badge (argument: the course's, then the lesson's or quiz's id)."""
+    course_argument, step = argument.rsplit(":", 1)
+    state = course_state(request, ShownCourse.parse(course_argument))
+    if state["enrolment"] is None:
+        return ""
+    done = int(step) in state["completed"] if step != "quiz" else state["passed"]
+    return _render(request, "elearning/includes/course_done.html", (step == "quiz", done),
+                   {"done": done, "quiz": step == "quiz"})  # fmt: skip
+
+
 # --- Quiz -------------------------------------------------------------------------------------
 
 
@@ -224,3 +332,8 @@ def register() -> None:
         LESSON_DONE, _lesson_renderer("elearning/includes/lesson_done.html")
     )
     page_cache.register_fragment(QUIZ, _quiz)
+    page_cache.register_fragment(COURSE, _course_part("elearning/includes/course_training.html"))
+    page_cache.register_fragment(COURSE_DONE, _course_done)
+    page_cache.register_fragment(
+        COURSE_HISTORY, _course_part("elearning/includes/course_history.html")
+    )

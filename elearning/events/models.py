@@ -71,6 +71,12 @@ class EventIndexPage(ModuleIndexMixin, PortalPage):
         context.update(services.index_context(request.user, self, request.GET))
         return context
 
+    def has_visible_child(self, request, slug: str) -> bool:
+        # A route's segment names no child page at all, usually: a plain query settles it
+        # before the access model's (``ModuleIndexMixin``'s rule, unchanged).
+        exists = Page.objects.child_of(self).filter(slug=slug).exists()
+        return exists and super().has_visible_child(request, slug)
+
     @path("mes-inscriptions/", name="my_events")
     def my_events(self, request):
         from elearning.events import views  # cycle: views imports these models

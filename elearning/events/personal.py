@@ -4,7 +4,8 @@ An event page is cached per audience (``portal.page_cache``) with the event's fa
 and places left (any registration retires the copies: ``services.REGISTRATIONS_TAG``); the
 member's registration, waiting-list position, register and cancel forms (CSRF token), online
 link, certificate and survey links are this fragment, rendered for each request from the
-argument (page id, live revision, closed flag, places left, URL) with one query.
+argument (page id, live revision, closed flag, places left, URL) with two queries (the event's
+row and the member's registration).
 """
 
 from dataclasses import dataclass
@@ -19,8 +20,6 @@ from portal import page_cache
 REGISTRATION = "events.registration"
 TEMPLATE = "elearning/events/includes_registration.html"
 ROUTES = ("register", "cancel", "ics", "certificate", "survey")
-# The events shown, per (page id, live revision, closed flag): a hit reads no page.
-_events = page_cache.LocalLRU(size=256)
 
 
 @dataclass(frozen=True)
@@ -47,16 +46,11 @@ class ShownEvent:
         return f"{self.pk}:{self.live_revision_id or 0}:{int(self.closed)}:{self.places_left}:{url}"
 
 
-def _event(shown: ShownEvent) -> EventPage:
-    key = (shown.pk, shown.live_revision_id, shown.closed)
-    if (event := _events.get(key)) is None:
-        event = _events.set_and_return(key, EventPage.objects.get(pk=shown.pk))
-    return event
-
-
 def _registration(request, argument: str) -> str:
     shown = ShownEvent.parse(argument)
-    event = _event(shown)
+    # The event's current row (registration may have closed, the start passed), without its
+    # long texts.
+    event = EventPage.objects.defer("programme", "speakers", "summary").get(pk=shown.pk)
     context = services.registration_context(request.user, event, shown.places_left)
     base = shown.url.rstrip("/") + "/"
     urls = {name: base + event.reverse_subpage(name) for name in ROUTES}

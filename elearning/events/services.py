@@ -441,9 +441,11 @@ def index_page():
 
 
 def my_registrations(user):
+    """One query however many: the events' long texts are not read."""
     return (
         Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES)
         .select_related("event")
+        .defer("event__programme", "event__speakers", "event__summary", "participant_name")
         .order_by("event__starts_at")
     )
 
