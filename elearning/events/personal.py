@@ -13,12 +13,14 @@ from urllib.parse import quote, unquote
 
 from django.template.loader import get_template
 
-from elearning.events import services
-from elearning.events.models import EventPage
+from elearning.events import calendars, services
+from elearning.events.models import EventIndexPage, EventPage
 from portal import page_cache
 
 REGISTRATION = "events.registration"
 TEMPLATE = "elearning/events/includes_registration.html"
+MY_REGISTRATIONS = "events.my-registrations"
+MY_REGISTRATIONS_TEMPLATE = "elearning/events/includes_my_registrations.html"
 ROUTES = ("register", "cancel", "ics", "certificate", "survey")
 
 
@@ -59,5 +61,47 @@ def _registration(request, argument: str) -> str:
     return get_template(TEMPLATE).render(context)
 
 
+@dataclass(frozen=True)
+class ShownIndex:
+    """« Mes inscriptions »: the events index page's id and URL (the feed's route)."""
+
+    pk: int
+    url: str
+
+    @classmethod
+    def of(cls, index, request) -> "ShownIndex":
+        return cls(index.pk, index.get_url(request) or "/")
+
+    @classmethod
+    def parse(cls, argument: str) -> "ShownIndex":
+        pk, url = argument.split(":", 1)
+        return cls(int(pk), unquote(url))
+
+    @property
+    def argument(self) -> str:
+        return f"{self.pk}:{quote(self.url, safe='/:')}"
+
+
+def _my_registrations(request, argument: str) -> str:
+    """The member's registrations and calendar address: two queries however many."""
+    shown = ShownIndex.parse(argument)
+    user = request.user
+    if not user.is_authenticated:
+        return ""
+    feed = calendars.feed_of(user)
+    feed_url = ""
+    if feed is not None:
+        route = EventIndexPage.get_resolver().reverse("feed", feed.token)
+        feed_url = request.build_absolute_uri(shown.url.rstrip("/") + "/" + route)
+    context = {
+        "registrations": list(services.my_registrations(user)),
+        "feed_url": feed_url,
+        "request": request,
+        **page_cache.csrf_context(request),
+    }
+    return get_template(MY_REGISTRATIONS_TEMPLATE).render(context)
+
+
 def register() -> None:
     page_cache.register_fragment(REGISTRATION, _registration)
+    page_cache.register_fragment(MY_REGISTRATIONS, _my_registrations)
