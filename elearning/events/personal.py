@@ -94,7 +94,8 @@ def _my_registrations(request, argument: str) -> str:
         route = EventIndexPage.get_resolver().reverse("feed", feed.token)
         feed_url = request.build_absolute_uri(shown.url.rstrip("/") + "/" + route)
     context = {
-        "registrations": list(services.my_registrations(user)),
+        # (registration, event URL): the site's root paths read once for the request.
+        "registrations": [(r, r.event.get_url(request)) for r in services.my_registrations(user)],
         "feed_url": feed_url,
         "request": request,
         **page_cache.csrf_context(request),
