@@ -67,9 +67,13 @@ TARGETS = [
     Target("forum", "portal", "/~forum/", logged_in=True),
     Target("forum-topic", "portal", FORUM_TOPIC, logged_in=True),
     # E-learning (demo content): a lesson and a quiz page as an approved member (the demo
-    # director, not enrolled: the pages are rendered per member, never from the page cache).
+    # director, not enrolled: shared per audience, the learner's state in personal fragments).
     Target("lesson", "portal", "/formations/sensibilisation-tous-personnels/bons-reflexes/", True),
     Target("quiz", "portal", "/formations/sensibilisation-tous-personnels/quiz/", True),
+    # Events: an event page and « mes inscriptions » of a member with registrations ({event},
+    # {my-events}: read from the demo by ``DEMO_PATHS_SCRIPT``).
+    Target("event-in", "portal", "{event}", logged_in=True),
+    Target("my-events", "portal", "{my-events}", logged_in=True, as_user="claire.dubois@"),
     # Benchmarks: the demo's EDR comparison ({edr}: its solutions, read from the category page).
     Target("compare", "portal", "/comparatifs/comparer/edr/?{edr}"),
     Target("compare-in", "portal", "/comparatifs/comparer/edr/?{edr}", logged_in=True),
@@ -92,7 +96,8 @@ TARGETS = [
     Target("dashboard", "portal", ALERT_DASHBOARD, logged_in=True, as_user="isabelle.fournier@"),
 ]
 # Signed-in member pages and search pages: the issue's targets (req/s, p99 ms).
-MEMBER_PAGES = ("document-in", "rex-in", "catalog-in", "profile", "alert-in", "alerts-in")
+MEMBER_PAGES = ("document-in", "rex-in", "catalog-in", "profile", "alert-in", "alerts-in",
+                "lesson", "quiz", "event-in", "my-events")  # fmt: skip
 SEARCH_PAGES = ("search-1-in", "search-3-in", "search-anon")
 SEARCH_RPS, SEARCH_P99_MS = 200.0, 300.0
 FORUM_RPS, FORUM_P99_MS = 300.0, 250.0
@@ -288,6 +293,7 @@ def forum_topic_path(env) -> str:
 DEMO_PATHS_SCRIPT = """
 from django.contrib.auth import get_user_model
 from docs_base.models import DocumentPage, RexPage
+from elearning.models import EventIndexPage, EventPage
 from portal.access import AccessLevel, visible_to
 member = get_user_model().objects.get(email=EMAIL)
 document = visible_to(member, DocumentPage.objects.live().filter(
@@ -298,18 +304,24 @@ alert = visible_to(member, AlertPage.objects.live()).order_by("path").first()
 print(f"DOCUMENT={document.url}")
 print(f"REX={rex.url}")
 print(f"ALERT={alert.url}")
+print(f"EVENT={visible_to(member, EventPage.objects.live()).order_by('path').first().url}")
+print(f"MY_EVENTS={EventIndexPage.objects.live().first().url}mes-inscriptions/")
 """
 
 
+DEMO_PLACEHOLDERS = ("{document}", "{rex}", "{alert}", "{event}", "{my-events}")
+
+
 def demo_paths(env, email) -> dict[str, str]:
-    """A members-only document, a REX and an alert the demo member may read:
-    {"{document}": path, ...}."""
+    """A members-only document, a REX, an alert and an event the demo member may read, and
+    « mes inscriptions »: {"{document}": path, ...}."""
     script = DEMO_PATHS_SCRIPT.replace("EMAIL", repr(email))
     output = run_checked([PYTHON, "manage.py", "shell", "-c", script], env, "demo paths")
-    found = dict(re.findall(r"^(DOCUMENT|REX|ALERT)=(\S+)$", output, re.M))
-    if len(found) != 3:
-        raise HarnessError(f"no demo document, REX or alert found:\n{output[-2000:]}")
-    return {"{document}": found["DOCUMENT"], "{rex}": found["REX"], "{alert}": found["ALERT"]}
+    found = dict(re.findall(r"^(DOCUMENT|REX|ALERT|EVENT|MY_EVENTS)=(\S+)$", output, re.M))
+    if len(found) != 5:
+        raise HarnessError(f"no demo document, REX, alert or event found:\n{output[-2000:]}")
+    return {"{document}": found["DOCUMENT"], "{rex}": found["REX"], "{alert}": found["ALERT"],
+            "{event}": found["EVENT"], "{my-events}": found["MY_EVENTS"]}  # fmt: skip
 
 
 ALERT_DASHBOARD_SCRIPT = """
@@ -599,7 +611,7 @@ def bench(args, tmp: Path, servers: list) -> None:
         started = time.monotonic()
         emails, password = prepare_portal(env)
         email = emails[0]
-        if any(t.path in ("{document}", "{rex}", "{alert}") for t in targets):
+        if any(t.path in DEMO_PLACEHOLDERS for t in targets):
             paths = demo_paths(env, email)
             targets = [Target(t.name, t.server, paths.get(t.path, t.path), t.logged_in, t.as_user)
                        for t in targets]  # fmt: skip

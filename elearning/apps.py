@@ -11,6 +11,10 @@ class ElearningConfig(AppConfig):
 
     def ready(self):
         # Not at the top: Django's app loading (the signals import the models).
+        from elearning import personal
+        from elearning.events import personal as event_personal
         from elearning.events import signals
 
         signals.connect()
+        personal.register()  # the learner's own parts of cached lesson and quiz pages
+        event_personal.register()  # the member's registration on cached event pages

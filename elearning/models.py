@@ -18,7 +18,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from elearning.blocks import lesson_blocks
-from portal.access import Role, ensure_visible
+from portal.access import Role, ensure_visible, is_preview
 from portal.access.fields import CodeSetField, RoleSetField
 from portal.access.models import AccessControlled
 from portal.models import PortalPage
@@ -202,17 +202,16 @@ class CoursePage(PreviewAsServed, ModuleIndexMixin, AccessControlled, PortalPage
 
     def serve(self, request, view=None, args=None, kwargs=None):
         ensure_visible(request, self)
-        if view is None:
-            # Enrolment and progress are personal: never from the page cache, so not through
-            # ``PortalPage.serve``.
+        if view is None and is_preview(request):
             return Page.serve(self, request)
+        # Shared per audience: enrolment and progress are personal fragments.
         return super().serve(request, view, args, kwargs)
 
     def get_context(self, request, *args, **kwargs):
         from elearning import services  # cycle: elearning.services imports these models
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(services.course_context(request.user, self))
+        context.update(services.course_context(request, self))
         return context
 
     @path("inscription/", name="enrol")

@@ -9,6 +9,7 @@ from elearning.events import notifications as event_notifications
 from elearning.events import personal_data as event_personal_data
 from elearning.events import search_documents as event_search_documents
 from elearning.events import services as event_services
+from elearning.events.models import Registration
 from portal.accounts.personal_data import Section
 from portal.demo import DemoStep
 from portal.modules import HomeItem, PortalModule
@@ -74,5 +75,7 @@ class EventsModule(PortalModule):
     personal_data = Section("events", event_personal_data.export, event_personal_data.erase)
     notification_kinds = event_notifications.KINDS
     periodic_jobs = (Job("elearning.events", _("Event reminders"), events_job, TICK),)
+    # Places left on the event pages change with any registration.
+    page_cache_tags = {Registration: (event_services.REGISTRATIONS_TAG,)}
     # After the document base (40), whose recordings are the replays; before the REX (45).
     demo_steps = (DemoStep(42, "Événements et kits", "elearning.events.demo.build"),)

@@ -234,31 +234,20 @@ def completed_lesson_ids(enrolment) -> set[int]:
     return set(enrolment.completions.values_list("lesson_id", flat=True))
 
 
-def course_context(user, course) -> dict:
+def course_context(request, course) -> dict:
+    """What the course page shows the same to every member of an audience; the learner's
+    enrolment, progress, "done" badges and past runs are personal fragments
+    (``elearning.personal``)."""
+    from elearning import personal  # cycle: it imports this module
+
     lessons = list(course.lessons())
     quiz = course.quiz()
-    enrolment = current_enrolment(user, course)
-    completed = completed_lesson_ids(enrolment) if enrolment else set()
-    history = (
-        list(
-            Enrolment.objects.filter(user=user, course=course, current=False)
-            .select_related("certificate")
-            .order_by("-started_at")
-        )
-        if enrolment
-        else []
-    )
+    shown = personal.ShownCourse.of(course, lessons, quiz, request)
     return {
-        "lessons": [(lesson, lesson.pk in completed) for lesson in lessons],
+        "lessons": [(lesson, f"{shown.argument}:{lesson.pk}") for lesson in lessons],
         "quiz": quiz,
-        "enrolment": enrolment,
-        "progress": progress(enrolment, lessons, quiz, completed) if enrolment else None,
-        "can_enrol": is_approved(user) and (enrolment is None or can_retrain(enrolment)),
-        "is_member": is_approved(user),
-        "certificate": getattr(enrolment, "certificate", None)
-        if enrolment and enrolment.completed_at
-        else None,
-        "history": history,
+        "shown": shown,
+        "quiz_done_argument": f"{shown.argument}:quiz",
         "audience_labels": [
             str(Role(role).label) for role in sorted(course.audience) if role in Role.values
         ],

@@ -12,11 +12,12 @@ from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from elearning import notifications, scorm, services
+from elearning import notifications, personal, scorm, services
 from elearning.models import Certificate, CoursePage, Enrolment, QuizAttempt
 from elearning.services import NotAllowed
 from portal.access import ensure_visible, is_preview, visible_to
 from portal.accounts.personal_data import former_members
+from portal.page_cache import mark_cacheable
 
 
 def _approved(request):
@@ -36,6 +37,11 @@ def _render(request, page, template, context, status=200):
 def _refused(request, error, target):
     messages.error(request, str(error))
     return redirect(target)
+
+
+def _shared(request, response):
+    """A page whose personal parts are fragments: stored per audience, but not a preview."""
+    return response if is_preview(request) else mark_cacheable(response)
 
 
 # --- Course, lessons --------------------------------------------------------------------------
@@ -73,10 +79,10 @@ def _course_of(request, page) -> CoursePage:
 
 def lesson(request, page):
     course = _course_of(request, page)
-    enrolment = services.current_enrolment(request.user, course)
     if request.method == "POST":
         if (refusal := _approved(request)) is not None:
             return refusal
+        enrolment = services.current_enrolment(request.user, course)
         if enrolment is None:
             return _refused(request, _("Enrol in the course first."), course.url)
         if page.scorm_package_id:
@@ -91,24 +97,26 @@ def lesson(request, page):
         return redirect(target.url)
     lessons = list(course.lessons())
     position = next((i for i, item in enumerate(lessons) if item.pk == page.pk), 0)
+    quiz = course.quiz()
+    shown = personal.ShownLesson.of(course, page, lessons, quiz)
     context = {
         "course": course,
-        "enrolment": enrolment,
         "lessons": lessons,
         "position": position + 1,
         "previous": lessons[position - 1] if position > 0 else None,
         "next": lessons[position + 1] if position + 1 < len(lessons) else None,
-        "quiz": course.quiz(),
-        "done": False,
-        "progress": None,
+        "quiz": quiz,
+        "shown": shown,
     }
+    if not page.scorm_package_id:
+        # The learner's state is in the page's personal fragments (``elearning.personal``):
+        # the rest may be shared by the members of an audience.
+        return _shared(request, _render(request, page, "elearning/lesson_page.html", context))
+    # The SCORM player carries the learner's runtime state: rendered for each request.
+    context["done"] = personal.lesson_state(request, shown).done
+    enrolment = services.current_enrolment(request.user, course)
     if enrolment is not None:
-        services.record_visit(enrolment, page)
-        completed = services.completed_lesson_ids(enrolment)
-        context["done"] = page.pk in completed
-        context["progress"] = services.progress(enrolment, lessons, context["quiz"], completed)
-        if page.scorm_package_id:
-            context["scorm"] = scorm.player_context(request, enrolment, page)
+        context["scorm"] = scorm.player_context(request, enrolment, page)
     return _render(request, page, "elearning/lesson_page.html", context)
 
 
@@ -117,35 +125,22 @@ def lesson(request, page):
 
 def quiz(request, page):
     course = _course_of(request, page)
-    enrolment = (
-        services.current_enrolment(request.user, course)
-        if services.is_approved(request.user)
-        else None
-    )
-    context = {"course": course, "enrolment": enrolment}
-    if enrolment is None:
-        if request.method == "POST":
-            return _refused(request, _("Enrol in the course first."), course.url)
-        return _render(request, page, "elearning/quiz_page.html", context)
     if request.method == "POST":
+        enrolment = (
+            services.current_enrolment(request.user, course)
+            if services.is_approved(request.user)
+            else None
+        )
+        if enrolment is None:
+            return _refused(request, _("Enrol in the course first."), course.url)
         return _quiz_post(request, page, enrolment)
-    attempts = list(services.attempts_of(enrolment, page).order_by("number"))
-    number = request.GET.get("tentative", "")
-    if number.isdigit():
-        shown = next((a for a in attempts if a.number == int(number) and a.submitted_at), None)
-        if shown is None:
-            raise Http404
-        context |= {"result": shown, "review": services.review(shown)}
-        return _render(request, page, "elearning/quiz_page.html", context)
-    attempt = services.open_attempt(enrolment, page)
-    if attempt is not None:
-        context |= {"attempt": attempt, "questions": services.attempt_questions(attempt)}
-    else:
-        context |= {
-            "attempts": [a for a in attempts if a.submitted_at],
-            "blocked": services.blocked_reason(enrolment, page),
-        }
-    return _render(request, page, "elearning/quiz_page.html", context)
+    shown = personal.ShownQuiz.of(page, course, request)
+    personal.quiz_context(request, shown)  # a review that is not the learner's: 404 now
+    response = _render(
+        request, page, "elearning/quiz_page.html", {"course": course, "shown": shown}
+    )
+    # The learner's part is a personal fragment; a review (``?tentative=``) is never stored.
+    return response if "tentative" in request.GET else _shared(request, response)
 
 
 def _quiz_post(request, page, enrolment):

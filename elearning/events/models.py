@@ -17,7 +17,8 @@ from wagtail.fields import RichTextField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from portal.access import Role, ensure_visible
+from portal import page_cache
+from portal.access import Role, ensure_visible, is_preview
 from portal.access.fields import CodeSetField, RoleSetField
 from portal.access.models import AccessControlled
 from portal.models import PortalPage
@@ -69,6 +70,12 @@ class EventIndexPage(ModuleIndexMixin, PortalPage):
         context = super().get_context(request, *args, **kwargs)
         context.update(services.index_context(request.user, self, request.GET))
         return context
+
+    def has_visible_child(self, request, slug: str) -> bool:
+        # A route's segment names no child page at all, usually: a plain query settles it
+        # before the access model's (``ModuleIndexMixin``'s rule, unchanged).
+        exists = Page.objects.child_of(self).filter(slug=slug).exists()
+        return exists and super().has_visible_child(request, slug)
 
     @path("mes-inscriptions/", name="my_events")
     def my_events(self, request):
@@ -192,17 +199,24 @@ class EventPage(ModuleIndexMixin, AccessControlled, PortalPage):
         return self.starts_at <= timezone.now()
 
     def serve(self, request, view=None, args=None, kwargs=None):
+        from elearning.events import services  # cycle: services imports these models
+
         ensure_visible(request, self)
         if view is None:
-            # The registration and the online link are personal: never from the page cache.
-            return Page.serve(self, request)
+            # Shared per audience; the registration and the online link are the member's
+            # personal fragment (``elearning.events.personal``), places left carry a tag.
+            response = Page.serve(self, request)
+            if is_preview(request):
+                return response
+            return page_cache.mark_cacheable(response, (services.REGISTRATIONS_TAG,))
         return super().serve(request, view, args, kwargs)
 
     def get_context(self, request, *args, **kwargs):
-        from elearning.events import services  # cycle: services imports these models
+        from elearning.events import personal, services  # cycle: they import these models
 
         context = super().get_context(request, *args, **kwargs)
         context.update(services.event_context(request.user, self))
+        context["shown"] = personal.ShownEvent.of(self, context["places_left"], request)
         return context
 
     @path("inscription/", name="register")

@@ -40,6 +40,10 @@ class RegistrationError(Exception):
     """A refusal, with the French message shown to the member."""
 
 
+# Page-cache tag of the pages showing places left (``EventsModule.page_cache_tags``).
+REGISTRATIONS_TAG = "events.registrations"
+
+
 def is_organiser(user) -> bool:
     """GCS staff organise events and decide on kit loans: facilitators / editors and regional
     administrators (granted roles), and superusers."""
@@ -175,7 +179,8 @@ def set_registration_closed(event, closed: bool) -> None:
     publication keeps the choice."""
     EventPage.objects.filter(pk=event.pk).update(registration_closed=closed)
     event.registration_closed = closed
-    page_cache.invalidate(page_cache.HOME)  # the home page lists events open to registration
+    # The home page lists events open to registration; the event page's copies carry the flag.
+    page_cache.invalidate(page_cache.HOME, REGISTRATIONS_TAG)
     revision = event.latest_revision
     if revision is not None and isinstance(revision.content, dict):
         revision.content["registration_closed"] = closed
@@ -334,26 +339,45 @@ def survey_results(event) -> SurveyResults:
 
 
 def event_context(user, event) -> dict:
-    registration = active_registration(user, event)
-    registered = registration is not None and registration.status == RegistrationStatus.REGISTERED
-    taken = seats_taken(event)
-    reason = refusal(user, event)
-    survey = survey_registration(user, event) if registered else None
+    """What an event page shows the same to every member of an audience (the page is cached
+    per audience, see ``EventPage.serve``); the member's own registration is a personal
+    fragment (``elearning.events.personal``). Places left change with any registration: the
+    copies carry ``REGISTRATIONS_TAG``."""
     replay = event.replay if event.replay_id else None
+    return {
+        "places_left": max(event.capacity - seats_taken(event), 0),
+        "is_organiser": is_organiser(user) and can_view(user, event),
+        "replay": replay if replay is not None and replay.live and can_view(user, replay) else None,
+        "audience_labels": role_labels(event.audience),
+    }
+
+
+def registration_context(user, event, places_left: int, now=None) -> dict:
+    """The member's own part of an event page, in one query (two on the waiting list)."""
+    now = now or timezone.now()
+    registration = None
+    if user.is_authenticated:
+        registration = (
+            Registration.objects.filter(event=event, user=user, status__in=ACTIVE_STATUSES)
+            .select_related("survey_answer")
+            .first()
+        )
+    registered = registration is not None and registration.status == RegistrationStatus.REGISTERED
+    past = event.ends_at <= now
+    reason = refusal(user, event) if registration is None else None
     return {
         "registration": registration,
         "is_registered": registered,
         "waiting_position": waiting_position(registration),
-        "places_left": max(event.capacity - taken, 0),
+        "places_left": places_left,
         "can_register": registration is None and reason is None,
-        "refusal": reason if registration is None and user.is_authenticated else None,
+        "refusal": reason if user.is_authenticated else None,
         "show_online_link": registered and bool(event.online_link),
-        "is_organiser": is_organiser(user) and can_view(user, event),
-        "certificate_available": registered and registration.attended and event.is_past,
-        "survey_open": survey is not None,
-        "survey_answer": getattr(survey, "survey_answer", None) if survey else None,
-        "replay": replay if replay is not None and replay.live and can_view(user, replay) else None,
-        "audience_labels": role_labels(event.audience),
+        "has_started": event.starts_at <= now,
+        "is_past": past,
+        "certificate_available": registered and registration.attended and past,
+        "survey_open": registered and past,
+        "survey_answer": getattr(registration, "survey_answer", None) if registered else None,
     }
 
 
@@ -417,9 +441,11 @@ def index_page():
 
 
 def my_registrations(user):
+    """One query however many: the events' long texts are not read."""
     return (
         Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES)
         .select_related("event")
+        .defer("event__programme", "event__speakers", "event__summary", "participant_name")
         .order_by("event__starts_at")
     )
 

@@ -9,10 +9,11 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from elearning.events import calendars, certificates, notifications, services
+from elearning.events import calendars, certificates, notifications, personal, services
 from elearning.events.forms import AttendanceImportForm, MessageForm, SurveyForm
 from elearning.events.models import RegistrationStatus
 from elearning.events.services import RegistrationError
+from portal import page_cache
 from portal.access import is_approved_member
 
 
@@ -226,15 +227,11 @@ def my_events(request, index):
             calendars.create_feed(request.user)
             messages.success(request, _("Your new calendar link is ready."))
         return redirect(request.path)
-    feed = calendars.feed_of(request.user)
-    feed_url = ""
-    if feed is not None:
-        feed_url = request.build_absolute_uri(index.subpage_url("feed", feed.token))
-    context = {
-        "registrations": list(services.my_registrations(request.user)),
-        "feed_url": feed_url,
-    }
-    return _render(request, index, "elearning/events/my_events.html", context)
+    # The page is shared per audience (the page cache); the member's registrations and
+    # calendar address are its personal fragment (``elearning.events.personal``).
+    shown = personal.ShownIndex.of(index, request).argument
+    response = _render(request, index, "elearning/events/my_events.html", {"shown_index": shown})
+    return page_cache.mark_cacheable(response)
 
 
 def feed(request, index, token):
