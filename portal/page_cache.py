@@ -66,10 +66,19 @@ _version = {"value": 0, "read_at": float("-inf")}
 _tag_versions: dict[str, tuple[int, float]] = {}  # tag -> (version, read at)
 
 
+def _seed(key: str) -> int:
+    """Start a version missing from the shared cache (first use, or the cache was flushed) at
+    a number never used before, so that no copy kept in a process's memory under an old
+    number is ever taken for current."""
+    cache.add(key, time.time_ns() // 1000, None)
+    return cache.get(key, 0)
+
+
 def current_version() -> int:
     now = time.monotonic()
     if now - _version["read_at"] >= VERSION_CHECK_SECONDS:
-        _version["value"] = cache.get(VERSION_KEY, 0)
+        version = cache.get(VERSION_KEY)
+        _version["value"] = _seed(VERSION_KEY) if version is None else version
         _version["read_at"] = now
     return _version["value"]
 
@@ -85,7 +94,8 @@ def tag_versions(tags) -> dict[str, int]:
     if stale:
         found = cache.get_many([TAG_VERSION_KEY.format(tag) for tag in stale])
         for tag in stale:
-            _tag_versions[tag] = (found.get(TAG_VERSION_KEY.format(tag), 0), now)
+            key = TAG_VERSION_KEY.format(tag)
+            _tag_versions[tag] = (found[key] if key in found else _seed(key), now)
     return {tag: _tag_versions[tag][0] for tag in tags}
 
 
@@ -266,7 +276,8 @@ def _bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:
-        cache.set(key, 1, None)
+        _seed(key)
+        cache.incr(key)
 
 
 def invalidate(*tags, **_kwargs) -> None:

@@ -128,6 +128,24 @@ def test_an_invalidation_by_another_process_is_seen(client, page, monkeypatch):
     assert client.get("/programme/").get("X-Page-Cache") is None
 
 
+def test_a_flushed_shared_cache_never_revives_a_copy_kept_in_memory(client, page, monkeypatch):
+    """After Redis lost its keys, versions restart from a new number: a copy this process kept
+    in memory under an old number is never served again."""
+    from django.core.cache import cache
+
+    from portal import page_cache
+
+    monkeypatch.setattr(page_cache, "VERSION_CHECK_SECONDS", 0)
+    page_cache.invalidate()
+    client.get("/programme/")
+    assert client.get("/programme/")["X-Page-Cache"] == "hit"
+    stored_under = page_cache.current_version()
+    cache.clear()  # the shared cache only; this process keeps its copies in memory
+    page_cache.invalidate()
+    assert page_cache.current_version() != stored_under
+    assert client.get("/programme/").get("X-Page-Cache") is None
+
+
 def test_a_page_with_a_flash_message_is_neither_served_from_nor_stored_in_the_cache(client, page):
 
     user = MemberFactory(first_name="Alice", username="alice@ch.example", email="alice@ch.example")
