@@ -69,6 +69,11 @@ def feed_of(user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
 
 
+def feed_token_of(user) -> str | None:
+    """The member's feed token (asked on every view of « mes inscriptions »)."""
+    return CalendarFeed.objects.filter(user=user).values_list("token", flat=True).first()
+
+
 def create_feed(user) -> CalendarFeed:
     """A new secret URL (replacing any previous one, which stops working)."""
     CalendarFeed.objects.filter(user=user).delete()
