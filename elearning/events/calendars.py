@@ -4,6 +4,7 @@ its VTIMEZONE (standard and summer time), so calendars show the right hour on bo
 change of time."""
 
 from django.conf import settings
+from django.db import connection
 from django.utils import timezone
 from django.utils.html import strip_tags
 from icalendar import Calendar, Event
@@ -67,6 +68,18 @@ def feed_ics(user, events) -> bytes:
 
 def feed_of(user) -> CalendarFeed | None:
     return CalendarFeed.objects.filter(user=user).first()
+
+
+def feed_token_of(user) -> str | None:
+    """The member's feed token, asked on every view of « mes inscriptions »: written in SQL,
+    since building the same query through the ORM costs several times more than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_FEED_TOKEN_SQL, [user.pk])
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+_FEED_TOKEN_SQL = f"SELECT token FROM {CalendarFeed._meta.db_table} WHERE user_id = %s"  # noqa: S608 (a constant name)
 
 
 def create_feed(user) -> CalendarFeed:

@@ -8,13 +8,18 @@ argument (page id, live revision, closed flag, places left, URL) with two querie
 row and the member's registration).
 """
 
+import datetime
+import functools
 from dataclasses import dataclass
 from urllib.parse import quote, unquote
 
 from django.template.loader import get_template
+from django.utils import timezone
+from django.utils.formats import date_format
+from wagtail.models import Page
 
 from elearning.events import calendars, services
-from elearning.events.models import EventIndexPage, EventPage
+from elearning.events.models import EventIndexPage, EventPage, RegistrationStatus
 from portal import page_cache
 
 REGISTRATION = "events.registration"
@@ -50,52 +55,94 @@ class ShownEvent:
 
 def _registration(request, argument: str) -> str:
     shown = ShownEvent.parse(argument)
-    # The event's current row (registration may have closed, the start passed), without its
-    # long texts.
-    event = EventPage.objects.defer("programme", "speakers", "summary").get(pk=shown.pk)
+    # The event's current row (registration may have closed, the start passed): the fields
+    # the fragment reads, no page instantiated.
+    event = EventRow(pk=shown.pk, **EventPage.objects.values(*EventRow.FIELDS).get(pk=shown.pk))
     context = services.registration_context(request.user, event, shown.places_left)
     base = shown.url.rstrip("/") + "/"
-    urls = {name: base + event.reverse_subpage(name) for name in ROUTES}
+    urls = {name: base + _routes()[name] for name in ROUTES}
     context |= {"page": event, "urls": urls, "request": request}
     context |= page_cache.csrf_context(request)
     return get_template(TEMPLATE).render(context)
 
 
 @dataclass(frozen=True)
+class EventRow:
+    """What the fragment (and ``services.refusal``) read of an event."""
+
+    FIELDS = ("registration_closed", "starts_at", "ends_at", "online_link", "access_level",
+              "allowed_roles", "establishment_id", "audience")  # fmt: skip
+
+    pk: int
+    registration_closed: bool
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    online_link: str
+    access_level: str
+    allowed_roles: object
+    establishment_id: int | None
+    audience: object
+
+    @property
+    def has_started(self) -> bool:
+        return self.starts_at <= timezone.now()
+
+
+@functools.cache
+def _routes() -> dict[str, str]:
+    resolver = EventPage.get_resolver()
+    return {name: resolver.reverse(name) for name in ROUTES}
+
+
+@dataclass(frozen=True)
 class ShownIndex:
-    """« Mes inscriptions »: the events index page's id and URL (the feed's route)."""
+    """« Mes inscriptions »: the events index page's id, URL (the feed's route) and tree path
+    (its events' URLs are its own plus their slug)."""
 
     pk: int
     url: str
+    url_path: str
 
     @classmethod
     def of(cls, index, request) -> "ShownIndex":
-        return cls(index.pk, index.get_url(request) or "/")
+        return cls(index.pk, index.get_url(request) or "/", index.url_path)
 
     @classmethod
     def parse(cls, argument: str) -> "ShownIndex":
-        pk, url = argument.split(":", 1)
-        return cls(int(pk), unquote(url))
+        pk, url, *url_path = argument.split(":", 2)  # no tree path on an older release's copy
+        return cls(int(pk), unquote(url), unquote(url_path[0]) if url_path else "")
 
     @property
     def argument(self) -> str:
-        return f"{self.pk}:{quote(self.url, safe='/:')}"
+        return f"{self.pk}:{quote(self.url, safe='/')}:{quote(self.url_path, safe='/')}"
 
 
 def _my_registrations(request, argument: str) -> str:
-    """The member's registrations and calendar address: two queries however many."""
+    """The member's registrations and calendar address: two queries however many (plain rows,
+    no page instantiated; a third for events under another index, if any)."""
     shown = ShownIndex.parse(argument)
     user = request.user
     if not user.is_authenticated:
         return ""
-    feed = calendars.feed_of(user)
+    token = calendars.feed_token_of(user)
     feed_url = ""
-    if feed is not None:
-        route = EventIndexPage.get_resolver().reverse("feed", feed.token)
+    if token is not None:
+        route = EventIndexPage.get_resolver().reverse("feed", token)
         feed_url = request.build_absolute_uri(shown.url.rstrip("/") + "/" + route)
+    rows = list(services.my_registration_rows(user))
+    base = shown.url.rstrip("/") + "/"
+    urls = {pk: base + path[len(shown.url_path) :] for pk, *_, path in rows
+            if shown.url_path and path.startswith(shown.url_path)}  # fmt: skip
+    if others := {row[0] for row in rows} - urls.keys():
+        urls |= {page.pk: page.get_url(request) for page in Page.objects.filter(pk__in=others)}
+    statuses = dict(RegistrationStatus.choices)
+    registrations = [
+        (title, urls[pk], date_format(timezone.localtime(starts_at), "j F Y, H:i"),
+         statuses.get(status, status), attended)
+        for pk, title, starts_at, status, attended, _path in rows
+    ]  # fmt: skip
     context = {
-        # (registration, event URL): the site's root paths read once for the request.
-        "registrations": [(r, r.event.get_url(request)) for r in services.my_registrations(user)],
+        "registrations": registrations,
         "feed_url": feed_url,
         "request": request,
         **page_cache.csrf_context(request),
