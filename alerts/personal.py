@@ -50,14 +50,6 @@ def subscription_argument(alert=None) -> str:
     return ":".join([alert.severity, *(",".join(sorted(as_role_set(s))) for s in subjects)])
 
 
-def _with_csrf(request, html: str) -> str:
-    if page_cache.CSRF_PLACEHOLDER not in html:
-        return html
-    return html.replace(
-        page_cache.CSRF_PLACEHOLDER, str(page_cache.csrf_context(request)["csrf_token"])
-    )
-
-
 def _kept(key, render) -> str:
     if (html := _rendered.get(key)) is None:
         html = _rendered.set_and_return(key, render())
@@ -92,7 +84,7 @@ def _answer(request, argument: str) -> str:
     # Any answer retires what was rendered (the tag of the pages showing answers).
     version = page_cache.tag_versions([ACKNOWLEDGEMENTS_CACHE_TAG])[ACKNOWLEDGEMENTS_CACHE_TAG]
     key = (ANSWER, argument, version, get_language())
-    return _with_csrf(request, _kept(key, render))
+    return page_cache.with_csrf(request, _kept(key, render))
 
 
 def _subscription(request, argument: str) -> str:

@@ -56,10 +56,7 @@ def _render(request, template_name: str, key: tuple, context: dict) -> str:
     if (html := _rendered.get(key)) is None:
         context = {"request": request, "csrf_token": page_cache.CSRF_PLACEHOLDER} | context
         html = _rendered.set_and_return(key, get_template(template_name).render(context))
-    if page_cache.CSRF_PLACEHOLDER not in html:
-        return html
-    csrf = page_cache.csrf_context(request)["csrf_token"]  # masked once per request
-    return html.replace(page_cache.CSRF_PLACEHOLDER, str(csrf))
+    return page_cache.with_csrf(request, html)
 
 
 def current_enrolment_id(user, course_id: int) -> int | None:

@@ -199,14 +199,12 @@ def _add_poll(request, argument: str) -> str:
 def _cached(request, template_name: str, key, context) -> str:
     """The template rendered once per process for ``key`` and the language (``context()``
     builds what it reads), the request's CSRF token written in."""
-    _user_pk, _moderator, language, token = _reader(request)
+    _user_pk, _moderator, language, _token = _reader(request)
     key = (template_name, key, language)
     if (html := _rendered.get(key)) is None:
         values = {**context(), "csrf_token": page_cache.CSRF_PLACEHOLDER}
         html = _rendered.set_and_return(key, get_template(template_name).render(values))
-    if page_cache.CSRF_PLACEHOLDER not in html:
-        return html
-    return html.replace(page_cache.CSRF_PLACEHOLDER, str(token))
+    return page_cache.with_csrf(request, html)
 
 
 def register() -> None:

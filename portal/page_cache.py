@@ -139,6 +139,13 @@ def csrf_context(request) -> dict:
     return {"csrf_token": SimpleLazyObject(token)}
 
 
+def with_csrf(request, html: str) -> str:
+    """A fragment kept rendered with ``CSRF_PLACEHOLDER``, the request's CSRF token written in."""
+    if CSRF_PLACEHOLDER not in html:
+        return html
+    return html.replace(CSRF_PLACEHOLDER, str(csrf_context(request)["csrf_token"]))
+
+
 def _account_links(request, _argument: str) -> str:
     """A member's links are kept rendered in this process per user version (``user_cache``:
     any change to the user, their profile or establishment retires it), language and unread
@@ -151,7 +158,7 @@ def _account_links(request, _argument: str) -> str:
     if (html := _account_links_rendered.get(key)) is None:
         html = _render_account_links(request, {"csrf_token": CSRF_PLACEHOLDER})
         _account_links_rendered.set(key, html)
-    return html.replace(CSRF_PLACEHOLDER, str(csrf_context(request)["csrf_token"]))
+    return with_csrf(request, html)
 
 
 def _render_account_links(request, csrf_token: dict) -> str:

@@ -78,10 +78,7 @@ def _renderer(template_name: str):
                 "csrf_token": page_cache.CSRF_PLACEHOLDER,
             }
             html = _rendered.set_and_return(key, get_template(template_name).render(context))
-        if page_cache.CSRF_PLACEHOLDER not in html:
-            return html
-        csrf = page_cache.csrf_context(request)["csrf_token"]  # masked once per request
-        return html.replace(page_cache.CSRF_PLACEHOLDER, str(csrf))
+        return page_cache.with_csrf(request, html)
 
     return render
 

@@ -76,14 +76,6 @@ def _cached(key, render) -> str:
     return html
 
 
-def _with_csrf(request, html: str) -> str:
-    if page_cache.CSRF_PLACEHOLDER not in html:
-        return html
-    return html.replace(
-        page_cache.CSRF_PLACEHOLDER, str(page_cache.csrf_context(request)["csrf_token"])
-    )
-
-
 def _key(name, user, *state):
     token = user_cache.token_of(user)
     return None if token is None else (name, user.pk, token, get_language(), *state)
@@ -101,7 +93,7 @@ def _render_form(request, _argument: str) -> str:
         context = {"form": form, "request": request, "csrf_token": page_cache.CSRF_PLACEHOLDER}
         return get_template(FORM_TEMPLATE).render(context)
 
-    return _with_csrf(request, _cached(_key(FORM, user), render))
+    return page_cache.with_csrf(request, _cached(_key(FORM, user), render))
 
 
 def _render_membership(request, _argument: str) -> str:
