@@ -10,6 +10,6 @@ class CommunityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from forum import personal
+        from forum import personal  # not at the top: app loading (it imports the models)
 
         personal.register()  # the reader's own parts of the cached forum pages

@@ -90,7 +90,7 @@ def _slot(name: str) -> str:
 
 
 def _fill(request, html: str, item, topic) -> str:
-    from forum import personal  # it reads the forum's models
+    from forum import personal  # not at the top: app loading (it imports the models)
 
     fragment = page_cache.fragment
     actions = fragment(request, personal.POST_ACTIONS, personal.post_argument(item, topic))

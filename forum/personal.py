@@ -141,7 +141,7 @@ def _hidden(request, argument: str) -> str:
     pk, poster_pk = _ids(argument)
     if poster_pk != request.user.pk:
         return _cached(request, "forum/includes/hidden.html", "notice", dict)
-    from forum import services
+    from forum import services  # cycle: forum.services imports this module
 
     post = Post.objects.filter(pk=pk).select_related("state").first()
     if post is None:
@@ -161,7 +161,7 @@ def _pending_posts(request, argument: str) -> str:
     _followed, pending = _topic_state(request, topic_pk)
     if not pending:
         return ""
-    from forum import services
+    from forum import services  # cycle: forum.services imports this module
 
     posts = Post.objects.filter(topic_id=topic_pk, poster_id=request.user.pk, approved=False)
     context = {

@@ -8,6 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts and membership")
 
     def ready(self):
-        from portal.accounts import profile_page  # imports the models
+        from portal.accounts import profile_page  # not at the top: it imports the models
 
         profile_page.register()  # the member's own parts of the cached profile page
