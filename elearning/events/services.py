@@ -407,7 +407,8 @@ def own_registration(user, event_id: int) -> OwnRegistration | None:
 _OWN_REGISTRATION_SQL = (
     f"SELECT r.id, r.status, r.attended, EXISTS(SELECT 1 FROM {SurveyAnswer._meta.db_table} s "  # noqa: S608 (constant names)
     f"WHERE s.registration_id = r.id) FROM {Registration._meta.db_table} r "
-    "WHERE r.event_id = %s AND r.user_id = %s AND r.status IN (%s, %s) LIMIT 1"
+    "WHERE r.event_id = %s AND r.user_id = %s "
+    f"AND r.status IN ({', '.join(['%s'] * len(ACTIVE_STATUSES))}) LIMIT 1"
 )
 
 
