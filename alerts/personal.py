@@ -50,12 +50,6 @@ def subscription_argument(alert=None) -> str:
     return ":".join([alert.severity, *(",".join(sorted(as_role_set(s))) for s in subjects)])
 
 
-def _kept(key, render) -> str:
-    if (html := _rendered.get(key)) is None:
-        html = _rendered.set_and_return(key, render())
-    return html
-
-
 def _answer(request, argument: str) -> str:
     alert_id, establishment_id, url = argument.split(":", 2)
     alert_id, establishment_id = int(alert_id), int(establishment_id)
@@ -84,7 +78,7 @@ def _answer(request, argument: str) -> str:
     # Any answer retires what was rendered (the tag of the pages showing answers).
     version = page_cache.tag_versions([ACKNOWLEDGEMENTS_CACHE_TAG])[ACKNOWLEDGEMENTS_CACHE_TAG]
     key = (ANSWER, argument, version, get_language())
-    return page_cache.with_csrf(request, _kept(key, render))
+    return page_cache.kept(request, _rendered, key, render)
 
 
 def _subscription(request, argument: str) -> str:
@@ -108,9 +102,8 @@ def _subscription(request, argument: str) -> str:
         return get_template("alerts/includes/subscription_state.html").render(context)
 
     token = user_cache.token_of(user)
-    if token is None:
-        return render()
-    return _kept((SUBSCRIPTION, argument, user.pk, token, get_language()), render)
+    key = None if token is None else (SUBSCRIPTION, argument, user.pk, token, get_language())
+    return page_cache.kept(request, _rendered, key, render)
 
 
 class _Subjects:

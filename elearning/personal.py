@@ -52,11 +52,12 @@ def _memo(request, key, compute):
 
 
 def _render(request, template_name: str, key: tuple, context: dict) -> str:
+    def render_html():
+        values = {"request": request, "csrf_token": page_cache.CSRF_PLACEHOLDER} | context
+        return get_template(template_name).render(values)
+
     key = (template_name, key, request.path, get_language())
-    if (html := _rendered.get(key)) is None:
-        context = {"request": request, "csrf_token": page_cache.CSRF_PLACEHOLDER} | context
-        html = _rendered.set_and_return(key, get_template(template_name).render(context))
-    return page_cache.with_csrf(request, html)
+    return page_cache.kept(request, _rendered, key, render_html)
 
 
 def current_enrolment_id(user, course_id: int) -> int | None:

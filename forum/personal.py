@@ -200,11 +200,12 @@ def _cached(request, template_name: str, key, context) -> str:
     """The template rendered once per process for ``key`` and the language (``context()``
     builds what it reads), the request's CSRF token written in."""
     _user_pk, _moderator, language, _token = _reader(request)
-    key = (template_name, key, language)
-    if (html := _rendered.get(key)) is None:
+
+    def render():
         values = {**context(), "csrf_token": page_cache.CSRF_PLACEHOLDER}
-        html = _rendered.set_and_return(key, get_template(template_name).render(values))
-    return page_cache.with_csrf(request, html)
+        return get_template(template_name).render(values)
+
+    return page_cache.kept(request, _rendered, (template_name, key, language), render)
 
 
 def register() -> None:

@@ -152,18 +152,13 @@ def _account_links(request, _argument: str) -> str:
     count; only the CSRF token is written in per request."""
     user = request.user
     token = user_cache.token_of(user) if user.is_authenticated else None
-    if token is None:
-        return _render_account_links(request, csrf_context(request))
-    key = (user.pk, token, get_language(), unread_notifications(user))
-    if (html := _account_links_rendered.get(key)) is None:
-        html = _render_account_links(request, {"csrf_token": CSRF_PLACEHOLDER})
-        _account_links_rendered.set(key, html)
-    return with_csrf(request, html)
+    key = None if token is None else (user.pk, token, get_language(), unread_notifications(user))
+    return kept(request, _account_links_rendered, key, lambda: _render_account_links(request))
 
 
-def _render_account_links(request, csrf_token: dict) -> str:
+def _render_account_links(request) -> str:
     # What the template reads, without running every context processor.
-    context = {"request": request, "user": request.user, **csrf_token}
+    context = {"request": request, "user": request.user, "csrf_token": CSRF_PLACEHOLDER}
     return get_template(ACCOUNT_TEMPLATE).render(context)
 
 
@@ -250,6 +245,18 @@ class LocalLRU:
 _local = LocalLRU(size=256)
 _account_links_rendered = LocalLRU(size=1024)
 CSRF_PLACEHOLDER = "portal-csrf-token-placeholder"
+
+
+def kept(request, store: LocalLRU, key, render: Callable[[], str]) -> str:
+    """A personal fragment rendered once per process for each ``key`` and kept in ``store``
+    (``key`` None: rendered afresh, e.g. a user not loaded under a version): ``render()`` gives
+    its HTML with ``CSRF_PLACEHOLDER`` as token, the request's token is written in. The key
+    must carry everything the HTML shows."""
+    if key is None:
+        html = render()
+    elif (html := store.get(key)) is None:
+        html = store.set_and_return(key, render())
+    return with_csrf(request, html)
 
 
 def _get(key):

@@ -68,7 +68,8 @@ def _renderer(template_name: str):
         state = _state(request, shown)
         key = (template_name, argument, state, request.user.is_authenticated, request.path,
                get_language())  # fmt: skip
-        if (html := _rendered.get(key)) is None:
+
+        def render_html():
             context = {
                 "page": shown,
                 "urls": {name: shown.route(name) for name in ("favourite", "watch", "vote")},
@@ -77,8 +78,9 @@ def _renderer(template_name: str):
                 "user": request.user,
                 "csrf_token": page_cache.CSRF_PLACEHOLDER,
             }
-            html = _rendered.set_and_return(key, get_template(template_name).render(context))
-        return page_cache.with_csrf(request, html)
+            return get_template(template_name).render(context)
+
+        return page_cache.kept(request, _rendered, key, render_html)
 
     return render
 

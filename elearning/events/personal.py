@@ -16,6 +16,7 @@ from urllib.parse import quote, unquote
 from django.template.loader import get_template
 from django.utils import timezone
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from wagtail.models import Page
 
 from elearning.events import calendars, services
@@ -27,6 +28,8 @@ TEMPLATE = "elearning/events/includes_registration.html"
 MY_REGISTRATIONS = "events.my-registrations"
 MY_REGISTRATIONS_TEMPLATE = "elearning/events/includes_my_registrations.html"
 ROUTES = ("register", "cancel", "ics", "certificate", "survey")
+# « Mes inscriptions », rendered once per process for each key (``_my_registrations``).
+_my_registrations_rendered = page_cache.LocalLRU(size=2048)
 
 
 @dataclass(frozen=True)
@@ -118,26 +121,51 @@ class ShownIndex:
 
 
 def _my_registrations(request, argument: str) -> str:
-    """The member's registrations and calendar address: two queries however many (plain rows,
-    no page instantiated; a third for events under another index, if any)."""
-    shown = ShownIndex.parse(argument)
+    """The member's registrations and calendar address: two plain queries however many (a third
+    for events under another index, if any). The list is kept rendered in this process under
+    what it shows (the rows themselves, the feed token, the URLs, the language), so any change
+    to a registration or to one of its events (title, date, place in the tree), whatever made
+    it, gives another key: nothing to invalidate, never stale; only the CSRF token is written in
+    per request."""
     user = request.user
     if not user.is_authenticated:
         return ""
+    shown = ShownIndex.parse(argument)
+    rows = services.my_registration_rows(user)
     token = calendars.feed_token_of(user)
+    others = _other_urls(request, shown, rows)
+    key = (user.pk, rows, token, others, argument, request.scheme, request.get_host(),
+           request.path, get_language())  # fmt: skip
+    return page_cache.kept(
+        request, _my_registrations_rendered, key,
+        lambda: _render_my_registrations(request, shown, rows, token, others),
+    )  # fmt: skip
+
+
+def _under(shown: ShownIndex, url_path: str) -> bool:
+    return bool(shown.url_path) and url_path.startswith(shown.url_path)
+
+
+def _other_urls(request, shown: ShownIndex, rows) -> tuple:
+    """The URLs of the events not under this index (rare: a query only then), by id."""
+    others = {pk for pk, *_, path in rows if not _under(shown, path)}
+    if not others:
+        return ()
+    pages = Page.objects.filter(pk__in=others)
+    return tuple(sorted((page.pk, page.get_url(request)) for page in pages))
+
+
+def _render_my_registrations(request, shown: ShownIndex, rows, token, others) -> str:
     feed_url = ""
     if token is not None:
         route = EventIndexPage.get_resolver().reverse("feed", token)
         feed_url = request.build_absolute_uri(shown.url.rstrip("/") + "/" + route)
-    rows = list(services.my_registration_rows(user))
     base = shown.url.rstrip("/") + "/"
     urls = {pk: base + path[len(shown.url_path) :] for pk, *_, path in rows
-            if shown.url_path and path.startswith(shown.url_path)}  # fmt: skip
-    if others := {row[0] for row in rows} - urls.keys():
-        urls |= {page.pk: page.get_url(request) for page in Page.objects.filter(pk__in=others)}
+            if _under(shown, path)} | dict(others)  # fmt: skip
     statuses = dict(RegistrationStatus.choices)
     registrations = [
-        (title, urls[pk], date_format(timezone.localtime(starts_at), "j F Y, H:i"),
+        (title, urls[pk], date_format(timezone.localtime(services.aware(starts_at)), "j F Y, H:i"),
          statuses.get(status, status), attended)
         for pk, title, starts_at, status, attended, _path in rows
     ]  # fmt: skip
@@ -145,7 +173,7 @@ def _my_registrations(request, argument: str) -> str:
         "registrations": registrations,
         "feed_url": feed_url,
         "request": request,
-        **page_cache.csrf_context(request),
+        "csrf_token": page_cache.CSRF_PLACEHOLDER,
     }
     return get_template(MY_REGISTRATIONS_TEMPLATE).render(context)
 

@@ -17,6 +17,7 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.models import Page
 
 from elearning.events import figures
 from elearning.events.models import (
@@ -471,16 +472,31 @@ def index_page():
     return EventIndexPage.objects.live().first()
 
 
-def my_registration_rows(user):
+def my_registration_rows(user) -> tuple[tuple, ...]:
     """« Mes inscriptions »: (event id, title, start, status, attended, event's tree path) of the
-    member's active registrations, by date: one query however many, plain rows."""
-    return (
-        Registration.objects.filter(user=user, status__in=ACTIVE_STATUSES)
-        .order_by("event__starts_at")
-        .values_list(
-            "event_id", "event__title", "event__starts_at", "status", "attended", "event__url_path"
-        )  # fmt: skip
-    )
+    member's active registrations, by date: one query however many, plain rows, asked on every
+    view of the page: written in SQL, since building the same query through the ORM costs
+    several times more than running it. The start is as the database gives it (``aware``)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MY_REGISTRATIONS_SQL, [user.pk, *ACTIVE_STATUSES])
+        return tuple(map(tuple, cursor.fetchall()))
+
+
+_MY_REGISTRATIONS_SQL = (
+    "SELECT r.event_id, p.title, e.starts_at, r.status, r.attended, p.url_path "  # noqa: S608 (constant names)
+    f"FROM {Registration._meta.db_table} r "
+    f"JOIN {EventPage._meta.db_table} e ON e.page_ptr_id = r.event_id "
+    f"JOIN {Page._meta.db_table} p ON p.id = r.event_id "
+    f"WHERE r.user_id = %s AND r.status IN ({', '.join(['%s'] * len(ACTIVE_STATUSES))}) "
+    "ORDER BY e.starts_at, r.id"
+)
+
+
+def aware(value) -> datetime.datetime:
+    """A datetime read by plain SQL: SQLite gives it naive (in UTC), PostgreSQL aware."""
+    if isinstance(value, str):
+        value = datetime.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else value.replace(tzinfo=datetime.UTC)
 
 
 def registrations_for_feed(user, since=None):

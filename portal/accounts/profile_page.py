@@ -67,15 +67,6 @@ def _contacts(profile, user) -> tuple:
     )
 
 
-def _cached(key, render) -> str:
-    """``render()`` kept under ``key`` (None: not kept), the CSRF token written in per request."""
-    if key is None:
-        return render()
-    if (html := _rendered.get(key)) is None:
-        html = _rendered.set_and_return(key, render())
-    return html
-
-
 def _key(name, user, *state):
     token = user_cache.token_of(user)
     return None if token is None else (name, user.pk, token, get_language(), *state)
@@ -93,7 +84,7 @@ def _render_form(request, _argument: str) -> str:
         context = {"form": form, "request": request, "csrf_token": page_cache.CSRF_PLACEHOLDER}
         return get_template(FORM_TEMPLATE).render(context)
 
-    return page_cache.with_csrf(request, _cached(_key(FORM, user), render))
+    return page_cache.kept(request, _rendered, _key(FORM, user), render)
 
 
 def _render_membership(request, _argument: str) -> str:
@@ -106,7 +97,7 @@ def _render_membership(request, _argument: str) -> str:
         return get_template(MEMBERSHIP_TEMPLATE).render(context)
 
     version = contacts_version(profile.establishment_id) if profile.establishment_id else ""
-    return _cached(_key(MEMBERSHIP, user, version), render)
+    return page_cache.kept(request, _rendered, _key(MEMBERSHIP, user, version), render)
 
 
 def membership_context(profile, user) -> dict:
