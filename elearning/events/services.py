@@ -474,21 +474,32 @@ def index_page():
 
 def my_registration_rows(user) -> tuple[tuple, ...]:
     """« Mes inscriptions »: (event id, title, start, status, attended, event's tree path) of the
-    member's active registrations, by date: one query however many, plain rows, asked on every
-    view of the page: written in SQL, since building the same query through the ORM costs
-    several times more than running it. The start is as the database gives it (``aware``)."""
+    member's active registrations to live events they may still view, by date: one query
+    however many, plain rows, asked on every view of the page: written in SQL, since building
+    the same query through the ORM costs several times more than running it. The start is as
+    the database gives it (``aware``)."""
     with connection.cursor() as cursor:
-        cursor.execute(_MY_REGISTRATIONS_SQL, [user.pk, *ACTIVE_STATUSES])
-        return tuple(map(tuple, cursor.fetchall()))
+        cursor.execute(_MY_REGISTRATIONS_SQL, [user.pk, True, *ACTIVE_STATUSES])
+        rows = cursor.fetchall()
+    return tuple(tuple(row[:6]) for row in rows if can_view(user, _Access(*row[6:])))
+
+
+@dataclass(frozen=True)
+class _Access:
+    """An event's access fields, as ``can_view`` reads them."""
+
+    access_level: str
+    allowed_roles: str
+    establishment_id: int | None
 
 
 _MY_REGISTRATIONS_SQL = (
-    "SELECT r.event_id, p.title, e.starts_at, r.status, r.attended, p.url_path "  # noqa: S608 (constant names)
-    f"FROM {Registration._meta.db_table} r "
+    "SELECT r.event_id, p.title, e.starts_at, r.status, r.attended, p.url_path, "  # noqa: S608 (constant names)
+    f"e.access_level, e.allowed_roles, e.establishment_id FROM {Registration._meta.db_table} r "
     f"JOIN {EventPage._meta.db_table} e ON e.page_ptr_id = r.event_id "
     f"JOIN {Page._meta.db_table} p ON p.id = r.event_id "
-    f"WHERE r.user_id = %s AND r.status IN ({', '.join(['%s'] * len(ACTIVE_STATUSES))}) "
-    "ORDER BY e.starts_at, r.id"
+    "WHERE r.user_id = %s AND p.live = %s "
+    f"AND r.status IN ({', '.join(['%s'] * len(ACTIVE_STATUSES))}) ORDER BY e.starts_at, r.id"
 )
 
 
