@@ -9,6 +9,8 @@ letters of its folded word), so a page of ten hits costs the same whatever their
 import re
 from bisect import bisect_left
 from functools import lru_cache
+from itertools import compress, count, islice
+from operator import itemgetter
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -19,6 +21,7 @@ _TOKEN = re.compile(r"\w+", re.UNICODE)
 WINDOW_WORDS = 32
 MAX_SCANNED_CHARS = 50_000
 PREFIX = 2  # letters a term shares with its folded word
+_START = itemgetter(slice(0, PREFIX))
 
 
 @lru_cache(maxsize=100_000)
@@ -36,11 +39,13 @@ def _prefix(start: str) -> str:
 
 
 def _matching(words, stems: frozenset[str]) -> set[str]:
-    """The distinct ``words`` (as written) whose term is one of ``stems``."""
+    """The distinct ``words`` (as written) whose term is one of ``stems`` (the loops over
+    every word run in C: ``map``, ``compress``)."""
     prefixes = {term[:PREFIX] for term in stems}
-    distinct = set(words)
-    starts = {start for start in {word[:PREFIX] for word in distinct} if _prefix(start) in prefixes}
-    return {word for word in distinct if word[:PREFIX] in starts and _stem_of(word) in stems}
+    distinct = list(set(words))
+    starts = {start for start in set(map(_START, distinct)) if _prefix(start) in prefixes}
+    candidates = compress(distinct, map(starts.__contains__, map(_START, distinct)))
+    return {word for word in candidates if _stem_of(word) in stems}
 
 
 def _mark(text: str, stems: frozenset[str], start: int = 0, end: int | None = None) -> str:
@@ -67,7 +72,7 @@ def snippet(body: str, fallback: str, stems: frozenset[str], length: int = WINDO
     body = body[:MAX_SCANNED_CHARS]
     words = _TOKEN.findall(body)
     matching = _matching(words, stems)
-    hits = [i for i, word in enumerate(words) if word in matching]
+    hits = list(compress(count(), map(matching.__contains__, words)))
     if not hits:
         text = fallback or body
         words = text.split()
@@ -82,13 +87,11 @@ def snippet(body: str, fallback: str, stems: frozenset[str], length: int = WINDO
             best, best_score = first, distinct
     start_index = max(0, best - 4)
     end_index = min(len(words), start_index + length)
-    start, end = 0, len(body)
-    for index, token in enumerate(_TOKEN.finditer(body)):  # offsets of the window only
-        if index == start_index and start_index:
-            start = token.start()
-        if index == end_index - 1:
-            end = token.end() if end_index < len(words) else len(body)
-            break
+    window = islice(_TOKEN.finditer(body), start_index, end_index)  # skipped in C
+    first = next(window)
+    last = next(islice(window, max(0, end_index - start_index - 2), None), first)
+    start = first.start() if start_index else 0
+    end = last.end() if end_index < len(words) else len(body)
     text = _mark(body, stems, start, end)
     prefix = "… " if start else ""
     suffix = " …" if end < len(body) or cut else ""

@@ -48,6 +48,25 @@ def test_a_snippet_reads_a_bounded_part_of_the_body():
     assert near.startswith("Tester la <mark>sauvegarde</mark> mot") and near.endswith(" …")
 
 
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Sauvegarde", "<mark>Sauvegarde</mark>"),
+        ("Une sauvegarde.", "Une <mark>sauvegarde</mark>."),
+        (
+            " ".join(["mot"] * 40) + " sauvegarde",
+            "… " + " ".join(["mot"] * 4) + " <mark>sauvegarde</mark>",
+        ),
+        (
+            "sauvegarde " + " ".join(["mot"] * 40),
+            "<mark>sauvegarde</mark> " + " ".join(["mot"] * 31) + " …",
+        ),
+    ],
+)
+def test_the_window_around_the_terms(body, expected):
+    assert highlight.snippet(body, "", TERM) == expected
+
+
 def test_marks_are_unchanged_for_accents_case_and_stop_words():
     text = "Les SAUVEGARDES, la sauvegarde & l'été <script>"
     assert highlight.title(text, TERM) == (
