@@ -23,6 +23,7 @@ from search.models import SynonymGroup
 PAGE_SIZE = 10
 MAX_PAGE = 500
 MAX_FILTER_VALUES = 20
+MAX_FACET_VALUES = 10  # shown per facet, the largest counts first (and every selected one)
 SUGGESTIONS = 8
 SYNONYMS_CACHE_KEY = "search:synonyms"
 PERIOD_LABELS = {
@@ -307,9 +308,11 @@ def _values(counts, labels, selected, keep_order=False) -> list[FacetValue]:
         for name in names
         if counts.get(name, 0) or name in selected
     ]
-    if not keep_order:
-        values.sort(key=lambda value: (-value.count, value.label))
-    return values
+    if keep_order:
+        return values
+    values.sort(key=lambda value: (-value.count, value.label))
+    shown = values[:MAX_FACET_VALUES]
+    return shown + [value for value in values[MAX_FACET_VALUES:] if value.selected]
 
 
 def spelling_suggestion(user, text: str) -> str:

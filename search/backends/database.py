@@ -20,9 +20,10 @@ from itertools import islice
 
 from django.core.cache import cache
 from django.db import connection, transaction
+from django.db.models.functions import Substr
 
 from portal.access import access_q
-from search import ranking, spelling
+from search import highlight, ranking, spelling
 from search.analysis import analyse
 from search.backends import fulltext
 from search.backends.base import (
@@ -222,15 +223,18 @@ class DatabaseBackend(Backend):
                 ranked = ranked[request.offset : request.offset + request.limit]
         else:
             ranked = self._ranked(request, where, matches)
-        fields = ("key", "kind", "title", "url", "summary", "body", "date", "facets")
+        fields = ("key", "kind", "title", "url", "summary", "date", "facets")
+        # The body as far as a snippet reads it, and one character more to tell it was cut
+        # (an attachment's text runs to hundreds of thousands of characters).
+        body = Substr("body", 1, highlight.MAX_SCANNED_CHARS + 1)
         by_id = {
             row["id"]: row
             for row in SearchEntry.objects.filter(id__in=[i for i, _ in ranked]).values(
-                "id", *fields
+                "id", *fields, body_start=body
             )
         }
         results.hits = [
-            RawHit(**{name: row[name] for name in fields}, score=score)
+            RawHit(**{name: row[name] for name in fields}, body=row["body_start"], score=score)
             for entry_id, score in ranked
             if (row := by_id.get(entry_id))
         ]
