@@ -39,14 +39,19 @@ AVERAGE_LENGTH = 300  # terms in a body: a constant, so that weights never depen
 PROXIMITY = 0.5  # share of the two words' idf added when side by side, × the field's weight
 NEAR = 3  # positions apart that still count as close (half the boost)
 CHAMPION_MIN = 1.2  # weight from which a (term, page) pair gets an impact token
-LEVEL_RATIO = 1.05
-TOP_LEVEL = 99
+LEVEL_RATIO = 1.05  # below a title's weight (levels 0 to 43)
+# From a title's weight up (levels 44 to 109): a title, a summary and a saturated body put
+# thousands of pages within a few per cent of each other, where the exact order is decided.
+FINE_RATIO = 1.01
+FINE_FROM = 44
+TOP_LEVEL = 999
 # Levels read per step, highest first: each step is one query, until enough candidates match.
-# A page's title alone weighs 10 (level 43), with tags, summary and body at most 19.2 (level
-# 56): levels there are read one at a time.
+# A page's title alone weighs 10 (level 44), with tags, summary and body at most 19.2 (level
+# 109): five fine levels per step there (a step holding too many is read level by level).
 LEVEL_STEPS = (
-    (99, 57),
-    *((n, n) for n in range(56, 39, -1)),
+    (TOP_LEVEL, 110),
+    *((n, max(n - 4, FINE_FROM)) for n in range(109, FINE_FROM - 1, -5)),
+    *((n, n) for n in range(FINE_FROM - 1, 39, -1)),
     (39, 35),
     (34, 25),
     (24, 0),
@@ -58,6 +63,7 @@ CANDIDATES = 80  # beyond, at least this many candidates per word (and three pag
 # stand lower in the lists (3 words: 160 candidates).
 CANDIDATES_PER_EXTRA_WORD = 0.5
 MAX_STEP_ROWS = 300  # a step holding more is cut in key order (deterministic)
+FINE_STEP_SPLIT = 10  # a crowded step spanning fewer levels is read level by level
 
 
 def _saturated(count: float, norm: float = 1.0) -> float:
@@ -95,7 +101,10 @@ def counted(per_alternative) -> list[int]:
 
 
 def level(value: float) -> int:
-    return min(TOP_LEVEL, int(math.log(value / CHAMPION_MIN) / math.log(LEVEL_RATIO)))
+    if value >= WEIGHTS[0]:
+        fine = FINE_FROM + int(math.log(value / WEIGHTS[0]) / math.log(FINE_RATIO))
+        return min(TOP_LEVEL, fine)
+    return min(FINE_FROM - 1, int(math.log(value / CHAMPION_MIN) / math.log(LEVEL_RATIO)))
 
 
 def impact_tokens(field_terms, length: int) -> list[str]:
@@ -106,14 +115,14 @@ def impact_tokens(field_terms, length: int) -> list[str]:
         for term in terms:
             counts.setdefault(term, [0, 0, 0, 0])[index] += 1
     return [
-        f"{term}z{level(value):02d}"
+        f"{term}z{level(value):03d}"
         for term, (*short, body) in counts.items()
         if (value := weight([*(min(c, 1) for c in short), body], length)) >= CHAMPION_MIN
     ]
 
 
 def level_tokens(terms, high: int, low: int) -> list[str]:
-    return [f"{term}z{lvl:02d}" for term in sorted(terms) for lvl in range(low, high + 1)]
+    return [f"{term}z{lvl:03d}" for term in sorted(terms) for lvl in range(low, high + 1)]
 
 
 def idf(documents: int, total: int) -> float:

@@ -276,16 +276,30 @@ class DatabaseBackend(Backend):
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)
             step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
-            if len(step) > ranking.MAX_STEP_ROWS:  # rare: cut in key order, never rowid order
-                step = self.engine.champions(
-                    request, *where, tokens, ranking.MAX_STEP_ROWS, by_key=True
-                )
+            if len(step) > ranking.MAX_STEP_ROWS and high - low < ranking.FINE_STEP_SPLIT:
+                step = []  # crowded: level by level, the highest first
+                for single in range(high, low - 1, -1):
+                    step += self._step(request, where, ranking.level_tokens(terms, single, single))
+                    if len(found | dict.fromkeys(step)) >= wanted:
+                        break
+            elif len(step) > ranking.MAX_STEP_ROWS:
+                step = self._step(request, where, tokens)
             found |= dict.fromkeys(step)
             if len(found) >= wanted:
                 return list(found)
         # Too few pages weigh the words much: the other matches, in key order.
         extra = self.engine.matching_ids(request, *where, wanted, by_key=True)
         return list(found | dict.fromkeys(extra))
+
+    def _step(self, request, where, tokens) -> list[int]:
+        """The matches holding one of ``tokens``, cut in key order when too many (rare; never
+        rowid order)."""
+        step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
+        if len(step) > ranking.MAX_STEP_ROWS:
+            step = self.engine.champions(
+                request, *where, tokens, ranking.MAX_STEP_ROWS, by_key=True
+            )
+        return step
 
     def _rare_alternatives(self, request, where, wanted) -> list[int]:
         """Every match of a synonym that few pages hold (at most ``wanted``): a clause's score

@@ -112,7 +112,7 @@ def test_impact_levels_depend_on_the_page_alone():
     fields = [["sauvegard"], [], [], ["sauvegard", "serveur"] + ["mot"] * 50]
     tokens = ranking.impact_tokens(fields, length=52)
     assert tokens == ranking.impact_tokens(fields, length=52)
-    levels = {token[:-3]: int(token[-2:]) for token in tokens}
+    levels = {term: int(lvl) for term, lvl in (token.rsplit("z", 1) for token in tokens)}
     assert levels["sauvegard"] > levels["serveur"]  # in the title as well as the body
     assert levels["mot"] > levels["serveur"]
     once_in_a_long_body = ranking.impact_tokens([[], [], [], ["serveur"] + ["mot"] * 600], 601)
@@ -253,3 +253,27 @@ def test_words_side_by_side_in_a_title_weigh_as_the_title_does(index):
         ),
     )
     assert ranked("courriel frauduleux") == ["title", "apart"]
+
+
+def test_a_crowded_step_of_the_impact_lists_is_read_level_by_level(index, monkeypatch):
+    """Pages naming a word in their title and summary crowd a few per cent of weight: a step
+    holding too many is read level by level, the highest first, rather than cut in key
+    order (which would keep two "a:" pages, then take the next step's, and miss the best)."""
+    index(
+        doc("z:best", title="Inventaire", summary="Inventaire.", body=FILLER + " Inventaire." * 6),
+        *(
+            doc(
+                f"a:{n}",
+                title="Inventaire",
+                summary="Inventaire.",
+                body=FILLER + " Inventaire." * n,
+            )
+            for n in (1, 2, 3, 3)
+        ),
+    )
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 1)
+    monkeypatch.setattr(ranking, "CANDIDATES", 1)
+    monkeypatch.setattr(ranking, "MAX_STEP_ROWS", 2)
+    assert ranked("inventaire", limit=1) == ["z:best"]
+    monkeypatch.setattr(ranking, "FINE_STEP_SPLIT", 0)  # the step cut in key order instead
+    assert ranked("inventaire", limit=1) != ["z:best"]
