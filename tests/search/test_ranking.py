@@ -263,12 +263,12 @@ def test_a_crowded_step_of_the_impact_lists_is_read_level_by_level(index, monkey
         doc("z:best", title="Inventaire", summary="Inventaire.", body=FILLER + " Inventaire." * 6),
         *(
             doc(
-                f"a:{n}",
+                f"a:{i}",
                 title="Inventaire",
                 summary="Inventaire.",
                 body=FILLER + " Inventaire." * n,
             )
-            for n in (1, 2, 3, 3)
+            for i, n in enumerate((1, 2, 3, 3))
         ),
     )
     monkeypatch.setattr(ranking, "EXACT_RANKING", 1)
