@@ -273,6 +273,7 @@ class DatabaseBackend(Backend):
         are enough (each step whole, or cut in key order: never indexing order)."""
         terms = ranking.query_terms(request.query)
         found = dict.fromkeys(self._rare_alternatives(request, where, wanted))
+        found |= dict.fromkeys(self._titled(request, where, wanted))
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)
             step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
@@ -290,6 +291,15 @@ class DatabaseBackend(Backend):
         # Too few pages weigh the words much: the other matches, in key order.
         extra = self.engine.matching_ids(request, *where, wanted, by_key=True)
         return list(found | dict.fromkeys(extra))
+
+    def _titled(self, request, where, wanted) -> list[int]:
+        """Pages whose title holds every word, when they are few (at most ``wanted``): a
+        page's score sums its words' weights, and with proximity in the title these pages
+        score above many that weigh one word more (where the impact lists put them)."""
+        if len(request.query.clauses) < 2 or request.match_any:
+            return []
+        ids = self.engine.titled(request, *where, wanted + 1)
+        return ids if len(ids) <= wanted else []
 
     def _step(self, request, where, tokens) -> list[int]:
         """The matches holding one of ``tokens``, cut in key order when too many (rare; never

@@ -12,6 +12,7 @@ from django.utils import timezone
 from search import backends, ranking
 from search.analysis import parse, terms
 from search.backends.base import SearchRequest
+from search.backends.database import DatabaseBackend
 from search.documents import SearchDocument
 from search.models import SearchKindWeight
 from search.services import find
@@ -277,3 +278,25 @@ def test_a_crowded_step_of_the_impact_lists_is_read_level_by_level(index, monkey
     assert ranked("inventaire", limit=1) == ["z:best"]
     monkeypatch.setattr(ranking, "FINE_STEP_SPLIT", 0)  # the step cut in key order instead
     assert ranked("inventaire", limit=1) != ["z:best"]
+
+
+def test_a_page_titled_with_every_word_is_scored_among_many_matches(index, monkeypatch):
+    """The impact lists order pages by one word's weight while a score sums every word's:
+    the page titled with both words stands low in each list yet scores first, so the pages
+    whose title holds every word are candidates when they are few."""
+    strong = [
+        doc(
+            f"a:{n:02d}",
+            title=f"Inventaire {n}",
+            summary="Inventaire.",
+            body=f"{FILLER} Inventaire. {FILLER} Imprimante." + " Inventaire." * 6,
+        )
+        for n in range(12)
+    ]
+    index(*strong, doc("z:titled", title="Inventaire imprimante"))
+    assert ranked("inventaire imprimante")[0] == "z:titled"  # every match scored
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 3)
+    monkeypatch.setattr(ranking, "CANDIDATES", 4)
+    assert ranked("inventaire imprimante", limit=1) == ["z:titled"]
+    monkeypatch.setattr(DatabaseBackend, "_titled", lambda *args: [])  # the lists alone
+    assert ranked("inventaire imprimante", limit=1) != ["z:titled"]
