@@ -209,9 +209,10 @@ def _clause_score(candidate, clause, idfs, typed=None) -> tuple[float, list[tupl
 
 
 def _proximity(first, second, idf_first, idf_second) -> float:
-    """Boost for two consecutive clauses found side by side (or within NEAR) in one field,
-    weighted as that field is ("courriels frauduleux" in a title says more than the two
-    words side by side somewhere in a body); the best such pair counts."""
+    """Boost for two consecutive clauses found side by side in the query's order (or, half,
+    within NEAR either way) in one field, weighted as that field is ("courriels frauduleux"
+    in a title says more than the two words side by side somewhere in a body, and more than
+    "frauduleux : courriels"); the best such pair counts."""
     if not first or not second:
         return 0.0
     following = {}
@@ -220,9 +221,8 @@ def _proximity(first, second, idf_first, idf_second) -> float:
     best = 0.0
     for f, p in first:
         for q in following.get(f, ()):
-            distance = abs(q - p)
-            if q != p and distance <= NEAR:
-                share = PROXIMITY if distance == 1 else PROXIMITY / 2
+            if q != p and abs(q - p) <= NEAR:
+                share = PROXIMITY if q - p == 1 else PROXIMITY / 2
                 best = max(best, share * WEIGHTS[f] / WEIGHTS[-1])
     return best * (idf_first + idf_second)
 

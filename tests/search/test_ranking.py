@@ -300,3 +300,12 @@ def test_a_page_titled_with_every_word_is_scored_among_many_matches(index, monke
     assert ranked("inventaire imprimante", limit=1) == ["z:titled"]
     monkeypatch.setattr(DatabaseBackend, "_titled", lambda *args: [])  # the lists alone
     assert ranked("inventaire imprimante", limit=1) != ["z:titled"]
+
+
+def test_words_side_by_side_in_the_query_order_rank_above_the_reverse(index):
+    index(
+        doc("reversed", title="Frauduleux : courriels", days=1),
+        doc("in order", title="Courriels frauduleux", days=2),
+    )
+    assert ranked("courriel frauduleux") == ["in order", "reversed"]
+    assert ranked("frauduleux courriel") == ["reversed", "in order"]
