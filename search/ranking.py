@@ -44,7 +44,7 @@ LEVEL_RATIO = 1.05  # below a title's weight (levels 0 to 43)
 # thousands of pages within a few per cent of each other, where the exact order is decided.
 FINE_RATIO = 1.01
 FINE_FROM = 44
-TOP_LEVEL = 999
+TOP_LEVEL = 120  # 21.3: above any page (the step reading it spans few levels)
 # Levels read per step, highest first: each step is one query, until enough candidates match.
 # A page's title alone weighs 10 (level 44), with tags, summary and body at most 19.2 (level
 # 109): five fine levels per step there (a step holding too many is read level by level).
