@@ -277,8 +277,9 @@ class DatabaseBackend(Backend):
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)
             step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
-            if len(step) > ranking.MAX_STEP_ROWS and high - low < ranking.FINE_STEP_SPLIT:
-                step = []  # crowded: level by level, the highest first
+            crowded = len(step) > ranking.MAX_STEP_ROWS or len(found) + len(step) > 2 * wanted
+            if crowded and high - low < ranking.FINE_STEP_SPLIT:
+                step = []  # level by level, the highest first (each candidate costs scoring)
                 for single in range(high, low - 1, -1):
                     step += self._step(request, where, ranking.level_tokens(terms, single, single))
                     if len(found | dict.fromkeys(step)) >= wanted:
