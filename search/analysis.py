@@ -125,6 +125,7 @@ class ParsedQuery:
     clauses: tuple[frozenset[tuple[str, ...]], ...]  # AND of (OR of phrases)
     text: str
     searched: str = ""  # the text without question words (what a text-reading engine gets)
+    typed: tuple[tuple[str, ...], ...] = ()  # per clause, the alternative the user typed
 
     def __bool__(self):
         return bool(self.clauses)
@@ -174,10 +175,12 @@ NO_SYNONYMS = Synonyms([])
 def parse(query: str, synonyms: Synonyms = NO_SYNONYMS) -> ParsedQuery:
     query = query[:MAX_QUERY_LENGTH]
     clauses: list[frozenset] = []
+    typed: list[tuple[str, ...]] = []
     for phrase in _QUOTED.findall(query):
         stems = tuple(terms(phrase))
         if stems:
             clauses.append(frozenset({stems}))
+            typed.append(stems)
     pairs = [
         pair
         for token in _tokens(_QUOTED.sub(" ", query).replace('"', " "))
@@ -192,12 +195,17 @@ def parse(query: str, synonyms: Synonyms = NO_SYNONYMS) -> ParsedQuery:
             group = synonyms.alternatives(span)
             if group:
                 clauses.append(group - {span} | {Words(span)} if length > 1 else group)
+                typed.append(Words(span) if length > 1 else span)
                 position += length
                 break
         else:
             clauses.append(frozenset({(free[position],)}))
+            typed.append((free[position],))
             position += 1
-    unique = list(dict.fromkeys(clauses))[:MAX_CLAUSES]
+    unique: dict[frozenset, tuple[str, ...]] = {}
+    for clause, form in zip(clauses, typed, strict=True):
+        unique.setdefault(clause, form)  # a repeated clause keeps its first typed form
+    kept = list(unique.items())[:MAX_CLAUSES]
     searched = query.strip()
     if question:  # outside quotes, without the question words
         searched = " ".join(
@@ -206,7 +214,12 @@ def parse(query: str, synonyms: Synonyms = NO_SYNONYMS) -> ParsedQuery:
                 for part in re.split(r'("[^"]*")', query)
             ).split()
         )
-    return ParsedQuery(clauses=tuple(unique), text=query.strip(), searched=searched)
+    return ParsedQuery(
+        clauses=tuple(clause for clause, _form in kept),
+        text=query.strip(),
+        searched=searched,
+        typed=tuple(form for _clause, form in kept),
+    )
 
 
 def ignored_words(text: str) -> list[str]:

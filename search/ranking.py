@@ -4,9 +4,12 @@ One formula, computed here from the query's term positions in each candidate (wh
 returns), so that both engines rank the same way:
 
 - each clause of the query (a word, its synonyms, a phrase) scores ``idf × weight``, BM25 style:
-  each field's occurrences saturate, the body's normalised by its length, and fields weigh
-  title > tags > summary > body;
-- consecutive query words found next to each other (or close) add a proximity boost;
+  the short fields (title, tags, summary) count the word once, the body's occurrences
+  saturate, normalised by its length, and fields weigh title > tags > summary > body; a
+  clause scores at least what the word as typed scores alone, with its own idf (a synonym
+  widens what a word finds, never lowers the pages naming it);
+- consecutive query words found next to each other (or close) add a proximity boost, weighted
+  as the field where they stand together;
 - pages matching more of the query's clauses rank above pages matching fewer (coverage);
 - an editor-set prior per kind of content multiplies the score (``SearchKindWeight``);
 - the date breaks ties only, then the key: the order never depends on indexing order.
@@ -29,21 +32,26 @@ from dataclasses import dataclass, field
 from search.analysis import Words
 
 FIELDS = ("title", "tags", "summary", "body")
-WEIGHTS = (10.0, 5.0, 2.5, 1.0)  # in FIELDS order
+WEIGHTS = (10.0, 5.0, 2.0, 1.0)  # in FIELDS order
 K1 = 1.2
 B = 0.75
 AVERAGE_LENGTH = 300  # terms in a body: a constant, so that weights never depend on the corpus
-PROXIMITY = 0.5  # share of the two words' idf added when they stand side by side
+PROXIMITY = 0.5  # share of the two words' idf added when side by side, × the field's weight
 NEAR = 3  # positions apart that still count as close (half the boost)
 CHAMPION_MIN = 1.2  # weight from which a (term, page) pair gets an impact token
-LEVEL_RATIO = 1.05
-TOP_LEVEL = 99
+LEVEL_RATIO = 1.05  # below a title's weight (levels 0 to 43)
+# From a title's weight up (levels 44 to 109): a title, a summary and a saturated body put
+# thousands of pages within a few per cent of each other, where the exact order is decided.
+FINE_RATIO = 1.01
+FINE_FROM = 44
+TOP_LEVEL = 120  # 21.3: above any page (the step reading it spans few levels)
 # Levels read per step, highest first: each step is one query, until enough candidates match.
-# A page's title alone weighs 10 (level 43), with tags and body up to about 25 (level 62):
-# levels there are read one at a time.
+# A page's title alone weighs 10 (level 44), with tags, summary and body at most 19.2 (level
+# 109): five fine levels per step there (a step holding too many is read level by level).
 LEVEL_STEPS = (
-    (99, 63),
-    *((n, n) for n in range(62, 39, -1)),
+    (TOP_LEVEL, 110),
+    *((n, max(n - 4, FINE_FROM)) for n in range(109, FINE_FROM - 1, -5)),
+    *((n, n) for n in range(FINE_FROM - 1, 39, -1)),
     (39, 35),
     (34, 25),
     (24, 0),
@@ -55,6 +63,7 @@ CANDIDATES = 80  # beyond, at least this many candidates per word (and three pag
 # stand lower in the lists (3 words: 160 candidates).
 CANDIDATES_PER_EXTRA_WORD = 0.5
 MAX_STEP_ROWS = 300  # a step holding more is cut in key order (deterministic)
+FINE_STEP_SPLIT = 10  # a crowded step spanning fewer levels is read level by level
 
 
 def _saturated(count: float, norm: float = 1.0) -> float:
@@ -66,15 +75,36 @@ def body_norm(length: int) -> float:
 
 
 def weight(counts, length: int) -> float:
-    """Occurrences per field (FIELDS order) -> the weight of a term in a page, before idf:
-    each field's frequency saturated (BM25), the body's normalised by its length, then
-    weighted by field."""
+    """Counts per field (FIELDS order, see ``counted``) -> the weight of a term in a page,
+    before idf: each field's count saturated (BM25), the body's normalised by its length,
+    then weighted by field."""
     norms = (1.0, 1.0, 1.0, body_norm(length))
     return sum(w * _saturated(c, n) for w, c, n in zip(WEIGHTS, counts, norms, strict=True))
 
 
+def counted(per_alternative) -> list[int]:
+    """The counts ``weight`` takes, from where each alternative of a clause occurs (lists of
+    (field, position)): in the short fields (title, tags, summary), how many alternatives
+    stand there, each once however often repeated (a title names its subject or not:
+    "Sauvegarde : sauvegarder les serveurs" is no more about backups than "Sauvegardes : la
+    règle 3-2-1", while tags naming both "rançongiciel" and "ransomware" name it twice); in
+    the body, every occurrence."""
+    body = len(FIELDS) - 1
+    short = [
+        sum(1 for occurrences in per_alternative if any(f == index for f, _p in occurrences))
+        for index in range(body)
+    ]
+    return [
+        *short,
+        len({o for occurrences in per_alternative for o in occurrences if o[0] == body}),
+    ]
+
+
 def level(value: float) -> int:
-    return min(TOP_LEVEL, int(math.log(value / CHAMPION_MIN) / math.log(LEVEL_RATIO)))
+    if value >= WEIGHTS[0]:
+        fine = FINE_FROM + int(math.log(value / WEIGHTS[0]) / math.log(FINE_RATIO))
+        return min(TOP_LEVEL, fine)
+    return min(FINE_FROM - 1, int(math.log(value / CHAMPION_MIN) / math.log(LEVEL_RATIO)))
 
 
 def impact_tokens(field_terms, length: int) -> list[str]:
@@ -85,14 +115,14 @@ def impact_tokens(field_terms, length: int) -> list[str]:
         for term in terms:
             counts.setdefault(term, [0, 0, 0, 0])[index] += 1
     return [
-        f"{term}z{level(value):02d}"
-        for term, per_field in counts.items()
-        if (value := weight(per_field, length)) >= CHAMPION_MIN
+        f"{term}z{level(value):03d}"
+        for term, (*short, body) in counts.items()
+        if (value := weight([*(min(c, 1) for c in short), body], length)) >= CHAMPION_MIN
     ]
 
 
 def level_tokens(terms, high: int, low: int) -> list[str]:
-    return [f"{term}z{lvl:02d}" for term in sorted(terms) for lvl in range(low, high + 1)]
+    return [f"{term}z{lvl:03d}" for term in sorted(terms) for lvl in range(low, high + 1)]
 
 
 def idf(documents: int, total: int) -> float:
@@ -120,10 +150,11 @@ class Scored:
 
 def _occurrences(candidate, alternative) -> list[tuple[int, int]]:
     """(field, position) where ``alternative`` occurs: a term, a phrase (consecutive terms), or
-    ``Words`` (all its terms anywhere: counted as its rarest term's occurrences)."""
-    if isinstance(alternative, Words) or len(alternative) == 1:
-        found = [candidate.positions.get(term, []) for term in alternative]
-        return min(found, key=len) if all(found) else []
+    ``Words`` (all its terms anywhere, see ``_words_occurrences``)."""
+    if len(alternative) == 1:
+        return candidate.positions.get(alternative[0], [])
+    if isinstance(alternative, Words):
+        return _words_occurrences(candidate, alternative)
     first, *rest = alternative
     sets = [set(candidate.positions.get(term, ())) for term in rest]
     return [
@@ -133,41 +164,75 @@ def _occurrences(candidate, alternative) -> list[tuple[int, int]]:
     ]
 
 
+def _words_occurrences(candidate, words) -> list[tuple[int, int]]:
+    """Where ``Words`` occur: in each field holding all of them, as often as the rarest there;
+    scattered over several fields, in the weakest field that holds one of them and no better
+    one ("faux" in a title and "ordre de virement" in the body count as the body's, never as
+    the title's)."""
+    found = [candidate.positions.get(term, []) for term in words]
+    if not all(found):
+        return []
+    per_field = [{f for f, _p in occurrences} for occurrences in found]
+    together = sorted(set.intersection(*per_field))
+    if together:
+        return [
+            o
+            for f in together
+            for o in min(([o for o in occ if o[0] == f] for occ in found), key=len)
+        ]
+    best = [min(fields) for fields in per_field]  # FIELDS order: the strongest first
+    weakest = max(best)
+    return [o for o in found[best.index(weakest)] if o[0] == weakest]
+
+
 def clause_idf(clause, idfs) -> float:
     """A clause's alternatives (a word and its synonyms) count as one term, with the idf of the
     most common (the clause is at least that common); a phrase's is its words' sum."""
     return min(sum(idfs.get(t, 0.0) for t in dict.fromkeys(alt)) for alt in clause)
 
 
-def _clause_score(candidate, clause, idfs) -> tuple[float, list[tuple[int, int]]]:
-    occurrences = sorted({o for alt in clause for o in _occurrences(candidate, alt)})
+def _clause_score(candidate, clause, idfs, typed=None) -> tuple[float, list[tuple[int, int]]]:
+    """``idf × weight`` of a clause's occurrences, every alternative counted as one term; and
+    at least what the ``typed`` alternative alone scores with its own idf: a synonym group
+    widens what a word finds, never lowers the pages naming the word as typed (a query for
+    the rare "cryptolocker" ranks the page naming it above those naming the common
+    "rançongiciel")."""
+    found = {alt: _occurrences(candidate, alt) for alt in clause}
+    occurrences = sorted({o for where in found.values() for o in where})
     if not occurrences:
         return 0.0, []
-    counts = [0, 0, 0, 0]
-    for f, _p in occurrences:
-        counts[f] += 1
-    return clause_idf(clause, idfs) * weight(counts, candidate.length), occurrences
+    value = clause_idf(clause, idfs) * weight(counted(found.values()), candidate.length)
+    own = found.get(typed) if len(clause) > 1 else None
+    if own:
+        value = max(value, clause_idf((typed,), idfs) * weight(counted([own]), candidate.length))
+    return value, occurrences
 
 
 def _proximity(first, second, idf_first, idf_second) -> float:
-    """Boost for two consecutive clauses found side by side (or within NEAR) in one field."""
+    """Boost for two consecutive clauses found side by side in the query's order (or, half,
+    within NEAR either way) in one field, weighted as that field is ("courriels frauduleux"
+    in a title says more than the two words side by side somewhere in a body, and more than
+    "frauduleux : courriels"); the best such pair counts."""
     if not first or not second:
         return 0.0
     following = {}
     for f, p in second:
         following.setdefault(f, []).append(p)
-    closest = min(
-        (abs(q - p) for f, p in first for q in following.get(f, ()) if q != p),
-        default=None,
-    )
-    if closest is None or closest > NEAR:
-        return 0.0
-    share = PROXIMITY if closest == 1 else PROXIMITY / 2
-    return share * (idf_first + idf_second)
+    best = 0.0
+    for f, p in first:
+        for q in following.get(f, ()):
+            if q != p and abs(q - p) <= NEAR:
+                share = PROXIMITY if q - p == 1 else PROXIMITY / 2
+                best = max(best, share * WEIGHTS[f] / WEIGHTS[-1])
+    return best * (idf_first + idf_second)
 
 
 def score(candidate, query, idfs, prior: float = 1.0) -> Scored:
-    parts = [_clause_score(candidate, clause, idfs) for clause in query.clauses]
+    typed = query.typed or (None,) * len(query.clauses)
+    parts = [
+        _clause_score(candidate, clause, idfs, form)
+        for clause, form in zip(query.clauses, typed, strict=True)
+    ]
     total = sum(value for value, _where in parts)
     idf = [clause_idf(clause, idfs) for clause in query.clauses]
     for i in range(len(parts) - 1):

@@ -277,19 +277,44 @@ class DatabaseBackend(Backend):
         are enough (each step whole, or cut in key order: never indexing order)."""
         terms = ranking.query_terms(request.query)
         found = dict.fromkeys(self._rare_alternatives(request, where, wanted))
+        found |= dict.fromkeys(self._titled(request, where, wanted))
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)
             step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
-            if len(step) > ranking.MAX_STEP_ROWS:  # rare: cut in key order, never rowid order
-                step = self.engine.champions(
-                    request, *where, tokens, ranking.MAX_STEP_ROWS, by_key=True
-                )
+            crowded = len(step) > ranking.MAX_STEP_ROWS or len(found) + len(step) > 2 * wanted
+            if crowded and high - low < ranking.FINE_STEP_SPLIT:
+                step = []  # level by level, the highest first (each candidate costs scoring)
+                for single in range(high, low - 1, -1):
+                    step += self._step(request, where, ranking.level_tokens(terms, single, single))
+                    if len(found | dict.fromkeys(step)) >= wanted:
+                        break
+            elif len(step) > ranking.MAX_STEP_ROWS:
+                step = self._step(request, where, tokens)
             found |= dict.fromkeys(step)
             if len(found) >= wanted:
                 return list(found)
         # Too few pages weigh the words much: the other matches, in key order.
         extra = self.engine.matching_ids(request, *where, wanted, by_key=True)
         return list(found | dict.fromkeys(extra))
+
+    def _titled(self, request, where, wanted) -> list[int]:
+        """Pages whose title holds every word, when they are few (at most ``wanted``): a
+        page's score sums its words' weights, and with proximity in the title these pages
+        score above many that weigh one word more (where the impact lists put them)."""
+        if len(request.query.clauses) < 2 or request.match_any:
+            return []
+        ids = self.engine.titled(request, *where, wanted + 1)
+        return ids if len(ids) <= wanted else []
+
+    def _step(self, request, where, tokens) -> list[int]:
+        """The matches holding one of ``tokens``, cut in key order when too many (rare; never
+        rowid order)."""
+        step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
+        if len(step) > ranking.MAX_STEP_ROWS:
+            step = self.engine.champions(
+                request, *where, tokens, ranking.MAX_STEP_ROWS, by_key=True
+            )
+        return step
 
     def _rare_alternatives(self, request, where, wanted) -> list[int]:
         """Every match of a synonym that few pages hold (at most ``wanted``): a clause's score

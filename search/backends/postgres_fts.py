@@ -124,13 +124,15 @@ class PostgresFullText:
             cursor.execute(f"ANALYZE {FACET}")
 
     @staticmethod
-    def expression(query, match_any=False, all_but_one=False) -> str:
-        """A ``tsquery`` literal: lexemes quoted, taken as they are (terms are [a-z0-9]+)."""
+    def expression(query, match_any=False, all_but_one=False, weight="") -> str:
+        """A ``tsquery`` literal: lexemes quoted, taken as they are (terms are [a-z0-9]+);
+        with ``weight`` ("A": the title), only lexemes of that weight match."""
+        suffix = f":{weight}" if weight else ""
 
         def phrase(stems):
             if isinstance(stems, Words):
-                return "(" + " & ".join(f"'{stem}'" for stem in stems) + ")"
-            return " <-> ".join(f"'{stem}'" for stem in stems)
+                return "(" + " & ".join(f"'{stem}'{suffix}" for stem in stems) + ")"
+            return " <-> ".join(f"'{stem}'{suffix}" for stem in stems)
 
         clauses = ["(" + " | ".join(sorted(map(phrase, c))) + ")" for c in query.clauses]
         if all_but_one and len(clauses) > 2:
@@ -164,6 +166,17 @@ class PostgresFullText:
             f"WHERE {ENTRY}.search_vector @@ q.query AND {where}{order} LIMIT %s"
         )
         expression = self._expression(request)
+        return [row[0] for row in _through_indexes(sql, [expression, *params, limit])]
+
+    def titled(self, request, where, params, limit) -> list[int]:
+        """Ids of up to ``limit`` visible, filtered entries whose title alone matches (the
+        title's lexemes weigh "A")."""
+        sql = (
+            f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
+            f"WHERE {ENTRY}.search_vector @@ q.query AND {where} LIMIT %s"
+        )
+        query = request.query
+        expression = self.expression(query, request.match_any, request.all_but_one, "A")
         return [row[0] for row in _through_indexes(sql, [expression, *params, limit])]
 
     def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:

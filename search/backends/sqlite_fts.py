@@ -118,6 +118,16 @@ class SqliteFullText:
         )
         return [row[0] for row in fetch(sql, [self._expression(request), *params, limit])]
 
+    def titled(self, request, where, params, limit) -> list[int]:
+        """Ids of up to ``limit`` visible, filtered entries whose title alone matches."""
+        expression = self.expression(request.query, request.match_any, request.all_but_one)
+        sql = (
+            f"SELECT {ENTRY}.id FROM {self.TABLE} CROSS JOIN {ENTRY} "
+            f"ON {ENTRY}.id = {self.TABLE}.rowid WHERE {self.TABLE} MATCH %s AND {where} "
+            "LIMIT %s"
+        )
+        return [row[0] for row in fetch(sql, [f"title : ({expression})", *params, limit])]
+
     def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:
         """Ids of up to ``limit`` visible, filtered matches holding one of the impact
         ``tokens`` (by key: at the cost of reading them all)."""

@@ -12,6 +12,7 @@ from django.utils import timezone
 from search import backends, ranking
 from search.analysis import parse, terms
 from search.backends.base import SearchRequest
+from search.backends.database import DatabaseBackend
 from search.documents import SearchDocument
 from search.models import SearchKindWeight
 from search.services import find
@@ -112,7 +113,7 @@ def test_impact_levels_depend_on_the_page_alone():
     fields = [["sauvegard"], [], [], ["sauvegard", "serveur"] + ["mot"] * 50]
     tokens = ranking.impact_tokens(fields, length=52)
     assert tokens == ranking.impact_tokens(fields, length=52)
-    levels = {token[:-3]: int(token[-2:]) for token in tokens}
+    levels = {term: int(lvl) for term, lvl in (token.rsplit("z", 1) for token in tokens)}
     assert levels["sauvegard"] > levels["serveur"]  # in the title as well as the body
     assert levels["mot"] > levels["serveur"]
     once_in_a_long_body = ranking.impact_tokens([[], [], [], ["serveur"] + ["mot"] * 600], 601)
@@ -186,13 +187,125 @@ def test_a_page_naming_a_rare_synonym_too_is_scored_among_many_matches(index, mo
 
     SynonymGroup.objects.create(terms="inventaire, stocktake")
     pages = [
-        doc(f"common:{n:02d}", title=f"Inventaire inventaire {n}", summary="Inventaire.", days=n)
+        doc(f"common:{n:02d}", title=f"Inventaire {n}", summary="Inventaire.", days=n)
         for n in range(30)
     ]
-    pages.append(doc("both", title="Inventaire", tags=("stocktake", "inventaire"), days=50))
+    pages.append(doc("both", title="Inventaire", tags=("stocktake",), days=50))
     index(*pages)
     assert ranked("inventaire")[0] == "both"  # every match scored
     monkeypatch.setattr(ranking, "EXACT_RANKING", 3)
     monkeypatch.setattr(ranking, "CANDIDATES", 5)
     assert ranked("inventaire")[0] == "both"
     assert ranked("stocktake")[0] == "both"
+
+
+def test_a_word_repeated_in_a_title_counts_once(index):
+    """Short fields name a page's subject or not: a title repeating the word weighs no more
+    than a title naming it once, and a tag then decides."""
+    index(
+        doc("repeated", title="Sauvegarde : sauvegarder les sauvegardes", days=1),
+        doc("tagged", title="Sauvegardes : la règle 3-2-1", tags=("sauvegarde",), days=2),
+    )
+    assert ranked("sauvegarde") == ["tagged", "repeated"]
+    assert ranking.counted([[(0, 0), (0, 2), (3, 5), (3, 9)]]) == [1, 0, 0, 2]
+    assert ranking.counted([[(1, 0)], [(1, 1), (1, 3)]]) == [0, 2, 0, 0]  # two synonyms tagged
+
+
+def test_the_word_as_typed_ranks_above_its_common_synonym(index, db):
+    """A synonym group widens what a word finds and never lowers the pages naming the word as
+    typed: the rare word, once in a title, outranks the common one in title and tags."""
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.create(terms="rançongiciel, cryptolocker")
+    pages = [
+        doc(f"common:{n}", title=f"Rançongiciel {n}", tags=("rançongiciel",), days=n)
+        for n in range(5)
+    ]
+    index(doc("typed", title="Un cryptolocker chiffre les fichiers", days=30), *pages)
+    assert ranked("cryptolocker")[0] == "typed"
+    assert ranked("rançongiciel")[-1] == "typed"  # the common word typed: the usual order
+
+
+def test_words_scattered_over_fields_count_in_the_weakest(index):
+    """A synonym known as a phrase matches its words anywhere; a title holding one of them
+    does not make the page a title match."""
+    from search.models import SynonymGroup
+
+    SynonymGroup.objects.create(terms="faux ordre de virement, FOVI")
+    index(
+        doc("scattered", title="Faux départ", body=f"{FILLER} Un ordre de virement.", days=1),
+        doc("together", tags=("FOVI",), body=f"{FILLER} Un faux ordre de virement.", days=2),
+    )
+    assert ranked("faux ordre de virement") == ["together", "scattered"]
+
+
+def test_words_side_by_side_in_a_title_weigh_as_the_title_does(index):
+    """The proximity boost weighs as the field where the words stand together: the page
+    titled with both words side by side outranks one naming them apart in more fields."""
+    index(
+        doc("title", title="Courriels frauduleux", days=3),
+        doc(
+            "apart",
+            title="Courriels",
+            tags=("frauduleux",),
+            summary="Courriels signalés par le service comptable comme frauduleux.",
+            body=f"Courriels. {FILLER} Frauduleux. {FILLER} Courriels. {FILLER} Frauduleux.",
+            days=1,
+        ),
+    )
+    assert ranked("courriel frauduleux") == ["title", "apart"]
+
+
+def test_a_crowded_step_of_the_impact_lists_is_read_level_by_level(index, monkeypatch):
+    """Pages naming a word in their title and summary crowd a few per cent of weight: a step
+    holding too many is read level by level, the highest first, rather than cut in key
+    order (which would keep two "a:" pages, then take the next step's, and miss the best)."""
+    index(
+        doc("z:best", title="Inventaire", summary="Inventaire.", body=FILLER + " Inventaire." * 6),
+        *(
+            doc(
+                f"a:{i}",
+                title="Inventaire",
+                summary="Inventaire.",
+                body=FILLER + " Inventaire." * n,
+            )
+            for i, n in enumerate((1, 2, 3, 3))
+        ),
+    )
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 1)
+    monkeypatch.setattr(ranking, "CANDIDATES", 1)
+    monkeypatch.setattr(ranking, "MAX_STEP_ROWS", 2)
+    assert ranked("inventaire", limit=1) == ["z:best"]
+    monkeypatch.setattr(ranking, "FINE_STEP_SPLIT", 0)  # the step cut in key order instead
+    assert ranked("inventaire", limit=1) != ["z:best"]
+
+
+def test_a_page_titled_with_every_word_is_scored_among_many_matches(index, monkeypatch):
+    """The impact lists order pages by one word's weight while a score sums every word's:
+    the page titled with both words stands low in each list yet scores first, so the pages
+    whose title holds every word are candidates when they are few."""
+    strong = [
+        doc(
+            f"a:{n:02d}",
+            title=f"Inventaire {n}",
+            summary="Inventaire.",
+            body=f"{FILLER} Inventaire. {FILLER} Imprimante." + " Inventaire." * 6,
+        )
+        for n in range(12)
+    ]
+    index(*strong, doc("z:titled", title="Inventaire imprimante"))
+    assert ranked("inventaire imprimante")[0] == "z:titled"  # every match scored
+    monkeypatch.setattr(ranking, "EXACT_RANKING", 3)
+    monkeypatch.setattr(ranking, "CANDIDATES", 4)
+    assert ranked("inventaire imprimante", limit=1) == ["z:titled"]
+    monkeypatch.setattr(DatabaseBackend, "_titled", lambda *args: [])  # the lists alone
+    assert ranked("inventaire imprimante", limit=1) != ["z:titled"]
+
+
+def test_words_side_by_side_in_the_query_order_rank_above_the_reverse(index):
+    index(
+        doc("reversed", title="Frauduleux : courriels", days=1),
+        doc("in order", title="Courriels frauduleux", days=2),
+    )
+    assert ranked("courriel frauduleux") == ["in order", "reversed"]
+    assert ranked("frauduleux courriel") == ["reversed", "in order"]
