@@ -17,6 +17,15 @@ def expected_total() -> int:
     return sum(_count(source.candidates()) for source in registry.sources())
 
 
+def reindex_entries() -> None:
+    """Index every entry again from what it holds, no source read: after a change of what the
+    database index stores (the migrations that change it call this)."""
+    if SearchEntry.objects.exists():
+        entries = SearchEntry.objects.order_by("id")
+        backends.get_database().rebuild([document_from_entry(entry) for entry in entries])
+        answer_cache.index_changed()
+
+
 def all_documents() -> Iterator[SearchDocument]:
     for source in registry.sources():
         candidates = source.candidates()

@@ -28,14 +28,10 @@ def forward(apps, schema_editor):
         schema_editor.execute(SQLITE_TABLE)
     elif schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(POSTGRES_INDEX)
-    SearchEntry = apps.get_model("portal_search", "SearchEntry")
-    if SearchEntry.objects.exists():
-        # Here, not at the top: the backend works on the current models, as after migrating.
-        from search.backends.database import DatabaseBackend
-        from search.entries import document_from_entry
+    # Here, not at the top: the backend works on the current models, as after migrating.
+    from search.rebuild import reindex_entries
 
-        documents = [document_from_entry(entry) for entry in SearchEntry.objects.order_by("id")]
-        DatabaseBackend().rebuild(documents)
+    reindex_entries()
 
 
 def backward(apps, schema_editor):

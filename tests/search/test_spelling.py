@@ -3,10 +3,12 @@
 import importlib
 
 import pytest
+from django.apps import apps
+from django.db import connection
 
 from portal.access import AccessLevel, Role
 from search import backends
-from search.models import SearchTerm, SearchTermVariant
+from search.models import SearchEntry, SearchTerm, SearchTermVariant
 from search.spelling import distance, variants
 from tests.search.conftest import params
 from tests.search.test_contract import doc
@@ -53,8 +55,6 @@ def test_the_migration_fills_the_vocabulary_of_entries_already_indexed():
     SearchTerm.objects.all().delete()
     SearchTermVariant.objects.all().delete()
     migration = importlib.import_module("search.migrations.0005_spelling_vocabulary")
-    from django.apps import apps
-
     migration.fill(apps, None)
     assert vocabulary() == expected
     assert SearchTermVariant.objects.filter(word="zorglubium").count() == 11
@@ -153,3 +153,30 @@ def test_deleting_many_entries_reads_them_in_a_bounded_number_of_queries(
     with django_assert_max_num_queries(15):
         database.delete([f"n{n}" for n in range(30)])
     assert not SearchTerm.objects.exists()
+
+
+def _impact_tokens() -> dict[str, str]:
+    """Each entry's impact tokens as the database index stores them."""
+    if connection.vendor == "postgresql":
+        return dict(SearchEntry.objects.values_list("key", "impact_vector"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT e.key, f.impact FROM portal_search_fts f "
+            "JOIN portal_search_searchentry e ON e.id = f.rowid"
+        )
+        return {key: str(tokens) for key, tokens in cursor.fetchall()}
+
+
+def test_the_impact_levels_migration_indexes_entries_already_indexed_again():
+    backends.get_database().rebuild(DOCUMENTS)
+    expected = _impact_tokens()
+    assert all(expected.values())
+    if connection.vendor == "postgresql":  # the tokens of the older code, or none
+        SearchEntry.objects.update(impact_vector="")
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute("UPDATE portal_search_fts SET impact = ''")
+    assert not any(_impact_tokens().values())
+    migration = importlib.import_module("search.migrations.0009_impact_levels_reindex")
+    migration.reindex(apps, None)
+    assert _impact_tokens() == expected
