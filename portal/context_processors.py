@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -20,11 +21,19 @@ def language_links(request):
 
 
 def header_menu_pages(request):
-    if (site := Site.find_for_request(request)) is None:
-        return []
-    return menu_entries(
-        request.user, site.root_page_id, lambda: StandardPage.in_menu_of(site.root_page)
-    )
+    """The menu of the request's site, kept per host and port (those ``ALLOWED_HOSTS`` lets
+    through): a kept menu costs no site lookup, a query on every page otherwise."""
+    try:
+        place = f"host:{request.get_host()}|{request.get_port()}"
+    except DisallowedHost:  # an error page for a host not allowed: looked up, not kept
+        place = None
+
+    def pages():
+        if (site := Site.find_for_request(request)) is None:
+            return StandardPage.objects.none()
+        return StandardPage.in_menu_of(site.root_page)
+
+    return menu_entries(request.user, place, pages)
 
 
 def portal(request):

@@ -23,14 +23,21 @@ class MenuEntry:
     intro: str
 
 
-def menu_entries(user, home_id: int, pages: Callable) -> list[MenuEntry]:
-    """``pages()``: the menu pages under the home page (called only when not cached: building
-    the queryset already reads the privacy restrictions)."""
-    key = f"menu:{page_cache.current_version()}:{home_id}:{audience_key(user)}"
-    entries = cache.get(key)
+def menu_entries(user, place: str | None, pages: Callable) -> list[MenuEntry]:
+    """``place``: what finds the home page (its id, or the host and port its site is found
+    from; None: not cached); ``pages()``: the menu pages under it (called only when not cached:
+    finding the site and building the queryset cost queries). Any page or site change bumps
+    the version in the key."""
+    key = (
+        None
+        if place is None
+        else f"menu:{page_cache.current_version()}:{place}:{audience_key(user)}"
+    )
+    entries = None if key is None else cache.get(key)
     if entries is None:
         entries = [
             MenuEntry(page.title, page.get_url(), page.intro) for page in visible_to(user, pages())
         ]
-        cache.set(key, entries, MENU_CACHE_SECONDS)
+        if key is not None:
+            cache.set(key, entries, MENU_CACHE_SECONDS)
     return entries

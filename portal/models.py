@@ -11,7 +11,6 @@ from portal import modules, page_cache
 from portal.access import refuse, visible_pages, visible_to
 from portal.access.models import AccessControlled
 from portal.blocks import body_blocks
-from portal.menus import menu_entries
 from portal.panels import ACCESS_PANEL
 
 
@@ -51,6 +50,8 @@ class HomePage(PortalPage):
     intro = RichTextField(_("introduction"), features=["bold", "italic", "link"])
     body = StreamField(body_blocks(), verbose_name=_("body"), blank=True)
 
+    # Right under the tree's root: served only as its site's root, so its menu is the header's
+    # (``header_menu_pages``, kept per host).
     parent_page_types = ["wagtailcore.Page"]
     max_count = 1
     cache_tags = (page_cache.HOME,)
@@ -69,9 +70,6 @@ class HomePage(PortalPage):
         context["sections"] = [
             (module, module.latest(request.user, 4)) for module in modules.home_sections()
         ]
-        context["menu_pages"] = menu_entries(
-            request.user, self.pk, lambda: StandardPage.in_menu_of(self)
-        )
         return context
 
 

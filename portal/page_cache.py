@@ -39,7 +39,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from portal.access.membership import audience_key
@@ -431,6 +431,8 @@ def connect_signals() -> None:
     page_unpublished.connect(invalidate, dispatch_uid="pagecache-unpublished")
     post_page_move.connect(invalidate, dispatch_uid="pagecache-moved")
     post_delete.connect(_page_deleted, dispatch_uid="pagecache-deleted")
-    # Wagtail privacy settings take effect without a publication.
+    # Wagtail privacy settings take effect without a publication; a site's host or root page
+    # changes what every URL shows (and the menus kept per host).
     for signal in (post_save, post_delete):
         signal.connect(invalidate, sender=PageViewRestriction, dispatch_uid=f"pagecache-{signal}")
+        signal.connect(invalidate, sender=Site, dispatch_uid=f"pagecache-site-{signal}")

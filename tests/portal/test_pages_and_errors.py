@@ -1,7 +1,10 @@
 """The UI shell: pages in French by default, English available, errors in the same look."""
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Site
 
 from portal import modules
 from portal.access import AccessLevel
@@ -33,6 +36,26 @@ def test_home_page_in_french_by_default(client, pages):
     assert "Accessibilité" in html and "Mentions légales" in html
     # the menu lists the public page but never the members-only one
     assert "Programme" in html and "Réservé membres" not in html
+
+
+def _header_menu(html: str) -> str:
+    return html.split('id="navigation"')[1].split("</nav>")[0]
+
+
+def test_the_header_menu_is_kept_per_host_without_looking_up_the_site(client, pages):
+    client.get("/contact/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/contact/", {"again": 1}).content.decode()
+    assert "Programme" in _header_menu(html)
+    assert [q["sql"] for q in queries if "wagtailcore_site" in q["sql"]] == []
+
+
+def test_a_site_change_retires_the_kept_header_menu(client, pages):
+    assert "Programme" in _header_menu(client.get("/contact/").content.decode())
+    site = Site.objects.get(is_default_site=True)
+    site.hostname, site.is_default_site = "ailleurs.example", False
+    site.save()  # the test server's host now finds no site, hence no menu
+    assert "Programme" not in _header_menu(client.get("/contact/").content.decode())
 
 
 def test_english_is_available(client, pages):
