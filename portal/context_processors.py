@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from wagtail.models import Site
 
 from portal import modules, region
+from portal.access.membership import audience_key
 from portal.menus import menu_entries
 from portal.models import StandardPage
 
@@ -43,5 +44,7 @@ def portal(request):
         "portal_modules": modules.navigation(),
         "language_links": SimpleLazyObject(lambda: language_links(request)),
         "header_menu_pages": SimpleLazyObject(lambda: header_menu_pages(request)),
+        # Who may view what: the kept header navigation is kept per audience.
+        "audience": SimpleLazyObject(lambda: audience_key(request.user)),
         "demo_mode": settings.DEMO_MODE,
     }

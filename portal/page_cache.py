@@ -244,6 +244,7 @@ class LocalLRU:
 
 _local = LocalLRU(size=256)
 _account_links_rendered = LocalLRU(size=1024)
+layout_parts = LocalLRU(size=1024)  # ``{% kept %}`` parts of the layout
 CSRF_PLACEHOLDER = "portal-csrf-token-placeholder"
 
 
@@ -275,6 +276,7 @@ def reset() -> None:
     """Forget everything this process holds (after the shared cache was cleared)."""
     _local.clear()
     _account_links_rendered.clear()
+    layout_parts.clear()
     _version["read_at"] = float("-inf")
     _tag_versions.clear()
 

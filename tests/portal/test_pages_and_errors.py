@@ -8,7 +8,7 @@ from wagtail.models import Site
 
 from portal import modules
 from portal.access import AccessLevel
-from tests.portal.factories import home_page, standard_page
+from tests.portal.factories import MemberFactory, home_page, standard_page
 
 pytestmark = pytest.mark.django_db
 
@@ -56,6 +56,20 @@ def test_a_site_change_retires_the_kept_header_menu(client, pages):
     site.hostname, site.is_default_site = "ailleurs.example", False
     site.save()  # the test server's host now finds no site, hence no menu
     assert "Programme" not in _header_menu(client.get("/contact/").content.decode())
+
+
+def test_the_kept_header_navigation_follows_the_audience_and_the_publications(client, pages):
+    """The navigation is rendered once per audience, path and page version, then kept."""
+    member = MemberFactory()
+    client.force_login(member)
+    assert "Réservé membres" in _header_menu(client.get("/contact/").content.decode())
+    client.logout()
+    anonymous = _header_menu(client.get("/contact/", {"n": 1}).content.decode())
+    assert "Programme" in anonymous and "Réservé membres" not in anonymous
+    standard_page(title="Nouveautés", slug="nouveautes", show_in_menus=True)
+    assert "Nouveautés" in _header_menu(client.get("/contact/", {"n": 2}).content.decode())
+    english = _header_menu(client.get("/en/contact/", {"n": 3}).content.decode())
+    assert "Home</a>" in english and "Accueil</a>" not in english
 
 
 def test_english_is_available(client, pages):
