@@ -12,25 +12,27 @@ from search import answer_cache, registry, services
 from search.services import SearchParams
 
 
-def _toggle_url(request, name, value) -> str:
-    """The current query string with ``name=value`` switched on or off (back to page 1)."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    values = query.getlist(name)
+def _query_string(params: dict[str, list]) -> str:
+    return "?" + urlencode([(name, value) for name, values in params.items() for value in values])
+
+
+def _toggle_url(params: dict[str, list], name, value) -> str:
+    """The current query string (``params``: its values per name) with ``name=value`` switched
+    on or off (back to page 1)."""
+    values = params.get(name, [])
     if name == "period":
-        query.setlist(name, [] if value in values else [value])
+        values = [] if value in values else [value]
     elif value in values:
-        query.setlist(name, [v for v in values if v != value])
+        values = [v for v in values if v != value]
     else:
-        query.setlist(name, [*values, value])
-    return "?" + query.urlencode()
+        values = [*values, value]
+    changed = {**params, name: values}
+    changed.pop("page", None)
+    return _query_string(changed)
 
 
-def _with(request, **changes) -> str:
-    query = request.GET.copy()
-    for name, value in changes.items():
-        query[name] = value
-    return "?" + query.urlencode()
+def _with(params: dict[str, list], **changes) -> str:
+    return _query_string({**params, **{name: [str(v)] for name, v in changes.items()}})
 
 
 def _community_url(query: str = "") -> str:
@@ -49,18 +51,19 @@ def _community_url(query: str = "") -> str:
 def results(request):
     params = SearchParams.from_querydict(request.GET)
     found = answer_cache.search(request.user, params) if params.query else None
+    typed = dict(request.GET.lists())  # one copy for every link of the page
     facets = []
     if found:
         for group in found.facets:
             values = [
-                (value, _toggle_url(request, group.name, value.value)) for value in group.values
+                (value, _toggle_url(typed, group.name, value.value)) for value in group.values
             ]
             facets.append((group, values))
     pages = []
     if found and found.page_count > 1:
         first = max(1, min(params.page - 2, found.page_count - 4))
         pages = [
-            (number, _with(request, page=number))
+            (number, _with(typed, page=number))
             for number in range(first, min(found.page_count, first + 4) + 1)
         ]
     response = render(
@@ -72,23 +75,22 @@ def results(request):
             "found": found,
             "facets": facets,
             "pages": pages,
-            "previous_url": _with(request, page=params.page - 1) if params.page > 1 else "",
+            "previous_url": _with(typed, page=params.page - 1) if params.page > 1 else "",
             "next_url": (
-                _with(request, page=params.page + 1)
+                _with(typed, page=params.page + 1)
                 if found and params.page < found.page_count
                 else ""
             ),
-            "sort_urls": {sort: _with(request, sort=sort) for sort in services.SORTS},
+            "sort_urls": {sort: _with(typed, sort=sort) for sort in services.SORTS},
             "suggestion_url": (
-                _with(request, q=found.suggestion, page=1) if found and found.suggestion else ""
+                _with(typed, q=found.suggestion, page=1) if found and found.suggestion else ""
             ),
             "literal_url": (
-                _with(request, q=params.query, literal=1, page=1)
-                if found and found.corrected
-                else ""
+                _with(typed, q=params.query, literal=1, page=1) if found and found.corrected else ""
             ),
             "first_rank": (params.page - 1) * services.PAGE_SIZE + 1,
-            "community_url": _community_url(params.query),
+            # Offered when nothing is found (the page shows it then only).
+            "community_url": "" if found and found.hits else _community_url(params.query),
             "statistics_argument": answer_cache.statistics_argument(found),
         },
     )

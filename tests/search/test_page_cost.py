@@ -9,13 +9,14 @@ import django
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
+from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from search import backends, highlight, services
+from search import backends, highlight, services, views
 from search.analysis import STOPWORDS, fold, stem
 from search.documents import SearchDocument
-from tests.portal.factories import home_page, standard_page
+from tests.portal.factories import MemberFactory, home_page, standard_page
 from tests.search.conftest import ask
 
 TERM = frozenset({stem("sauvegarde")})
@@ -121,3 +122,40 @@ def test_the_page_reads_as_many_queries_for_few_or_many_matches(client):
         assert page.count("<mark>") >= shown
         counts.append(len(queries))
     assert counts[0] == counts[1] <= 20
+
+
+def test_the_page_links_change_one_parameter_and_keep_the_others_in_order():
+    """Built from one copy of the typed parameters for every link of the page."""
+    typed = dict(QueryDict("q=ran%C3%A7ongiciel+PCA&module=pages&module=alerts&page=3").lists())
+    rest = "q=ran%C3%A7ongiciel+PCA"
+    assert views._toggle_url(typed, "module", "alerts") == f"?{rest}&module=pages"
+    assert views._toggle_url(typed, "module", "forum") == (
+        f"?{rest}&module=pages&module=alerts&module=forum"
+    )
+    assert views._toggle_url(typed, "period", "year") == (
+        f"?{rest}&module=pages&module=alerts&period=year"
+    )
+    assert views._with(typed, page=4) == f"?{rest}&module=pages&module=alerts&page=4"
+    assert views._with(typed, q="é à", literal=1) == (
+        "?q=%C3%A9+%C3%A0&module=pages&module=alerts&page=3&literal=1"
+    )
+    assert typed["module"] == ["pages", "alerts"]  # never changed in place
+
+
+@pytest.mark.django_db
+def test_a_members_fresh_search_reads_no_layout_query_once_kept(client):
+    """The site, the menu and the member's header are kept: a fresh query reads the search's
+    queries and the statistics' write, nothing per page of the layout."""
+    home_page()
+    standard_page(title="Programme", slug="programme", show_in_menus=True)
+    for number in range(12):
+        standard_page(title=f"Sauvegardes n°{number}", slug=f"sauvegardes-{number}")
+    client.force_login(MemberFactory())
+    client.get("/recherche/", {"q": "programme"})  # keeps the layout's parts
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get("/recherche/", {"q": "sauvegardes"}).content.decode()
+    assert page.count("<mark>") >= 10 and "Programme" in page
+    tables = " ".join(q["sql"] for q in queries)
+    for table in ("wagtailcore_site", "wagtailcore_page", "portal_standardpage", "auth_user"):
+        assert table not in tables, table
+    assert len(queries) <= 12
