@@ -1,5 +1,9 @@
+from functools import lru_cache
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.urls import translate_url
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
@@ -13,12 +17,30 @@ from portal.models import StandardPage
 
 def language_links(request):
     """One link per language to the current page in that language."""
-    path = request.get_full_path()
+    path, mark, query = request.get_full_path().partition("?")
     current = get_language()
     return [
-        {"code": code, "name": name, "url": translate_url(path, code), "current": code == current}
+        {
+            "code": code,
+            "name": name,
+            "url": translated_path(path, code) + mark + query,
+            "current": code == current,
+        }
         for code, name in settings.LANGUAGES
     ]
+
+
+@lru_cache(maxsize=4096)
+def translated_path(path: str, code: str) -> str:
+    """``translate_url`` of a path: it follows from the URL patterns alone (resolving and
+    reversing cost more than the rest of the language links)."""
+    return translate_url(path, code)
+
+
+@receiver(setting_changed, dispatch_uid="translated-path-urls")
+def _forget_translated_paths(setting, **_kwargs) -> None:
+    if setting in ("ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
+        translated_path.cache_clear()
 
 
 def header_menu_pages(request):

@@ -82,6 +82,11 @@ def test_english_is_available(client, pages):
 def test_language_links_point_to_the_same_page(client, pages):
     html = client.get("/programme/").content.decode()
     assert 'href="/en/programme/"' in html
+    # with the same query (the translated path is kept per path and language)
+    html = client.get("/programme/", {"q": "plan de continuité"}).content.decode()
+    assert 'href="/en/programme/?q=plan+de+continuit%C3%A9"' in html
+    html = client.get("/en/programme/", {"vue": "2"}).content.decode()
+    assert 'hreflang="fr" lang="fr" href="/programme/?vue=2"' in html
 
 
 @pytest.mark.parametrize(
