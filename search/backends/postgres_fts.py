@@ -28,6 +28,12 @@ def _bucket(key) -> str:
     return f"#b{zlib.crc32(key.encode()) % fulltext.SAMPLE_RATE}"
 
 
+def impact_lexeme(token) -> str:
+    """An impact token (``search.ranking``) as the vector holds it: "#" apart from every term
+    (a word such as "sauvegardz100" in a text must not read as an impact token)."""
+    return f"#{token}"
+
+
 def tsvector(*fields) -> str:
     """A ``tsvector`` literal of already analysed fields, ((terms, weight), ...): PostgreSQL
     reads it as is (no parser, no dictionary), positions running on across fields, within
@@ -61,9 +67,14 @@ FIELD_OF_WEIGHT = {"A": 0, "B": 1, "C": 2, "D": 3}  # search.ranking.FIELDS
 
 
 class PostgresFullText:
-    """A weighted ``tsvector`` of everything (GIN: title A, tags B, summary C, body D), a small
-    one of the title and tags (GIN) for autocomplete, and one of the impact tokens (GIN,
-    ``search.ranking``)."""
+    """A weighted ``tsvector`` of everything (GIN: title A, tags B, summary C, body D), with the
+    sample bucket and the impact tokens (``search.ranking``) as lexemes of their own, and a
+    small one of the title and tags (GIN) for autocomplete and titles.
+
+    The impact tokens live in the same vector as the words, so that one GIN scan answers "holds
+    one of these tokens and matches the query" without reading a vector: with them apart, the
+    check read each token's page's whole vector from TOAST (hundreds of milliseconds on a low
+    step of a common word), or every match of the query when the planner began there."""
 
     exact_limit = 500  # counting reads each match's row
 
@@ -71,12 +82,20 @@ class PostgresFullText:
         """Each entry's column values, vectors included (the id comes with ``insert``)."""
         for entry, texts in zip(entries, terms, strict=True):
             title, tags, summary, body = texts
-            entry.search_vector = tsvector(
-                (title, "A"), (tags, "B"), (summary, "C"), (body, "D"), (_bucket(entry.key), "D")
+            tokens = ranking.impact_tokens([t.split() for t in texts], entry.length)
+            entry.search_vector = " ".join(
+                [
+                    tsvector(
+                        (title, "A"),
+                        (tags, "B"),
+                        (summary, "C"),
+                        (body, "D"),
+                        (_bucket(entry.key), "D"),
+                    ),
+                    *(f"'{impact_lexeme(token)}'" for token in tokens),
+                ]
             )
             entry.title_vector = tsvector((title, "A"), (tags, "B"))
-            tokens = ranking.impact_tokens([t.split() for t in texts], entry.length)
-            entry.impact_vector = " ".join(f"'{token}'" for token in tokens)
         return [
             [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in _FIELDS[1:]]
             for entry in entries
@@ -114,11 +133,7 @@ class PostgresFullText:
         """Merge what a rebuild left in the GIN indexes' pending lists (every query would read
         them otherwise) and refresh the planner's statistics."""
         with connection.cursor() as cursor:
-            for index in (
-                "portal_search_vector_gin",
-                "portal_search_title_vector_gin",
-                "portal_search_impact_vector_gin",
-            ):
+            for index in ("portal_search_vector_gin", "portal_search_title_vector_gin"):
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
             cursor.execute(f"ANALYZE {ENTRY}")
             cursor.execute(f"ANALYZE {FACET}")
@@ -170,10 +185,12 @@ class PostgresFullText:
 
     def titled(self, request, where, params, limit) -> list[int]:
         """Ids of up to ``limit`` visible, filtered entries whose title alone matches (the
-        title's lexemes weigh "A")."""
+        title's lexemes weigh "A"), read from the small title vector: a weight is checked on
+        the vector itself, and the whole one would be read from TOAST for every page holding
+        the words anywhere."""
         sql = (
             f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
-            f"WHERE {ENTRY}.search_vector @@ q.query AND {where} LIMIT %s"
+            f"WHERE {ENTRY}.title_vector @@ q.query AND {where} LIMIT %s"
         )
         query = request.query
         expression = self.expression(query, request.match_any, request.all_but_one, "A")
@@ -181,20 +198,17 @@ class PostgresFullText:
 
     def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:
         """Ids of up to ``limit`` visible, filtered matches holding one of the impact
-        ``tokens`` (by key: at the cost of reading them all). Only the impact vector's index is
-        read: the query itself is checked on those rows (CASE keeps the planner from
-        intersecting with every match of the query, or walking the key index)."""
+        ``tokens`` (by key: at the cost of reading them all). One GIN scan answers both (the
+        subquery keeps the planner from walking the key index instead)."""
         order = " ORDER BY key" if by_key else ""
         sql = (
             f"SELECT id FROM (SELECT {ENTRY}.id, {ENTRY}.key FROM {ENTRY}, "
-            "CAST(%s AS tsquery) AS q(query), CAST(%s AS tsquery) AS i(query) "
-            f"WHERE {ENTRY}.impact_vector @@ i.query "
-            f"AND CASE WHEN {ENTRY}.search_vector @@ q.query THEN 1 ELSE 0 END = 1 "
-            f"AND {where} OFFSET 0) AS c{order} LIMIT %s"
+            "CAST(%s AS tsquery) AS q(query) "
+            f"WHERE {ENTRY}.search_vector @@ q.query AND {where} OFFSET 0) AS c{order} LIMIT %s"
         )
-        expression = self._expression(request)
-        impact = " | ".join(f"'{token}'" for token in tokens)
-        return [row[0] for row in _through_indexes(sql, [expression, impact, *params, limit])]
+        impact = " | ".join(f"'{impact_lexeme(token)}'" for token in tokens)
+        expression = f"({self._expression(request)}) & ({impact})"
+        return [row[0] for row in _through_indexes(sql, [expression, *params, limit])]
 
     def candidates(self, ids, terms) -> list[ranking.Candidate]:
         """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's vector."""
