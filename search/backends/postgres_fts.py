@@ -58,7 +58,22 @@ def tsvector(*fields) -> str:
 QUERY = "(SELECT CAST(%s AS tsquery))"
 
 
-FIELD_OF_WEIGHT = {"A": 0, "B": 1, "C": 2, "D": 3}  # search.ranking.FIELDS
+FIELD_OF_WEIGHT = {"A": 0, "B": 1, "C": 2}  # search.ranking.FIELDS; D (the body) is unmarked
+BODY = 3
+
+
+def vector_positions(text) -> dict[str, list[tuple[int, int]]]:
+    """(field, position) of each lexeme of a vector in PostgreSQL's text form, such as
+    "'attaqu':1A 'rancongiciel':2A,3" (lexemes of terms: never a quote or a space)."""
+    found = {}
+    for item in (text or "").split():
+        quoted, _, where = item.partition("':")
+        found[quoted.strip("'")] = [
+            (FIELD_OF_WEIGHT[p[-1]], int(p[:-1])) if p[-1] in FIELD_OF_WEIGHT else (BODY, int(p))
+            for p in where.split(",")
+            if p
+        ]
+    return found
 
 
 class PostgresFullText:
@@ -207,29 +222,18 @@ class PostgresFullText:
     def candidates(self, ids, terms) -> list[ranking.Candidate]:
         """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's vector.
 
-        Only the terms' lexemes are unnested: the vector without the terms lists every other
-        lexeme, which are deleted in turn (in C, without a row per lexeme: unnesting a whole
-        vector to keep a few of its rows took three times as long)."""
+        Each vector comes reduced to the terms' lexemes, as text (one row per entry): the
+        vector without the terms lists every other lexeme, which are deleted in turn, in C
+        (unnesting a whole vector to keep a few of its rows took three times as long, and a
+        row per lexeme, with arrays to decode, as long again in Python)."""
         vector = f"{ENTRY}.search_vector"
         rows = fetch(
             f"SELECT {ENTRY}.id, {ENTRY}.key, {ENTRY}.kind, {ENTRY}.date, {ENTRY}.length, "
-            "u.lexeme, u.positions, u.weights "
-            f"FROM {ENTRY} LEFT JOIN LATERAL unnest(ts_delete({vector}, "
-            f"tsvector_to_array(ts_delete({vector}, %s::text[])))) AS u ON TRUE "
-            f"WHERE {ENTRY}.id = ANY(%s)",
+            f"ts_delete({vector}, tsvector_to_array(ts_delete({vector}, %s::text[])))::text "
+            f"FROM {ENTRY} WHERE {ENTRY}.id = ANY(%s)",
             [sorted(terms), list(ids)],
         )
-        found: dict[int, ranking.Candidate] = {}
-        for entry_id, key, kind, date, length, lexeme, where, weights in rows:
-            candidate = found.setdefault(
-                entry_id, ranking.Candidate(entry_id, key, kind, date, length)
-            )
-            if lexeme:
-                candidate.positions[lexeme] = [
-                    (FIELD_OF_WEIGHT[weight], position)
-                    for position, weight in zip(where or (), weights or (), strict=True)
-                ]
-        return list(found.values())
+        return [ranking.Candidate(*row[:5], vector_positions(row[5])) for row in rows]
 
     def newest(self, request, where, params, limit, offset) -> list[int]:
         """Ids of visible, filtered matches, newest first."""
