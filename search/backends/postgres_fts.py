@@ -220,16 +220,21 @@ class PostgresFullText:
 
     def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:
         """Ids of up to ``limit`` visible, filtered matches holding one of the impact
-        ``tokens`` (by key: at the cost of reading them all). One GIN scan answers both (the
-        subquery keeps the planner from walking the key index instead)."""
+        ``tokens`` (by key: at the cost of reading them all). One GIN scan answers both, the
+        query and the tokens as two conditions: the scan then steps through each one's
+        matches in turn, skipping ahead in the other's lists. (As one condition, it checked
+        every page holding one of the tokens against the whole expression, tokens included:
+        40 ms for a low step of three words.) The subquery keeps the planner from walking the
+        key index instead."""
         order = " ORDER BY key" if by_key else ""
         sql = (
             f"SELECT id FROM (SELECT {ENTRY}.id, {ENTRY}.key FROM {ENTRY} "
-            f"WHERE {ENTRY}.search_vector @@ {QUERY} AND {where} OFFSET 0) AS c{order} LIMIT %s"
+            f"WHERE {ENTRY}.search_vector @@ {QUERY} AND {ENTRY}.search_vector @@ {QUERY} "
+            f"AND {where} OFFSET 0) AS c{order} LIMIT %s"
         )
         impact = " | ".join(f"'{impact_lexeme(token)}'" for token in tokens)
-        expression = f"({self._expression(request)}) & ({impact})"
-        return [row[0] for row in fetch(sql, [expression, *params, limit])]
+        expression = self._expression(request)
+        return [row[0] for row in fetch(sql, [expression, impact, *params, limit])]
 
     def candidates(self, ids, terms) -> list[ranking.Candidate]:
         """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's vector.
