@@ -26,8 +26,9 @@ figures; non-zero only when the harness fails.
                                   [--reference-docs 10000] [--reference-queries 5]
                                   [--postgres-db cyberportail_bench] [--keep DIR]
 
-``--keep DIR`` keeps the SQLite database in DIR and, on the next run, measures its index as it
-is (no rebuild; for iterating on ranking rules that change nothing indexed).
+``--keep DIR`` keeps the SQLite database in DIR (and marks the PostgreSQL database as built in
+DIR/<postgres-db>) and, on the next run, measures its index as it is (no rebuild; for iterating
+on ranking rules that change nothing indexed).
 """
 
 import argparse
@@ -394,12 +395,14 @@ def reference(args, documents, query_sets) -> dict:
     return result
 
 
-def prepare_postgres(name: str) -> str:
+def prepare_postgres(name: str, keep: bool = False) -> str:
+    """The benchmark database's URL, created afresh unless ``keep`` (a kept, built one)."""
     import psycopg
 
-    with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
-        connection.execute(f"DROP DATABASE IF EXISTS {name}")
-        connection.execute(f"CREATE DATABASE {name}")
+    if not keep:
+        with psycopg.connect(POSTGRES_ADMIN_URL, autocommit=True) as connection:
+            connection.execute(f"DROP DATABASE IF EXISTS {name}")
+            connection.execute(f"CREATE DATABASE {name}")
     return POSTGRES_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -416,7 +419,9 @@ def run_engine(args, engine, workdir) -> dict:
         DATABASE_URL=(
             f"sqlite:///{workdir}/bench.sqlite3"
             if engine == "sqlite"
-            else prepare_postgres(args.postgres_db)
+            else prepare_postgres(
+                args.postgres_db, (workdir / f"search-bench-{args.docs}").exists()
+            )
         ),
     )
     command = [
@@ -506,7 +511,8 @@ def main():
     parser.add_argument(
         "--keep",
         type=Path,
-        help="keep the SQLite database here and reuse its index on the next run "
+        help="keep the SQLite database here (PostgreSQL's: --postgres-db, marked built here) "
+        "and reuse its index on the next run "
         "(no rebuild: change nothing indexed in between; the relevance set is then last)",
     )
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
@@ -521,7 +527,10 @@ def main():
             args.keep.mkdir(parents=True, exist_ok=True)
         for engine in args.engines.split(","):
             print(f"[{engine}] building {args.docs:,} documents and measuring…", flush=True)
-            kept = args.keep if args.keep and engine == "sqlite" else None
+            kept = None
+            if args.keep:  # PostgreSQL's marker apart: the database itself lives in the server
+                kept = args.keep if engine == "sqlite" else args.keep / args.postgres_db
+                kept.mkdir(exist_ok=True)
             reports.append(run_engine(args, engine, kept or Path(workdir)))
     print_report(reports)
 

@@ -35,10 +35,10 @@ class SearchEntry(models.Model):
     facets = models.JSONField(default=dict)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
-    # PostgreSQL only (GIN-indexed by migrations there); SQLite uses FTS5 tables instead.
+    # PostgreSQL only (GIN-indexed by migrations there); SQLite uses FTS5 tables instead. The
+    # search vector holds the impact tokens too (``search.backends.postgres_fts``).
     search_vector = SearchVectorField(null=True)
     title_vector = SearchVectorField(null=True)  # title and tags: small, read without TOAST
-    impact_vector = SearchVectorField(null=True)  # impact tokens (``search.ranking``)
 
     class Meta:
         verbose_name = _("search index entry")

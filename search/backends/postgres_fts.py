@@ -28,6 +28,12 @@ def _bucket(key) -> str:
     return f"#b{zlib.crc32(key.encode()) % fulltext.SAMPLE_RATE}"
 
 
+def impact_lexeme(token) -> str:
+    """An impact token (``search.ranking``) as the vector holds it: "#" apart from every term
+    (a word such as "sauvegardz100" in a text must not read as an impact token)."""
+    return f"#{token}"
+
+
 def tsvector(*fields) -> str:
     """A ``tsvector`` literal of already analysed fields, ((terms, weight), ...): PostgreSQL
     reads it as is (no parser, no dictionary), positions running on across fields, within
@@ -44,26 +50,42 @@ def tsvector(*fields) -> str:
     return " ".join(f"'{term}':{','.join(where)}" for term, where in positions.items())
 
 
-def _through_indexes(sql, params):
-    """Rows read through the GIN indexes: with many impact tokens, or a common word, the
-    planner's estimate favours reading the whole table (each vector from TOAST), ten to a
-    hundred times slower than the indexes here. Sequential scans are off for this statement
-    only (then back to PostgreSQL's default, on)."""
-    with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
-        try:
-            return fetch(sql, params)
-        finally:
-            cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+# The query, as an InitPlan: its value is unknown when the statement is planned, so the
+# planner assumes a selective query and reads the GIN index. Given the query itself, it
+# estimates a common word's matches (or many impact tokens) as so many that it reads the
+# whole table instead, each vector from TOAST: ten to a hundred times slower here. (Turning
+# sequential scans off for the statement did the same at the cost of four more round trips.)
+QUERY = "(SELECT CAST(%s AS tsquery))"
 
 
-FIELD_OF_WEIGHT = {"A": 0, "B": 1, "C": 2, "D": 3}  # search.ranking.FIELDS
+GIN_INDEXES = ("portal_search_vector_gin", "portal_search_title_vector_gin")
+FIELD_OF_WEIGHT = {"A": 0, "B": 1, "C": 2}  # search.ranking.FIELDS; D (the body) is unmarked
+BODY = 3
+
+
+def vector_positions(text) -> dict[str, list[tuple[int, int]]]:
+    """(field, position) of each lexeme of a vector in PostgreSQL's text form, such as
+    "'attaqu':1A 'rancongiciel':2A,3" (lexemes of terms: never a quote or a space)."""
+    found = {}
+    for item in (text or "").split():
+        quoted, _, where = item.partition("':")
+        found[quoted.strip("'")] = [
+            (FIELD_OF_WEIGHT[p[-1]], int(p[:-1])) if p[-1] in FIELD_OF_WEIGHT else (BODY, int(p))
+            for p in where.split(",")
+            if p
+        ]
+    return found
 
 
 class PostgresFullText:
-    """A weighted ``tsvector`` of everything (GIN: title A, tags B, summary C, body D), a small
-    one of the title and tags (GIN) for autocomplete, and one of the impact tokens (GIN,
-    ``search.ranking``)."""
+    """A weighted ``tsvector`` of everything (GIN: title A, tags B, summary C, body D), with the
+    sample bucket and the impact tokens (``search.ranking``) as lexemes of their own, and a
+    small one of the title and tags (GIN) for autocomplete and titles.
+
+    The impact tokens live in the same vector as the words, so that one GIN scan answers "holds
+    one of these tokens and matches the query" without reading a vector: with them apart, the
+    check read each token's page's whole vector from TOAST (hundreds of milliseconds on a low
+    step of a common word), or every match of the query when the planner began there."""
 
     exact_limit = 500  # counting reads each match's row
 
@@ -71,12 +93,20 @@ class PostgresFullText:
         """Each entry's column values, vectors included (the id comes with ``insert``)."""
         for entry, texts in zip(entries, terms, strict=True):
             title, tags, summary, body = texts
-            entry.search_vector = tsvector(
-                (title, "A"), (tags, "B"), (summary, "C"), (body, "D"), (_bucket(entry.key), "D")
+            tokens = ranking.impact_tokens([t.split() for t in texts], entry.length)
+            entry.search_vector = " ".join(
+                [
+                    tsvector(
+                        (title, "A"),
+                        (tags, "B"),
+                        (summary, "C"),
+                        (body, "D"),
+                        (_bucket(entry.key), "D"),
+                    ),
+                    *(f"'{impact_lexeme(token)}'" for token in tokens),
+                ]
             )
             entry.title_vector = tsvector((title, "A"), (tags, "B"))
-            tokens = ranking.impact_tokens([t.split() for t in texts], entry.length)
-            entry.impact_vector = " ".join(f"'{token}'" for token in tokens)
         return [
             [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in _FIELDS[1:]]
             for entry in entries
@@ -100,6 +130,7 @@ class PostgresFullText:
                 f"INSERT INTO {ENTRY} ({columns}) VALUES ({marks})",
                 [[entry_id, *row] for entry_id, row in zip(ids, rows, strict=True)],
             )
+        transaction.on_commit(self.merge_pending)
 
     def write(self, rows) -> None:
         """Nothing: ``insert`` wrote the vectors with the rows."""
@@ -110,16 +141,22 @@ class PostgresFullText:
     def clear(self) -> None:
         """Idem."""
 
-    def analyze(self) -> None:
-        """Merge what a rebuild left in the GIN indexes' pending lists (every query would read
-        them otherwise) and refresh the planner's statistics."""
+    def merge_pending(self) -> None:
+        """Merge the GIN indexes' pending lists into the indexes. A write lands there first
+        (fast, and a rebuild's rows are merged in bulk), but every query reads the whole list
+        until it is merged, which PostgreSQL does only beyond 4 MB or at a vacuum: the entries
+        of 68 live-indexed pages already doubled the time of the impact steps. Called once
+        the rows are committed (after a rebuild, the first call merges, the others find the
+        lists empty)."""
         with connection.cursor() as cursor:
-            for index in (
-                "portal_search_vector_gin",
-                "portal_search_title_vector_gin",
-                "portal_search_impact_vector_gin",
-            ):
+            for index in GIN_INDEXES:
                 cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+
+    def analyze(self) -> None:
+        """Merge what a rebuild left in the GIN indexes' pending lists and refresh the
+        planner's statistics."""
+        self.merge_pending()
+        with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {ENTRY}")
             cursor.execute(f"ANALYZE {FACET}")
 
@@ -162,61 +199,58 @@ class PostgresFullText:
         order, at the cost of reading every match)."""
         order = f" ORDER BY {ENTRY}.key" if by_key else ""
         sql = (
-            f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
-            f"WHERE {ENTRY}.search_vector @@ q.query AND {where}{order} LIMIT %s"
+            f"SELECT {ENTRY}.id FROM {ENTRY} "
+            f"WHERE {ENTRY}.search_vector @@ {QUERY} AND {where}{order} LIMIT %s"
         )
         expression = self._expression(request)
-        return [row[0] for row in _through_indexes(sql, [expression, *params, limit])]
+        return [row[0] for row in fetch(sql, [expression, *params, limit])]
 
     def titled(self, request, where, params, limit) -> list[int]:
         """Ids of up to ``limit`` visible, filtered entries whose title alone matches (the
-        title's lexemes weigh "A")."""
+        title's lexemes weigh "A"), read from the small title vector: a weight is checked on
+        the vector itself, and the whole one would be read from TOAST for every page holding
+        the words anywhere."""
         sql = (
-            f"SELECT {ENTRY}.id FROM {ENTRY}, CAST(%s AS tsquery) AS q(query) "
-            f"WHERE {ENTRY}.search_vector @@ q.query AND {where} LIMIT %s"
+            f"SELECT {ENTRY}.id FROM {ENTRY} "
+            f"WHERE {ENTRY}.title_vector @@ {QUERY} AND {where} LIMIT %s"
         )
         query = request.query
         expression = self.expression(query, request.match_any, request.all_but_one, "A")
-        return [row[0] for row in _through_indexes(sql, [expression, *params, limit])]
+        return [row[0] for row in fetch(sql, [expression, *params, limit])]
 
     def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:
         """Ids of up to ``limit`` visible, filtered matches holding one of the impact
-        ``tokens`` (by key: at the cost of reading them all). Only the impact vector's index is
-        read: the query itself is checked on those rows (CASE keeps the planner from
-        intersecting with every match of the query, or walking the key index)."""
+        ``tokens`` (by key: at the cost of reading them all). One GIN scan answers both, the
+        query and the tokens as two conditions: the scan then steps through each one's
+        matches in turn, skipping ahead in the other's lists. (As one condition, it checked
+        every page holding one of the tokens against the whole expression, tokens included:
+        40 ms for a low step of three words.) The subquery keeps the planner from walking the
+        key index instead."""
         order = " ORDER BY key" if by_key else ""
         sql = (
-            f"SELECT id FROM (SELECT {ENTRY}.id, {ENTRY}.key FROM {ENTRY}, "
-            "CAST(%s AS tsquery) AS q(query), CAST(%s AS tsquery) AS i(query) "
-            f"WHERE {ENTRY}.impact_vector @@ i.query "
-            f"AND CASE WHEN {ENTRY}.search_vector @@ q.query THEN 1 ELSE 0 END = 1 "
+            f"SELECT id FROM (SELECT {ENTRY}.id, {ENTRY}.key FROM {ENTRY} "
+            f"WHERE {ENTRY}.search_vector @@ {QUERY} AND {ENTRY}.search_vector @@ {QUERY} "
             f"AND {where} OFFSET 0) AS c{order} LIMIT %s"
         )
+        impact = " | ".join(f"'{impact_lexeme(token)}'" for token in tokens)
         expression = self._expression(request)
-        impact = " | ".join(f"'{token}'" for token in tokens)
-        return [row[0] for row in _through_indexes(sql, [expression, impact, *params, limit])]
+        return [row[0] for row in fetch(sql, [expression, impact, *params, limit])]
 
     def candidates(self, ids, terms) -> list[ranking.Candidate]:
-        """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's vector."""
+        """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's vector.
+
+        Each vector comes reduced to the terms' lexemes, as text (one row per entry): the
+        vector without the terms lists every other lexeme, which are deleted in turn, in C
+        (unnesting a whole vector to keep a few of its rows took three times as long, and a
+        row per lexeme, with arrays to decode, as long again in Python)."""
+        vector = f"{ENTRY}.search_vector"
         rows = fetch(
             f"SELECT {ENTRY}.id, {ENTRY}.key, {ENTRY}.kind, {ENTRY}.date, {ENTRY}.length, "
-            "u.lexeme, u.positions, u.weights "
-            f"FROM {ENTRY} LEFT JOIN LATERAL (SELECT * FROM unnest({ENTRY}.search_vector) "
-            "AS v WHERE v.lexeme = ANY(%s)) AS u ON TRUE "
-            f"WHERE {ENTRY}.id = ANY(%s)",
+            f"ts_delete({vector}, tsvector_to_array(ts_delete({vector}, %s::text[])))::text "
+            f"FROM {ENTRY} WHERE {ENTRY}.id = ANY(%s)",
             [sorted(terms), list(ids)],
         )
-        found: dict[int, ranking.Candidate] = {}
-        for entry_id, key, kind, date, length, lexeme, where, weights in rows:
-            candidate = found.setdefault(
-                entry_id, ranking.Candidate(entry_id, key, kind, date, length)
-            )
-            if lexeme:
-                candidate.positions[lexeme] = [
-                    (FIELD_OF_WEIGHT[weight], position)
-                    for position, weight in zip(where or (), weights or (), strict=True)
-                ]
-        return list(found.values())
+        return [ranking.Candidate(*row[:5], vector_positions(row[5])) for row in rows]
 
     def newest(self, request, where, params, limit, offset) -> list[int]:
         """Ids of visible, filtered matches, newest first."""

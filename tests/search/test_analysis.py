@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from search.analysis import stem, terms
-from search.backends.postgres_fts import MAX_POSITION, tsvector
+from search.backends.postgres_fts import MAX_POSITION, tsvector, vector_positions
 
 
 @pytest.mark.parametrize(
@@ -72,3 +72,30 @@ def test_postgresql_reads_the_literals_as_is():
         phrase, weighted, lexemes = cursor.fetchone()
     assert phrase and weighted
     assert lexemes == 5  # plan, continu, pca, mot, fin
+
+
+def test_positions_read_from_a_vector_as_postgresql_writes_it():
+    # title A, tags B, summary C, body D (unmarked): search.ranking.FIELDS
+    assert vector_positions("'attaqu':1A 'pca':2B,5 'plan':3C 'isol'") == {
+        "attaqu": [(0, 1)],
+        "pca": [(1, 2), (3, 5)],
+        "plan": [(2, 3)],
+        "isol": [],
+    }
+    assert vector_positions(None) == {}
+
+
+@pytest.mark.django_db
+def test_postgresql_writes_vectors_as_the_positions_reader_reads_them():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: this run is on SQLite (the CI runs it on PostgreSQL)")
+    literal = tsvector(("plan continu", "A"), ("pca", "B"), ("plan", "C"), ("mot plan", "D"))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT CAST(%s AS tsvector)::text", [literal])
+        (text,) = cursor.fetchone()
+    assert vector_positions(text) == {
+        "plan": [(0, 1), (2, 4), (3, 6)],
+        "continu": [(0, 2)],
+        "pca": [(1, 3)],
+        "mot": [(3, 5)],
+    }

@@ -2,11 +2,15 @@
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from wagtail.models import PageViewRestriction
 
 from portal.access import AccessLevel, Role
+from search import backends
+from search.backends.postgres_fts import GIN_INDEXES
 from search.models import SearchEntry
 from tests.portal.factories import home_page, standard_page
+from tests.search.test_contract import doc
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +109,18 @@ def test_elasticsearch_down_never_blocks_an_edit(settings, django_capture_on_com
         backends.reset()
     assert callbacks  # the mirror to Elasticsearch was attempted after the commit
     assert entry(page).title == "Journalisation"  # the database index has it
+
+
+def test_live_indexing_leaves_nothing_in_the_gin_pending_lists(
+    db, django_capture_on_commit_callbacks
+):
+    """Every query reads a GIN index's pending list whole: live writes merge it once
+    committed (``search.backends.postgres_fts``)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: this run is on SQLite (the CI runs it on PostgreSQL)")
+    with django_capture_on_commit_callbacks(execute=True):
+        backends.get_database().index([doc("live", "Sauvegardes hors ligne", "Règle 3-2-1.")])
+    with connection.cursor() as cursor:
+        for index in GIN_INDEXES:
+            cursor.execute("SELECT gin_clean_pending_list(%s::regclass)", [index])
+            assert cursor.fetchone()[0] == 0  # pages it had to merge

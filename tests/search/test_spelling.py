@@ -8,7 +8,7 @@ from django.db import connection
 
 from portal.access import AccessLevel, Role
 from search import backends
-from search.models import SearchEntry, SearchTerm, SearchTermVariant
+from search.models import SearchTerm, SearchTermVariant
 from search.spelling import distance, variants
 from tests.search.conftest import params
 from tests.search.test_contract import doc
@@ -155,10 +155,19 @@ def test_deleting_many_entries_reads_them_in_a_bounded_number_of_queries(
     assert not SearchTerm.objects.exists()
 
 
+IMPACT_LEXEME = "^#.+z[0-9]{3}$"  # search.backends.postgres_fts.impact_lexeme
+
+
 def _impact_tokens() -> dict[str, str]:
     """Each entry's impact tokens as the database index stores them."""
     if connection.vendor == "postgresql":
-        return dict(SearchEntry.objects.values_list("key", "impact_vector"))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT key, array_to_string(ARRAY(SELECT lexeme FROM unnest(search_vector) "
+                "WHERE lexeme ~ %s ORDER BY lexeme), ' ') FROM portal_search_searchentry",
+                [IMPACT_LEXEME],
+            )
+            return dict(cursor.fetchall())
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT e.key, f.impact FROM portal_search_fts f "
@@ -172,11 +181,33 @@ def test_the_impact_levels_migration_indexes_entries_already_indexed_again():
     expected = _impact_tokens()
     assert all(expected.values())
     if connection.vendor == "postgresql":  # the tokens of the older code, or none
-        SearchEntry.objects.update(impact_vector="")
+        _drop_impact_lexemes()
     else:
         with connection.cursor() as cursor:
             cursor.execute("UPDATE portal_search_fts SET impact = ''")
     assert not any(_impact_tokens().values())
     migration = importlib.import_module("search.migrations.0009_impact_levels_reindex")
     migration.reindex(apps, None)
+    assert _impact_tokens() == expected
+
+
+def _drop_impact_lexemes():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE portal_search_searchentry SET search_vector = ts_delete(search_vector, "
+            "ARRAY(SELECT lexeme FROM unnest(search_vector) WHERE lexeme ~ %s))",
+            [IMPACT_LEXEME],
+        )
+
+
+def test_the_migration_moving_impact_tokens_into_the_search_vector_indexes_entries_again():
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL only: this run is on SQLite (the CI runs it on PostgreSQL)")
+    backends.get_database().rebuild(DOCUMENTS)
+    expected = _impact_tokens()
+    assert all(expected.values())
+    _drop_impact_lexemes()  # their own vector held them before
+    assert not any(_impact_tokens().values())
+    migration = importlib.import_module("search.migrations.0010_impact_tokens_in_search_vector")
+    migration.reindex(apps, connection.schema_editor())
     assert _impact_tokens() == expected
