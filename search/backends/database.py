@@ -248,7 +248,7 @@ class DatabaseBackend(Backend):
             candidates = matches
         else:
             candidates = self._candidates(request, where, end)
-        ordered = self.score(request, candidates)
+        ordered = self.score(request, candidates, end)
         return [(s.id, s.score) for s in ordered[request.offset : end]]
 
     def _candidates(self, request, where, end) -> list[int]:
@@ -334,13 +334,13 @@ class DatabaseBackend(Backend):
                     found |= dict.fromkeys(ids)
         return list(found)
 
-    def score(self, request, ids) -> list:
-        """``ids`` best first (``ranking.ordered``)."""
+    def score(self, request, ids, end=None) -> list:
+        """``ids`` best first (``ranking.ordered``: with ``end``, the first ``end`` only)."""
         if not ids:
             return []
         terms = ranking.query_terms(request.query)
         candidates = self.engine.candidates(ids, terms)
-        return ranking.ordered(candidates, request.query, _idfs(terms), kind_weights())
+        return ranking.ordered(candidates, request.query, _idfs(terms), kind_weights(), end)
 
     def suggest(self, user, text, limit) -> list[Suggestion]:
         terms = prefix_terms(text)

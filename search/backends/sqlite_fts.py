@@ -142,7 +142,8 @@ class SqliteFullText:
         return [row[0] for row in fetch(sql, [expression, *params, limit])]
 
     def candidates(self, ids, terms) -> list[ranking.Candidate]:
-        """``ids`` as ``ranking.Candidate``: where ``terms`` occur in each entry's fields."""
+        """``ids`` as ``ranking.Candidate``, with their analysed fields: ``ranking.ordered``
+        reads where ``terms`` occur in them, a body's positions only when they may matter."""
         ids, rows = list(ids), []
         for start in range(0, len(ids), 5000):  # within SQLite's limit on parameters
             chunk = ids[start : start + 5000]
@@ -153,9 +154,7 @@ class SqliteFullText:
                 f"WHERE {ENTRY}.id IN ({', '.join(['%s'] * len(chunk))})",
                 chunk,
             )
-        return [
-            ranking.Candidate(*row[:5], ranking.field_positions(row[5:], terms)) for row in rows
-        ]
+        return [ranking.Candidate(*row[:5], texts=row[5:]) for row in rows]
 
     def newest(self, request, where, params, limit, offset) -> list[int]:
         """Ids of visible, filtered matches, newest first: the date index is walked and each

@@ -309,3 +309,84 @@ def test_words_side_by_side_in_the_query_order_rank_above_the_reverse(index):
     )
     assert ranked("courriel frauduleux") == ["in order", "reversed"]
     assert ranked("frauduleux courriel") == ["reversed", "in order"]
+
+
+def test_bounds_leave_the_first_pages_as_scoring_every_body_gives_them(monkeypatch):
+    """A page given as its analysed fields is bounded from its short fields and its body's
+    counts (``ranking._bound``): a bound is never below the score, is the score when the body's
+    positions cannot matter, and the first ``end`` pages are those (and in the order) that
+    reading every body's positions gives; a one-word query reads no body's positions."""
+    import random
+
+    from search.analysis import Synonyms
+
+    rng = random.Random(7)
+    vocabulary = [
+        "mot",
+        "passe",
+        "password",
+        "serveur",
+        "sauvegarde",
+        "réseau",
+        "registre",
+        "semaine",
+        "service",
+    ]
+    weights = [3, 3, 1, 4, 2, 6, 8, 8, 8]
+
+    def text(low, high):
+        return " ".join(terms(" ".join(rng.choices(vocabulary, weights, k=rng.randint(low, high)))))
+
+    pages = [
+        ranking.Candidate(
+            n,
+            f"page:{n:03d}",
+            "documents",
+            n % 17,
+            0,
+            texts=(text(0, 4), text(0, 2), text(0, 9), text(0, 90)),
+        )
+        for n in range(300)
+    ]
+    for page in pages:
+        page.length = len(page.texts[3].split())
+    synonyms = Synonyms([["mot de passe", "password"]])
+    idfs = {term: 1.0 + n / 3 for n, term in enumerate(terms(" ".join(vocabulary)))}
+    read = []
+    original = ranking.field_positions
+    monkeypatch.setattr(
+        ranking,
+        "field_positions",
+        lambda texts, wanted: read.append(len(texts)) or original(texts, wanted),
+    )
+    for text_ in (
+        "serveur",
+        "password",
+        "mot de passe serveur",
+        "réseau sauvegarde",
+        '"passe serveur" réseau',
+    ):
+        query = parse(text_, synonyms)
+        wanted = ranking.query_terms(query)
+        clauses = ranking._Clauses(query, idfs)
+        for page in pages:
+            exact = ranking.score(
+                replace(page, positions=original(page.texts, wanted)), query, idfs
+            )
+            bound, is_exact = ranking._bound(
+                page, *ranking._profile(page.texts, wanted), clauses, 1.0
+            )
+            assert (bound.coverage, bound.score) >= (exact.coverage, exact.score)
+            assert bound.score >= exact.score
+            if is_exact:
+                assert bound == exact
+        read.clear()
+        fast = ranking.ordered(pages, query, idfs, {}, end=10)[:10]
+        every = [
+            replace(page, texts=None, positions=original(page.texts, wanted)) for page in pages
+        ]
+        assert fast == ranking.ordered(every, query, idfs, {})[:10]
+        if text_ == "serveur":
+            assert len(fast) == 10 and ranking.BODY + 1 not in read
+        else:
+            assert read.count(ranking.BODY + 1) < len(pages)
