@@ -28,6 +28,7 @@ order pages were indexed in.
 
 import math
 from bisect import insort
+from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from search.analysis import Words
@@ -107,16 +108,38 @@ def level(value: float) -> int:
 
 def impact_tokens(field_terms, length: int) -> list[str]:
     """The impact tokens of one page: ``field_terms`` are its analysed fields (FIELDS order,
-    lists of terms), ``length`` its body's number of terms."""
-    counts: dict[str, list[int]] = {}
-    for index, terms in enumerate(field_terms):
-        for term in terms:
-            counts.setdefault(term, [0, 0, 0, 0])[index] += 1
-    return [
-        f"{term}z{level(value):03d}"
-        for term, (*short, body) in counts.items()
-        if (value := weight([*(min(c, 1) for c in short), body], length)) >= CHAMPION_MIN
-    ]
+    lists of terms), ``length`` its body's number of terms. A term's weight depends only on
+    the short fields holding it and its count in the body, so each such combination is
+    weighed once per page; and a term found in the body alone is weighed only from the count
+    at which it reaches CHAMPION_MIN (``_least_body_count``)."""
+    *short_fields, body = field_terms
+    shorts = [set(terms) for terms in short_fields]
+    counts = Counter(body)
+    least = _least_body_count(length)
+    levels: dict[tuple, int | None] = {}
+    terms = dict.fromkeys(term for terms in short_fields for term in terms)
+    terms |= {term: None for term, count in counts.items() if count >= least}
+    tokens = []
+    for term in terms:
+        key = (*(int(term in present) for present in shorts), counts.get(term, 0))
+        if key not in levels:
+            value = weight(key, length)
+            levels[key] = level(value) if value >= CHAMPION_MIN else None
+        if (found := levels[key]) is not None:
+            tokens.append(f"{term}z{found:03d}")
+    return tokens
+
+
+def _least_body_count(length: int) -> int:
+    """The fewest occurrences from which a term found in a body of ``length`` terms alone
+    weighs CHAMPION_MIN (the weight grows with the count; BM25 puts it near 1.44 × the body's
+    norm, checked here with ``weight`` itself)."""
+    least = max(1, math.floor((K1 * CHAMPION_MIN / (K1 + 1 - CHAMPION_MIN)) * body_norm(length)))
+    while least > 1 and weight((0, 0, 0, least - 1), length) >= CHAMPION_MIN:
+        least -= 1
+    while weight((0, 0, 0, least), length) < CHAMPION_MIN:
+        least += 1
+    return least
 
 
 def level_tokens(terms, high: int, low: int) -> list[str]:

@@ -390,3 +390,25 @@ def test_bounds_leave_the_first_pages_as_scoring_every_body_gives_them(monkeypat
             assert len(fast) == 10 and ranking.BODY + 1 not in read
         else:
             assert read.count(ranking.BODY + 1) < len(pages)
+
+
+@pytest.mark.parametrize("length", [1, 40, 177, 178, 300, 3000, 100_000])
+def test_impact_tokens_are_those_of_weighing_every_term(length):
+    """Each (short fields, body count) combination is weighed once and body-only terms below
+    the count that reaches CHAMPION_MIN are skipped: the tokens are still exactly those of
+    weighing every term of the page, in the order first met."""
+    body = [f"t{n}" for n in range(1, 40) for _ in range(n)]
+    body = (body + ["filler"] * length)[:length]
+    fields = [["titl", "t3", "t3"], ["tag", "t1"], ["summ", "t2", "titl"], body]
+
+    def weighed(term):
+        short = [int(term in terms) for terms in fields[:3]]
+        return ranking.weight([*short, body.count(term)], len(body))
+
+    seen = list(dict.fromkeys(term for terms in fields for term in terms))
+    expected = [
+        f"{term}z{ranking.level(weighed(term)):03d}"
+        for term in seen
+        if weighed(term) >= ranking.CHAMPION_MIN
+    ]
+    assert ranking.impact_tokens(fields, len(body)) == expected
