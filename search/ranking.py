@@ -142,6 +142,21 @@ def _least_body_count(length: int) -> int:
     return least
 
 
+def tokens_of(impact: str, terms) -> list[str]:
+    """The impact tokens of ``terms`` in a page's ``impact_tokens`` (space separated): at
+    most one per term."""
+    padded, found = f" {impact} ", []
+    for term in terms:
+        start = padded.find(f" {term}z")
+        while start >= 0:
+            end = start + len(term) + 5
+            if padded[end - 3 : end].isdigit() and padded[end] == " ":
+                found.append(padded[start + 1 : end])
+                break
+            start = padded.find(f" {term}z", start + 1)
+    return found
+
+
 def level_tokens(terms, high: int, low: int) -> list[str]:
     return [f"{term}z{lvl:03d}" for term in sorted(terms) for lvl in range(low, high + 1)]
 
@@ -289,47 +304,77 @@ BODY = len(FIELDS) - 1
 
 def _profile(texts, wanted) -> tuple[dict[str, list], dict[str, int]]:
     """What ``_bound`` reads of a page: the short fields' positions (``field_positions``), and
-    each wanted term's count in the body, with as many stand-in body positions (``(term,
-    n)``: no phrase or proximity forms with them)."""
-    positions = field_positions(texts[:BODY], wanted)
-    counts = {}
+    each wanted term's count in the body."""
     spaced = _spaced(texts[BODY])
-    for term in wanted:
-        count = spaced.count(f" {term} ")
-        if count:
-            counts[term] = count
-            positions.setdefault(term, []).extend([(BODY, (term, n)) for n in range(count)])
-    return positions, counts
+    counts = {term: count for term in wanted if (count := spaced.count(f" {term} "))}
+    return field_positions(texts[:BODY], wanted), counts
+
+
+def _words_bound(positions, counts, words):
+    """``_words_occurrences`` from short fields' positions and body counts: (short-field
+    occurrences, the term whose body occurrences count, how many)."""
+    found = [(positions.get(term, []), counts.get(term, 0)) for term in words]
+    if not all(short or count for short, count in found):
+        return [], None, 0
+    per_field = [{f for f, _p in short} | ({BODY} if count else set()) for short, count in found]
+    together = sorted(set.intersection(*per_field))
+    if together:
+        short = []
+        term, most = None, 0
+        for f in together:
+            if f == BODY:  # the first of the rarest there, as ``min`` picks it
+                most = min(count for _short, count in found)
+                term = words[[count for _short, count in found].index(most)]
+            else:
+                short += min(([o for o in occ if o[0] == f] for occ, _count in found), key=len)
+        return short, term, most
+    best = [min(fields) for fields in per_field]
+    weakest = max(best)
+    chosen = best.index(weakest)
+    if weakest == BODY:
+        return [], words[chosen], found[chosen][1]
+    return [o for o in found[chosen][0] if o[0] == weakest], None, 0
 
 
 def _bound(candidate, positions, counts, clauses, prior) -> tuple[Scored, bool]:
-    """An upper bound of ``score`` from ``_profile``'s positions, and whether it is the score
-    itself. A body's positions only matter to a phrase found there and to the proximity of two
-    consecutive clauses both found there: the bound counts every phrase the body's counts of
-    its words allow, and the best proximity a body gives (side by side), unless a short field
-    already gives more. Every other part is computed as ``score`` computes it, from the same
-    counts (the same floating-point operations: an exact bound is the very score)."""
+    """An upper bound of ``score`` from the short fields' positions and the body's counts
+    (``_profile``), and whether it is the score itself. A body's positions only matter to a
+    phrase found there and to the proximity of two consecutive clauses both found there: the
+    bound counts every phrase the body's counts of its words allow, and the best proximity a
+    body gives (side by side), unless a short field already gives more. Every other part is
+    computed as ``score`` computes it, from the same counts (``counted``: alternatives per
+    short field, distinct body occurrences; the same floating-point operations, so that an
+    exact bound is the very score)."""
     exact = True
+    length = candidate.length
     values, shorts, in_body = [], [], []
     for index, clause in enumerate(clauses.clauses):
-        found = {}
+        per_alternative = {}
         for alternative in clause:
-            if len(alternative) > 1 and not isinstance(alternative, Words):  # a phrase
-                short = {t: [o for o in positions.get(t, ()) if o[0] != BODY] for t in alternative}
-                where = _occurrences(short, alternative)
-                most = min(counts.get(term, 0) for term in alternative)
-                if most:
-                    exact = False
-                    where = [*where, *((BODY, (alternative, n)) for n in range(most))]
-            else:
-                where = _occurrences(positions, alternative)
-            found[alternative] = where
-        occurrences = {o for where in found.values() for o in where}
-        values.append(
-            _clause_value(found, clauses, index, candidate.length) if occurrences else 0.0
-        )
-        shorts.append([o for o in occurrences if o[0] != BODY])
-        in_body.append(len(shorts[-1]) < len(occurrences))
+            if len(alternative) == 1:
+                term = alternative[0]
+                short, key, count = positions.get(term, []), term, counts.get(term, 0)
+            elif isinstance(alternative, Words):
+                short, key, count = _words_bound(positions, counts, alternative)
+            else:  # a phrase: in the body, as often as its rarest word at most
+                short = _occurrences(positions, alternative)
+                key, count = alternative, min(counts.get(term, 0) for term in alternative)
+                exact = exact and not count
+            per_alternative[alternative] = (short, key, count)
+        body = {key: count for _short, key, count in per_alternative.values() if count}
+        occurrences = {o for short, _key, _count in per_alternative.values() for o in short}
+        if occurrences or body:
+            value = clauses.idf[index] * weight(_counted(per_alternative.values(), body), length)
+            own = per_alternative.get(clauses.typed[index]) if len(clause) > 1 else None
+            if own and (own[0] or own[2]):
+                mine = {own[1]: own[2]} if own[2] else {}
+                own_value = weight(_counted([own], mine), length)
+                value = max(value, clauses.own_idf[index] * own_value)
+        else:
+            value = 0.0
+        values.append(value)
+        shorts.append(list(occurrences))
+        in_body.append(bool(body))
     total = sum(values)
     idf = clauses.idf
     for i in range(len(values) - 1):
@@ -341,6 +386,16 @@ def _bound(candidate, positions, counts, clauses, prior) -> tuple[Scored, bool]:
         total += near
     coverage = sum(1 for value in values if value > 0)
     return Scored(candidate.id, coverage, total * prior), exact
+
+
+def _counted(per_alternative, body) -> list[int]:
+    """``counted`` from (short-field occurrences, body key, body count) per alternative: the
+    body's distinct occurrences are each term's (or phrase's) count once."""
+    fields = [{f for f, _p in short} for short, _key, _count in per_alternative]
+    return [
+        *(sum(index in present for present in fields) for index in range(BODY)),
+        sum(body.values()),
+    ]
 
 
 def ordered(candidates, query, idfs, priors, end=None) -> list[Scored]:

@@ -156,6 +156,21 @@ class SqliteFullText:
             )
         return [ranking.Candidate(*row[:5], texts=row[5:]) for row in rows]
 
+    def impact_tokens(self, ids, terms) -> dict[int, tuple[str, list[str]]]:
+        """``ids`` -> (key, the impact tokens of ``terms`` they hold: at most one per term)."""
+        ids, found = list(ids), {}
+        for start in range(0, len(ids), 5000):  # within SQLite's limit on parameters
+            chunk = ids[start : start + 5000]
+            rows = fetch(
+                f"SELECT {ENTRY}.id, {ENTRY}.key, f.impact FROM {ENTRY} "
+                f"CROSS JOIN {self.TABLE} AS f ON f.rowid = {ENTRY}.id "
+                f"WHERE {ENTRY}.id IN ({', '.join(['%s'] * len(chunk))})",
+                chunk,
+            )
+            for entry_id, key, impact in rows:
+                found[entry_id] = (key, ranking.tokens_of(impact or "", terms))
+        return found
+
     def newest(self, request, where, params, limit, offset) -> list[int]:
         """Ids of visible, filtered matches, newest first: the date index is walked and each
         entry looked up among the matches (``+`` keeps SQLite from doing the reverse, which

@@ -412,3 +412,37 @@ def test_impact_tokens_are_those_of_weighing_every_term(length):
         if weighed(term) >= ranking.CHAMPION_MIN
     ]
     assert ranking.impact_tokens(fields, len(body)) == expected
+
+
+def test_impact_lists_read_at_once_give_the_candidates_the_steps_give(index, monkeypatch):
+    """When every visible match is known and they are few, their impact tokens are read at
+    once (``ImpactLists``) instead of one query per step: the same candidates, in the same
+    order, whether steps are taken whole, level by level, or cut in key order."""
+    from search.backends import database
+    from search.backends.fulltext import where_sql
+
+    # Keys in another order than indexing (ids), so that a cut in key order differs.
+    pages = [doc(f"m:{99 - n}", body=f"{FILLER} Inventaire. " * (1 + n % 4)) for n in range(40)]
+    pages += [doc(f"a:{99 - n}", title=f"Inventaire logiciel {n}") for n in range(12)]
+    pages += [doc(f"b:{99 - n}", body=f"{FILLER} Inventaire logiciel.", days=n) for n in range(9)]
+    index(*pages)
+    database_ = backends.get_database()
+    if not hasattr(database_.engine, "impact_tokens"):
+        pytest.skip("the engine reads every step with a query")
+    monkeypatch.setattr(ranking, "MAX_STEP_ROWS", 7)
+    for text, any_word in (
+        ("inventaire", False),
+        ("inventaire logiciel", False),
+        ("logiciel", True),
+    ):
+        request = SearchRequest(query=parse(text), user=AnonymousUser(), match_any=any_word)
+        where = where_sql(database.filtered_entries(request))
+        matches = database_.engine.matching_ids(request, *where, 1000)
+        for end in (3, 10, 30):
+            steps = database_._candidates(request, where, end)
+            lists = database_._lists(request, matches)
+            assert isinstance(lists, database.ImpactLists)
+            assert database_._candidates(request, where, end, matches) == steps
+            assert database_._champions(request, where, end, lists) == database_._champions(
+                request, where, end
+            )
