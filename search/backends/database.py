@@ -222,7 +222,7 @@ class DatabaseBackend(Backend):
             else:
                 ranked = ranked[request.offset : request.offset + request.limit]
         else:
-            ranked = self._ranked(request, where, matches if len(matches) <= limit else None)
+            ranked = self._ranked(request, where, matches, complete=len(matches) <= limit)
         fields = ("key", "kind", "title", "url", "summary", "date", "facets")
         # The body as far as a snippet reads it, and one character more to tell it was cut
         # (an attachment's text runs to hundreds of thousands of characters).
@@ -240,15 +240,15 @@ class DatabaseBackend(Backend):
         ]
         return results
 
-    def _ranked(self, request, where, matches):
+    def _ranked(self, request, where, matches, complete):
         """(id, score) of the page's hits by relevance (``search.ranking``): every visible
-        match when they are few, else the candidates the impact lists give. ``matches``: every
-        visible match, or None when there are more than the engine's ``exact_limit``."""
+        match when they are few, else the candidates the impact lists give (``complete``:
+        ``matches`` holds every visible match)."""
         end = request.offset + request.limit
-        if matches is not None and len(matches) <= ranking.EXACT_RANKING:
+        if len(matches) <= ranking.EXACT_RANKING:
             candidates = matches
         else:
-            candidates = self._candidates(request, where, end, matches)
+            candidates = self._candidates(request, where, end, matches if complete else None)
         ordered = self.score(request, candidates, end)
         return [(s.id, s.score) for s in ordered[request.offset : end]]
 

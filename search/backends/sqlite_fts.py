@@ -28,14 +28,31 @@ class SqliteFullText:
         ]
 
     def insert(self, entries, rows) -> None:
-        """Entries through the ORM (SQLite returns no ids from a bulk insert: they are read
-        back), then their FTS5 rows."""
-        SearchEntry.objects.bulk_create(entries)
+        """Entries, each value prepared as the ORM prepares it for saving (``pre_save``, then
+        ``get_db_prep_save``) and written with one prepared statement (the ORM's bulk insert
+        composes SQL around every value: a tenth of a rebuild); their ids read back by key;
+        then their FTS5 rows."""
+        fields = [
+            f
+            for f in SearchEntry._meta.concrete_fields
+            if not f.primary_key and not getattr(f, "generated", False)
+        ]
+        columns = ", ".join(connection.ops.quote_name(f.column) for f in fields)
+        values = [
+            [f.get_db_prep_save(f.pre_save(entry, True), connection) for f in fields]
+            for entry in entries
+        ]
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {ENTRY} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})",
+                values,
+            )
         ids = dict(
             SearchEntry.objects.filter(key__in=[e.key for e in entries]).values_list("key", "id")
         )
         for entry in entries:
             entry.pk = entry.id = ids[entry.key]
+            entry._state.adding, entry._state.db = False, connection.alias
         self.write([(entry.id, *row) for entry, row in zip(entries, rows, strict=True)])
 
     def write(self, rows) -> None:

@@ -446,3 +446,29 @@ def test_impact_lists_read_at_once_give_the_candidates_the_steps_give(index, mon
             assert database_._champions(request, where, end, lists) == database_._champions(
                 request, where, end
             )
+
+
+def test_a_rebuild_writes_entries_as_the_orm_saves_them(index):
+    """Entries are written with one prepared statement, each value prepared as the ORM
+    prepares it: they read back as saved (JSON, role sets, dates, ``auto_now``)."""
+    from search.entries import entry_from_document
+    from search.models import SearchEntry
+
+    document = doc(
+        "full",
+        title="Note complète",
+        summary="Résumé",
+        tags=("sauvegarde", "réseau"),
+        facets={"theme": ("backups", "network")},
+        access_level="roles",
+        allowed_roles=frozenset({"rssi", "dsi"}),
+        popularity=3,
+    )
+    before = timezone.now()
+    index(document)
+    stored = SearchEntry.objects.get(key="full")
+    expected = entry_from_document(document)
+    for name in ("title", "url", "summary", "body", "tags", "facets", "date", "popularity"):
+        assert getattr(stored, name) == getattr(expected, name), name
+    assert (stored.access_level, stored.allowed_roles) == ("roles", {"rssi", "dsi"})
+    assert stored.length == len(terms(FILLER)) and stored.indexed_at >= before
