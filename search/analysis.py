@@ -84,6 +84,12 @@ def _token_words(token: str) -> tuple[tuple[str, str], ...]:
     return tuple((word, stem(word)) for word in _WORD.findall(fold(token)) if word not in STOPWORDS)
 
 
+@lru_cache(maxsize=200_000)
+def _token_text(token: str) -> str:
+    """The terms of one token, space separated ("" for a stop word)."""
+    return " ".join(term for _word, term in _token_words(token))
+
+
 def _tokens(text: str) -> list[str]:
     return _TOKEN.findall(unicodedata.normalize("NFC", text).lower())
 
@@ -109,7 +115,7 @@ def analyse(text: str) -> tuple[str, dict[str, tuple[str, str]]]:
         pairs = _token_words(token)
         for word, term in pairs:
             found.setdefault(word, (term, token if len(pairs) == 1 else word))
-    return " ".join(term for token in tokens for _word, term in _token_words(token)), found
+    return " ".join(filter(None, map(_token_text, tokens))), found
 
 
 class Words(tuple):

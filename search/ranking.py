@@ -27,7 +27,9 @@ order pages were indexed in.
 """
 
 import math
-from dataclasses import dataclass, field
+from bisect import insort
+from collections import Counter
+from dataclasses import dataclass, field, replace
 
 from search.analysis import Words
 
@@ -90,12 +92,9 @@ def counted(per_alternative) -> list[int]:
     règle 3-2-1", while tags naming both "rançongiciel" and "ransomware" name it twice); in
     the body, every occurrence."""
     body = len(FIELDS) - 1
-    short = [
-        sum(1 for occurrences in per_alternative if any(f == index for f, _p in occurrences))
-        for index in range(body)
-    ]
+    fields = [{f for f, _p in occurrences} for occurrences in per_alternative]
     return [
-        *short,
+        *(sum(index in present for present in fields) for index in range(body)),
         len({o for occurrences in per_alternative for o in occurrences if o[0] == body}),
     ]
 
@@ -109,16 +108,53 @@ def level(value: float) -> int:
 
 def impact_tokens(field_terms, length: int) -> list[str]:
     """The impact tokens of one page: ``field_terms`` are its analysed fields (FIELDS order,
-    lists of terms), ``length`` its body's number of terms."""
-    counts: dict[str, list[int]] = {}
-    for index, terms in enumerate(field_terms):
-        for term in terms:
-            counts.setdefault(term, [0, 0, 0, 0])[index] += 1
-    return [
-        f"{term}z{level(value):03d}"
-        for term, (*short, body) in counts.items()
-        if (value := weight([*(min(c, 1) for c in short), body], length)) >= CHAMPION_MIN
-    ]
+    lists of terms), ``length`` its body's number of terms. A term's weight depends only on
+    the short fields holding it and its count in the body, so each such combination is
+    weighed once per page; and a term found in the body alone is weighed only from the count
+    at which it reaches CHAMPION_MIN (``_least_body_count``)."""
+    *short_fields, body = field_terms
+    shorts = [set(terms) for terms in short_fields]
+    counts = Counter(body)
+    least = _least_body_count(length)
+    levels: dict[tuple, int | None] = {}
+    terms = dict.fromkeys(term for terms in short_fields for term in terms)
+    terms |= {term: None for term, count in counts.items() if count >= least}
+    tokens = []
+    for term in terms:
+        key = (*(int(term in present) for present in shorts), counts.get(term, 0))
+        if key not in levels:
+            value = weight(key, length)
+            levels[key] = level(value) if value >= CHAMPION_MIN else None
+        if (found := levels[key]) is not None:
+            tokens.append(f"{term}z{found:03d}")
+    return tokens
+
+
+def _least_body_count(length: int) -> int:
+    """The fewest occurrences from which a term found in a body of ``length`` terms alone
+    weighs CHAMPION_MIN (the weight grows with the count; BM25 puts it near 1.44 × the body's
+    norm, checked here with ``weight`` itself)."""
+    least = max(1, math.floor((K1 * CHAMPION_MIN / (K1 + 1 - CHAMPION_MIN)) * body_norm(length)))
+    while least > 1 and weight((0, 0, 0, least - 1), length) >= CHAMPION_MIN:
+        least -= 1
+    while weight((0, 0, 0, least), length) < CHAMPION_MIN:
+        least += 1
+    return least
+
+
+def tokens_of(impact: str, terms) -> list[str]:
+    """The impact tokens of ``terms`` in a page's ``impact_tokens`` (space separated): at
+    most one per term."""
+    padded, found = f" {impact} ", []
+    for term in terms:
+        start = padded.find(f" {term}z")
+        while start >= 0:
+            end = start + len(term) + 5
+            if padded[end - 3 : end].isdigit() and padded[end] == " ":
+                found.append(padded[start + 1 : end])
+                break
+            start = padded.find(f" {term}z", start + 1)
+    return found
 
 
 def level_tokens(terms, high: int, low: int) -> list[str]:
@@ -131,7 +167,9 @@ def idf(documents: int, total: int) -> float:
 
 @dataclass
 class Candidate:
-    """A page to score: the positions of the query's terms, per field."""
+    """A page to score: the positions of the query's terms, per field; or, from an engine that
+    returns the analysed fields instead (``texts``, FIELDS order), read from them on demand
+    (``ordered`` reads a body's positions only for the pages that may reach the page)."""
 
     id: int
     key: str
@@ -139,6 +177,7 @@ class Candidate:
     date: object  # as the engine returns it (comparable within one engine)
     length: int  # body terms
     positions: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # (field, pos)
+    texts: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -148,28 +187,28 @@ class Scored:
     score: float
 
 
-def _occurrences(candidate, alternative) -> list[tuple[int, int]]:
+def _occurrences(positions, alternative) -> list[tuple[int, int]]:
     """(field, position) where ``alternative`` occurs: a term, a phrase (consecutive terms), or
     ``Words`` (all its terms anywhere, see ``_words_occurrences``)."""
     if len(alternative) == 1:
-        return candidate.positions.get(alternative[0], [])
+        return positions.get(alternative[0], [])
     if isinstance(alternative, Words):
-        return _words_occurrences(candidate, alternative)
+        return _words_occurrences(positions, alternative)
     first, *rest = alternative
-    sets = [set(candidate.positions.get(term, ())) for term in rest]
+    sets = [set(positions.get(term, ())) for term in rest]
     return [
         (f, p)
-        for f, p in candidate.positions.get(first, ())
+        for f, p in positions.get(first, ())
         if all((f, p + i) in found for i, found in enumerate(sets, 1))
     ]
 
 
-def _words_occurrences(candidate, words) -> list[tuple[int, int]]:
+def _words_occurrences(positions, words) -> list[tuple[int, int]]:
     """Where ``Words`` occur: in each field holding all of them, as often as the rarest there;
     scattered over several fields, in the weakest field that holds one of them and no better
     one ("faux" in a title and "ordre de virement" in the body count as the body's, never as
     the title's)."""
-    found = [candidate.positions.get(term, []) for term in words]
+    found = [positions.get(term, []) for term in words]
     if not all(found):
         return []
     per_field = [{f for f, _p in occurrences} for occurrences in found]
@@ -191,21 +230,40 @@ def clause_idf(clause, idfs) -> float:
     return min(sum(idfs.get(t, 0.0) for t in dict.fromkeys(alt)) for alt in clause)
 
 
-def _clause_score(candidate, clause, idfs, typed=None) -> tuple[float, list[tuple[int, int]]]:
-    """``idf × weight`` of a clause's occurrences, every alternative counted as one term; and
-    at least what the ``typed`` alternative alone scores with its own idf: a synonym group
-    widens what a word finds, never lowers the pages naming the word as typed (a query for
-    the rare "cryptolocker" ranks the page naming it above those naming the common
-    "rançongiciel")."""
-    found = {alt: _occurrences(candidate, alt) for alt in clause}
+class _Clauses:
+    """A query's clauses with what scoring them needs that depends on no page: each clause's
+    idf and its typed alternative's own (computed once per query, not once per page)."""
+
+    def __init__(self, query, idfs):
+        self.clauses = query.clauses
+        self.typed = query.typed or (None,) * len(query.clauses)
+        self.idf = [clause_idf(clause, idfs) for clause in self.clauses]
+        self.own_idf = [
+            clause_idf((typed,), idfs) if len(clause) > 1 and typed is not None else 0.0
+            for clause, typed in zip(self.clauses, self.typed, strict=True)
+        ]
+
+
+def _clause_value(found, clauses, index, length) -> float:
+    """``idf × weight`` of a clause's occurrences (``found``: per alternative), every
+    alternative counted as one term; and at least what the typed alternative alone scores
+    with its own idf: a synonym group widens what a word finds, never lowers the pages naming
+    the word as typed (a query for the rare "cryptolocker" ranks the page naming it above those
+    naming the common "rançongiciel")."""
+    value = clauses.idf[index] * weight(counted(found.values()), length)
+    own = found.get(clauses.typed[index]) if len(found) > 1 else None
+    if own:
+        value = max(value, clauses.own_idf[index] * weight(counted([own]), length))
+    return value
+
+
+def _clause_score(candidate, clauses, index) -> tuple[float, list[tuple[int, int]]]:
+    """The clause's value (``_clause_value``) and where it occurs."""
+    found = {alt: _occurrences(candidate.positions, alt) for alt in clauses.clauses[index]}
     occurrences = sorted({o for where in found.values() for o in where})
     if not occurrences:
         return 0.0, []
-    value = clause_idf(clause, idfs) * weight(counted(found.values()), candidate.length)
-    own = found.get(typed) if len(clause) > 1 else None
-    if own:
-        value = max(value, clause_idf((typed,), idfs) * weight(counted([own]), candidate.length))
-    return value, occurrences
+    return _clause_value(found, clauses, index, candidate.length), occurrences
 
 
 def _proximity(first, second, idf_first, idf_second) -> float:
@@ -228,35 +286,161 @@ def _proximity(first, second, idf_first, idf_second) -> float:
 
 
 def score(candidate, query, idfs, prior: float = 1.0) -> Scored:
-    typed = query.typed or (None,) * len(query.clauses)
-    parts = [
-        _clause_score(candidate, clause, idfs, form)
-        for clause, form in zip(query.clauses, typed, strict=True)
-    ]
+    return _score(candidate, _Clauses(query, idfs), prior)
+
+
+def _score(candidate, clauses, prior) -> Scored:
+    parts = [_clause_score(candidate, clauses, index) for index in range(len(clauses.clauses))]
     total = sum(value for value, _where in parts)
-    idf = [clause_idf(clause, idfs) for clause in query.clauses]
+    idf = clauses.idf
     for i in range(len(parts) - 1):
         total += _proximity(parts[i][1], parts[i + 1][1], idf[i], idf[i + 1])
     coverage = sum(1 for value, _where in parts if value > 0)
     return Scored(candidate.id, coverage, total * prior)
 
 
-def ordered(candidates, query, idfs, priors) -> list[Scored]:
-    """Best first: coverage, then score, then the newest, then the key (never indexing order)."""
-    by_id = {c.id: c for c in candidates}
-    scored = [score(c, query, idfs, priors.get(c.kind, 1.0)) for c in candidates]
+BODY = len(FIELDS) - 1
 
+
+def _profile(texts, wanted) -> tuple[dict[str, list], dict[str, int]]:
+    """What ``_bound`` reads of a page: the short fields' positions (``field_positions``), and
+    each wanted term's count in the body."""
+    spaced = _spaced(texts[BODY])
+    counts = {term: count for term in wanted if (count := spaced.count(f" {term} "))}
+    return field_positions(texts[:BODY], wanted), counts
+
+
+def _words_bound(positions, counts, words):
+    """``_words_occurrences`` from short fields' positions and body counts: (short-field
+    occurrences, the term whose body occurrences count, how many)."""
+    found = [(positions.get(term, []), counts.get(term, 0)) for term in words]
+    if not all(short or count for short, count in found):
+        return [], None, 0
+    per_field = [{f for f, _p in short} | ({BODY} if count else set()) for short, count in found]
+    together = sorted(set.intersection(*per_field))
+    if together:
+        short = []
+        term, most = None, 0
+        for f in together:
+            if f == BODY:  # the first of the rarest there, as ``min`` picks it
+                most = min(count for _short, count in found)
+                term = words[[count for _short, count in found].index(most)]
+            else:
+                short += min(([o for o in occ if o[0] == f] for occ, _count in found), key=len)
+        return short, term, most
+    best = [min(fields) for fields in per_field]
+    weakest = max(best)
+    chosen = best.index(weakest)
+    if weakest == BODY:
+        return [], words[chosen], found[chosen][1]
+    return [o for o in found[chosen][0] if o[0] == weakest], None, 0
+
+
+def _bound(candidate, positions, counts, clauses, prior) -> tuple[Scored, bool]:
+    """An upper bound of ``score`` from the short fields' positions and the body's counts
+    (``_profile``), and whether it is the score itself. A body's positions only matter to a
+    phrase found there and to the proximity of two consecutive clauses both found there: the
+    bound counts every phrase the body's counts of its words allow, and the best proximity a
+    body gives (side by side), unless a short field already gives more. Every other part is
+    computed as ``score`` computes it, from the same counts (``counted``: alternatives per
+    short field, distinct body occurrences; the same floating-point operations, so that an
+    exact bound is the very score)."""
+    exact = True
+    length = candidate.length
+    values, shorts, in_body = [], [], []
+    for index, clause in enumerate(clauses.clauses):
+        per_alternative = {}
+        for alternative in clause:
+            if len(alternative) == 1:
+                term = alternative[0]
+                short, key, count = positions.get(term, []), term, counts.get(term, 0)
+            elif isinstance(alternative, Words):
+                short, key, count = _words_bound(positions, counts, alternative)
+            else:  # a phrase: in the body, as often as its rarest word at most
+                short = _occurrences(positions, alternative)
+                key, count = alternative, min(counts.get(term, 0) for term in alternative)
+                exact = exact and not count
+            per_alternative[alternative] = (short, key, count)
+        body = {key: count for _short, key, count in per_alternative.values() if count}
+        occurrences = {o for short, _key, _count in per_alternative.values() for o in short}
+        if occurrences or body:
+            value = clauses.idf[index] * weight(_counted(per_alternative.values(), body), length)
+            own = per_alternative.get(clauses.typed[index]) if len(clause) > 1 else None
+            if own and (own[0] or own[2]):
+                mine = {own[1]: own[2]} if own[2] else {}
+                own_value = weight(_counted([own], mine), length)
+                value = max(value, clauses.own_idf[index] * own_value)
+        else:
+            value = 0.0
+        values.append(value)
+        shorts.append(list(occurrences))
+        in_body.append(bool(body))
+    total = sum(values)
+    idf = clauses.idf
+    for i in range(len(values) - 1):
+        near = _proximity(shorts[i], shorts[i + 1], idf[i], idf[i + 1])
+        if in_body[i] and in_body[i + 1]:
+            most = PROXIMITY * WEIGHTS[BODY] / WEIGHTS[-1] * (idf[i] + idf[i + 1])
+            if most > near:
+                near, exact = most, False
+        total += near
+    coverage = sum(1 for value in values if value > 0)
+    return Scored(candidate.id, coverage, total * prior), exact
+
+
+def _counted(per_alternative, body) -> list[int]:
+    """``counted`` from (short-field occurrences, body key, body count) per alternative: the
+    body's distinct occurrences are each term's (or phrase's) count once."""
+    fields = [{f for f, _p in short} for short, _key, _count in per_alternative]
+    return [
+        *(sum(index in present for present in fields) for index in range(BODY)),
+        sum(body.values()),
+    ]
+
+
+def ordered(candidates, query, idfs, priors, end=None) -> list[Scored]:
+    """Best first: coverage, then score, then the newest, then the key (never indexing order).
+
+    With ``end``, the first ``end`` are exact and in order, and a page that ranks below them
+    may be left out: a candidate given as ``texts`` is bounded first (``_bound``: its short
+    fields and its body's counts, no body position), and its body's positions are read and
+    scored only when its bound is not its score and may reach the first ``end`` (best bound
+    first, until the ``end``-th score found ranks above every bound left)."""
+    by_id = {c.id: c for c in candidates}
     dates = sorted({c.date for c in candidates if c.date is not None}, reverse=True)
     recency = {date: rank for rank, date in enumerate(dates)}  # undated: last
-    return sorted(
-        scored,
-        key=lambda s: (
+
+    def order(s):
+        return (
             -s.coverage,
             -round(s.score, 9),
             recency.get(by_id[s.id].date, len(dates)),
             by_id[s.id].key,
-        ),
-    )
+        )
+
+    clauses = _Clauses(query, idfs)
+    wanted = query_terms(query)
+    settled, bounded = [], []
+    for candidate in candidates:
+        prior = priors.get(candidate.kind, 1.0)
+        if candidate.texts is None:
+            settled.append(_score(candidate, clauses, prior))
+            continue
+        bound, exact = _bound(candidate, *_profile(candidate.texts, wanted), clauses, prior)
+        (settled if exact else bounded).append(bound)
+    settled.sort(key=order)
+    bounded.sort(key=order)
+    for bound in bounded:
+        if end is not None and len(settled) >= end:
+            last = settled[end - 1]
+            if (-last.coverage, -round(last.score, 9)) < (-bound.coverage, -round(bound.score, 9)):
+                break
+        candidate = by_id[bound.id]
+        positions = field_positions(candidate.texts, wanted)
+        prior = priors.get(candidate.kind, 1.0)
+        exact = _score(replace(candidate, positions=positions), clauses, prior)
+        insort(settled, exact, key=order)
+    return settled
 
 
 def candidates_wanted(query, end: int) -> int:
@@ -284,10 +468,13 @@ def field_positions(field_texts, wanted) -> dict[str, list[tuple[int, int]]]:
                     found.setdefault(term, []).append((index, position))
             continue
         term = present[0]
-        padded = f" {text} "
-        count = padded.count(f" {term} ")
-        if count and f" {term} {term} " in padded:  # str.count misses overlapping repeats
-            count = text.split().count(term)
+        count = _spaced(text).count(f" {term} ")
         if count:
             found.setdefault(term, []).extend((index, -1 - k) for k in range(count))
     return found
+
+
+def _spaced(text: str) -> str:
+    """``text`` with two spaces between terms and one at each end: ``str.count`` of " term "
+    then counts every occurrence (with one space, two in a row would share theirs)."""
+    return f" {text.replace(' ', '  ')} "

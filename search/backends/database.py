@@ -222,7 +222,7 @@ class DatabaseBackend(Backend):
             else:
                 ranked = ranked[request.offset : request.offset + request.limit]
         else:
-            ranked = self._ranked(request, where, matches)
+            ranked = self._ranked(request, where, matches, complete=len(matches) <= limit)
         fields = ("key", "kind", "title", "url", "summary", "date", "facets")
         # The body as far as a snippet reads it, and one character more to tell it was cut
         # (an attachment's text runs to hundreds of thousands of characters).
@@ -240,25 +240,26 @@ class DatabaseBackend(Backend):
         ]
         return results
 
-    def _ranked(self, request, where, matches):
+    def _ranked(self, request, where, matches, complete):
         """(id, score) of the page's hits by relevance (``search.ranking``): every visible
-        match when they are few, else the candidates the impact lists give."""
+        match when they are few, else the candidates the impact lists give (``complete``:
+        ``matches`` holds every visible match)."""
         end = request.offset + request.limit
         if len(matches) <= ranking.EXACT_RANKING:
             candidates = matches
         else:
-            candidates = self._candidates(request, where, end)
-        ordered = self.score(request, candidates)
+            candidates = self._candidates(request, where, end, matches if complete else None)
+        ordered = self.score(request, candidates, end)
         return [(s.id, s.score) for s in ordered[request.offset : end]]
 
-    def _candidates(self, request, where, end) -> list[int]:
+    def _candidates(self, request, where, end, matches=None) -> list[int]:
         """The candidates to score. For any word, coverage ranks first: the pages matching
         every word, then those missing at most one, then any, each tier taken whole when small
         and from the impact lists otherwise, until there are enough (a page matching every
         word but weighing each little holds no impact token: the lists alone would miss it)."""
         wanted = ranking.candidates_wanted(request.query, end)
         if not request.match_any:
-            return self._champions(request, where, wanted)
+            return self._champions(request, where, wanted, self._lists(request, matches))
         found: dict[int, None] = {}
         tiers = [replace(request, match_any=False)]
         if len(request.query.clauses) > 2:
@@ -270,31 +271,48 @@ class DatabaseBackend(Backend):
             found |= dict.fromkeys(matches)
             if len(found) >= wanted:
                 return list(found)
-        return list(found | dict.fromkeys(self._champions(request, where, wanted)))
+        lists = self._lists(request, matches)
+        return list(found | dict.fromkeys(self._champions(request, where, wanted, lists)))
 
-    def _champions(self, request, where, wanted) -> list[int]:
+    def _lists(self, request, matches):
+        """Where ``_champions`` reads the impact lists: the engine, one query per step; or,
+        when every visible match is known and they are few (``IN_MEMORY_MATCHES``), their
+        impact tokens read at once (``ImpactLists``: the same answers, without a query per
+        step, each of which reads every token of its levels)."""
+        if (
+            matches is None
+            or len(matches) > IN_MEMORY_MATCHES
+            or not hasattr(self.engine, "impact_tokens")
+        ):
+            return self.engine
+        terms = ranking.query_terms(request.query)
+        return ImpactLists(self.engine.impact_tokens(matches, terms))
+
+    def _champions(self, request, where, wanted, lists=None) -> list[int]:
         """Matches holding a query term's impact token, the highest levels first, until there
         are enough (each step whole, or cut in key order: never indexing order)."""
+        lists = lists or self.engine
         terms = ranking.query_terms(request.query)
         found = dict.fromkeys(self._rare_alternatives(request, where, wanted))
         found |= dict.fromkeys(self._titled(request, where, wanted))
         for high, low in ranking.LEVEL_STEPS:
             tokens = ranking.level_tokens(terms, high, low)
-            step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
+            step = lists.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
             crowded = len(step) > ranking.MAX_STEP_ROWS or len(found) + len(step) > 2 * wanted
             if crowded and high - low < ranking.FINE_STEP_SPLIT:
                 step = []  # level by level, the highest first (each candidate costs scoring)
                 for single in range(high, low - 1, -1):
-                    step += self._step(request, where, ranking.level_tokens(terms, single, single))
+                    level = ranking.level_tokens(terms, single, single)
+                    step += self._step(request, where, level, lists)
                     if len(found | dict.fromkeys(step)) >= wanted:
                         break
             elif len(step) > ranking.MAX_STEP_ROWS:
-                step = self._step(request, where, tokens)
+                step = self._step(request, where, tokens, lists)
             found |= dict.fromkeys(step)
             if len(found) >= wanted:
                 return list(found)
         # Too few pages weigh the words much: the other matches, in key order.
-        extra = self.engine.matching_ids(request, *where, wanted, by_key=True)
+        extra = lists.matching_ids(request, *where, wanted, by_key=True)
         return list(found | dict.fromkeys(extra))
 
     def _titled(self, request, where, wanted) -> list[int]:
@@ -306,14 +324,12 @@ class DatabaseBackend(Backend):
         ids = self.engine.titled(request, *where, wanted + 1)
         return ids if len(ids) <= wanted else []
 
-    def _step(self, request, where, tokens) -> list[int]:
+    def _step(self, request, where, tokens, lists) -> list[int]:
         """The matches holding one of ``tokens``, cut in key order when too many (rare; never
         rowid order)."""
-        step = self.engine.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
+        step = lists.champions(request, *where, tokens, ranking.MAX_STEP_ROWS + 1)
         if len(step) > ranking.MAX_STEP_ROWS:
-            step = self.engine.champions(
-                request, *where, tokens, ranking.MAX_STEP_ROWS, by_key=True
-            )
+            step = lists.champions(request, *where, tokens, ranking.MAX_STEP_ROWS, by_key=True)
         return step
 
     def _rare_alternatives(self, request, where, wanted) -> list[int]:
@@ -334,13 +350,13 @@ class DatabaseBackend(Backend):
                     found |= dict.fromkeys(ids)
         return list(found)
 
-    def score(self, request, ids) -> list:
-        """``ids`` best first (``ranking.ordered``)."""
+    def score(self, request, ids, end=None) -> list:
+        """``ids`` best first (``ranking.ordered``: with ``end``, the first ``end`` only)."""
         if not ids:
             return []
         terms = ranking.query_terms(request.query)
         candidates = self.engine.candidates(ids, terms)
-        return ranking.ordered(candidates, request.query, _idfs(terms), kind_weights())
+        return ranking.ordered(candidates, request.query, _idfs(terms), kind_weights(), end)
 
     def suggest(self, user, text, limit) -> list[Suggestion]:
         terms = prefix_terms(text)
@@ -351,6 +367,33 @@ class DatabaseBackend(Backend):
             Suggestion(title=title, url=url, kind=kind)
             for title, url, kind in self.engine.title_prefix(terms, *where, limit)
         ]
+
+
+IN_MEMORY_MATCHES = 600  # up to this many visible matches, their impact tokens are read at once
+
+
+class ImpactLists:
+    """The impact lists of a known set of visible matches (id -> (key, impact tokens of the
+    query's terms)), answering ``champions`` and ``matching_ids`` by key as the engine does
+    for the request they were read for: matches in id order (the engine's index order), or in
+    key order, cut at ``limit``."""
+
+    def __init__(self, tokens_of):
+        self.keys = {entry_id: key for entry_id, (key, _tokens) in tokens_of.items()}
+        self.holding: dict[str, list[int]] = defaultdict(list)
+        for entry_id in sorted(tokens_of):
+            for token in tokens_of[entry_id][1]:
+                self.holding[token].append(entry_id)
+
+    def champions(self, request, where, params, tokens, limit, by_key=False) -> list[int]:
+        found = sorted({i for token in tokens for i in self.holding.get(token, ())})
+        if by_key:
+            found.sort(key=self.keys.__getitem__)
+        return found[:limit]
+
+    def matching_ids(self, request, where, params, limit, by_key=False) -> list[int]:
+        order = self.keys.__getitem__ if by_key else None
+        return sorted(self.keys, key=order)[:limit]
 
 
 def entry_count() -> int:

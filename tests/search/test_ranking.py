@@ -309,3 +309,166 @@ def test_words_side_by_side_in_the_query_order_rank_above_the_reverse(index):
     )
     assert ranked("courriel frauduleux") == ["in order", "reversed"]
     assert ranked("frauduleux courriel") == ["reversed", "in order"]
+
+
+def test_bounds_leave_the_first_pages_as_scoring_every_body_gives_them(monkeypatch):
+    """A page given as its analysed fields is bounded from its short fields and its body's
+    counts (``ranking._bound``): a bound is never below the score, is the score when the body's
+    positions cannot matter, and the first ``end`` pages are those (and in the order) that
+    reading every body's positions gives; a one-word query reads no body's positions."""
+    import random
+
+    from search.analysis import Synonyms
+
+    rng = random.Random(7)
+    vocabulary = [
+        "mot",
+        "passe",
+        "password",
+        "serveur",
+        "sauvegarde",
+        "réseau",
+        "registre",
+        "semaine",
+        "service",
+    ]
+    weights = [3, 3, 1, 4, 2, 6, 8, 8, 8]
+
+    def text(low, high):
+        return " ".join(terms(" ".join(rng.choices(vocabulary, weights, k=rng.randint(low, high)))))
+
+    pages = [
+        ranking.Candidate(
+            n,
+            f"page:{n:03d}",
+            "documents",
+            n % 17,
+            0,
+            texts=(text(0, 4), text(0, 2), text(0, 9), text(0, 90)),
+        )
+        for n in range(300)
+    ]
+    for page in pages:
+        page.length = len(page.texts[3].split())
+    synonyms = Synonyms([["mot de passe", "password"]])
+    idfs = {term: 1.0 + n / 3 for n, term in enumerate(terms(" ".join(vocabulary)))}
+    read = []
+    original = ranking.field_positions
+    monkeypatch.setattr(
+        ranking,
+        "field_positions",
+        lambda texts, wanted: read.append(len(texts)) or original(texts, wanted),
+    )
+    for text_ in (
+        "serveur",
+        "password",
+        "mot de passe serveur",
+        "réseau sauvegarde",
+        '"passe serveur" réseau',
+    ):
+        query = parse(text_, synonyms)
+        wanted = ranking.query_terms(query)
+        clauses = ranking._Clauses(query, idfs)
+        for page in pages:
+            exact = ranking.score(
+                replace(page, positions=original(page.texts, wanted)), query, idfs
+            )
+            bound, is_exact = ranking._bound(
+                page, *ranking._profile(page.texts, wanted), clauses, 1.0
+            )
+            assert (bound.coverage, bound.score) >= (exact.coverage, exact.score)
+            assert bound.score >= exact.score
+            if is_exact:
+                assert bound == exact
+        read.clear()
+        fast = ranking.ordered(pages, query, idfs, {}, end=10)[:10]
+        every = [
+            replace(page, texts=None, positions=original(page.texts, wanted)) for page in pages
+        ]
+        assert fast == ranking.ordered(every, query, idfs, {})[:10]
+        if text_ == "serveur":
+            assert len(fast) == 10 and ranking.BODY + 1 not in read
+        else:
+            assert read.count(ranking.BODY + 1) < len(pages)
+
+
+@pytest.mark.parametrize("length", [1, 40, 177, 178, 300, 3000, 100_000])
+def test_impact_tokens_are_those_of_weighing_every_term(length):
+    """Each (short fields, body count) combination is weighed once and body-only terms below
+    the count that reaches CHAMPION_MIN are skipped: the tokens are still exactly those of
+    weighing every term of the page, in the order first met."""
+    body = [f"t{n}" for n in range(1, 40) for _ in range(n)]
+    body = (body + ["filler"] * length)[:length]
+    fields = [["titl", "t3", "t3"], ["tag", "t1"], ["summ", "t2", "titl"], body]
+
+    def weighed(term):
+        short = [int(term in terms) for terms in fields[:3]]
+        return ranking.weight([*short, body.count(term)], len(body))
+
+    seen = list(dict.fromkeys(term for terms in fields for term in terms))
+    expected = [
+        f"{term}z{ranking.level(weighed(term)):03d}"
+        for term in seen
+        if weighed(term) >= ranking.CHAMPION_MIN
+    ]
+    assert ranking.impact_tokens(fields, len(body)) == expected
+
+
+def test_impact_lists_read_at_once_give_the_candidates_the_steps_give(index, monkeypatch):
+    """When every visible match is known and they are few, their impact tokens are read at
+    once (``ImpactLists``) instead of one query per step: the same candidates, in the same
+    order, whether steps are taken whole, level by level, or cut in key order."""
+    from search.backends import database
+    from search.backends.fulltext import where_sql
+
+    # Keys in another order than indexing (ids), so that a cut in key order differs.
+    pages = [doc(f"m:{99 - n}", body=f"{FILLER} Inventaire. " * (1 + n % 4)) for n in range(40)]
+    pages += [doc(f"a:{99 - n}", title=f"Inventaire logiciel {n}") for n in range(12)]
+    pages += [doc(f"b:{99 - n}", body=f"{FILLER} Inventaire logiciel.", days=n) for n in range(9)]
+    index(*pages)
+    database_ = backends.get_database()
+    if not hasattr(database_.engine, "impact_tokens"):
+        pytest.skip("the engine reads every step with a query")
+    monkeypatch.setattr(ranking, "MAX_STEP_ROWS", 7)
+    for text, any_word in (
+        ("inventaire", False),
+        ("inventaire logiciel", False),
+        ("logiciel", True),
+    ):
+        request = SearchRequest(query=parse(text), user=AnonymousUser(), match_any=any_word)
+        where = where_sql(database.filtered_entries(request))
+        matches = database_.engine.matching_ids(request, *where, 1000)
+        for end in (3, 10, 30):
+            steps = database_._candidates(request, where, end)
+            lists = database_._lists(request, matches)
+            assert isinstance(lists, database.ImpactLists)
+            assert database_._candidates(request, where, end, matches) == steps
+            assert database_._champions(request, where, end, lists) == database_._champions(
+                request, where, end
+            )
+
+
+def test_a_rebuild_writes_entries_as_the_orm_saves_them(index):
+    """Entries are written with one prepared statement, each value prepared as the ORM
+    prepares it: they read back as saved (JSON, role sets, dates, ``auto_now``)."""
+    from search.entries import entry_from_document
+    from search.models import SearchEntry
+
+    document = doc(
+        "full",
+        title="Note complète",
+        summary="Résumé",
+        tags=("sauvegarde", "réseau"),
+        facets={"theme": ("backups", "network")},
+        access_level="roles",
+        allowed_roles=frozenset({"rssi", "dsi"}),
+        popularity=3,
+    )
+    before = timezone.now()
+    index(document)
+    stored = SearchEntry.objects.get(key="full")
+    expected = entry_from_document(document)
+    for name in ("title", "url", "summary", "body", "tags", "facets", "date", "popularity"):
+        assert getattr(stored, name) == getattr(expected, name), name
+    assert (stored.access_level, stored.allowed_roles) == ("roles", {"rssi", "dsi"})
+    assert stored.length == len(terms(FILLER)) and stored.indexed_at >= before
